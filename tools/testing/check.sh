@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make check: every test of the project in one run.
+#
+#   1. host packages (deps.sh)
+#   2. userspace unit tests (cmocka, TAP output)
+#   3. the kernels (kernels/prepare.sh, cached) and the module built for
+#      each with W=1, warnings fatal
+#   4. kernel lint: checkpatch --strict, sparse, kernel-doc
+#   5. KUnit on the debug kernel, in a VM
+#   6. the VM scenarios (scenarios/*.sh) on every kernel, against LIO
+#
+# Every step reports TAP; a step that fails without reporting a failing
+# test counts as one failure itself. Ends with "N passed, N failed".
+# Environment: DMPR_KERNELS (default "6.1 6.12 debug"), DMPR_SCENARIOS
+# (glob of scenario names, default all), DMPR_CHECK_SKIP_LINT=1 (local use).
+set -uo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=lib/common.sh
+. "$here/lib/common.sh"
+
+logdir=$DMPR_BUILD/check
+rm -rf "$logdir"
+mkdir -p "$logdir"
+passed=0 failed=0 skipped=0
+failures=()
+t0=$(date +%s)
+
+# step NAME CMD...: run CMD, keep its output in $logdir/NAME.log, count
+# the TAP results it printed.
+step() {
+	local name=$1 rc counts p f s
+	shift
+	local log="$logdir/$name.log"
+	local start
+	start=$(date +%s)
+	printf '== %s\n' "$name"
+	"$@" >"$log" 2>&1
+	rc=$?
+	counts=$(awk -f "$here/lib/tap-summary.awk" "$log")
+	read -r p f s <<<"$counts"
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		f=1
+		printf 'not ok - %s exited with status %d\n' "$name" "$rc" >>"$log"
+	elif [ "$rc" -eq 0 ] && [ "$p" -eq 0 ] && [ "$f" -eq 0 ] && [ "$s" -eq 0 ]; then
+		p=1
+	fi
+	passed=$((passed + p))
+	failed=$((failed + f))
+	skipped=$((skipped + s))
+	if [ "$f" -ne 0 ]; then
+		failures+=("$name")
+		grep -E '^[[:space:]]*(\[ *[0-9.]+\] )?[[:space:]]*not ok' "$log" | sed 's/^/   /' | head -20
+		printf '   (log: %s)\n' "$log"
+	fi
+	printf '   %d passed, %d failed, %d skipped (%ds)\n' "$p" "$f" "$s" "$(($(date +%s) - start))"
+	return "$rc"
+}
+
+step deps bash "$here/deps.sh" || { echo "0 passed, 1 failed"; exit 1; }
+
+step unit env CMOCKA_MESSAGE_OUTPUT=TAP make -C "$DMPR_TOP/userspace" check
+
+for k in $DMPR_KERNELS; do
+	step "kernel-$k" bash "$here/kernels/prepare.sh" "$k"
+done
+
+declare -A built=()
+for k in $DMPR_KERNELS; do
+	if [ -d "$(dmpr_kdir "$k")/build" ] &&
+	   step "module-$k" bash "$here/build-module.sh" "$k"; then
+		built[$k]=1
+	fi
+done
+step userspace make -C "$DMPR_TOP/userspace"
+
+if [ "${DMPR_CHECK_SKIP_LINT:-0}" != 1 ]; then
+	step lint bash "$here/kernel-lint.sh"
+fi
+
+vm() {
+	local k=$1 name=$2
+	shift 2
+	bash "$here/vm/run.sh" --kernel "$k" --log "$DMPR_BUILD/vm-logs/$k-$name.log" \
+		--module "$(dmpr_modbuild "$k")/dm-mpath-pr.ko" \
+		--bin "$DMPR_BUILD/userspace/prtool" "$@"
+}
+
+for k in $DMPR_KERNELS; do
+	[ -n "${built[$k]:-}" ] || continue
+	kt=$(dmpr_modbuild "$k")/dm-mpath-pr-test.ko
+	if [ -f "$kt" ]; then
+		step "kunit-$k" vm "$k" kunit --module "$kt" -- \
+			bash /dmpr/tools/testing/scenarios/kunit.sh
+	fi
+	for s in "$here"/scenarios/[0-9]*.sh; do
+		n=$(basename "$s" .sh)
+		# shellcheck disable=SC2053
+		[[ $n == ${DMPR_SCENARIOS:-*} ]] || continue
+		step "vm-$k-$n" vm "$k" "$n" -- bash "/dmpr/tools/testing/scenarios/$n.sh"
+	done
+done
+
+echo
+echo "check took $(($(date +%s) - t0))s; logs in $logdir"
+[ ${#failures[@]} -eq 0 ] || echo "failed steps: ${failures[*]}"
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]
