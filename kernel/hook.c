@@ -1,0 +1,689 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Attachments: the module interposes on one dm-multipath gendisk at a time
+ * by publishing a copy of the disk's block_device_operations whose pr_ops
+ * point here and whose free_disk tells us when the disk goes away. Every
+ * other member, owner included, is copied unchanged.
+ *
+ * Lifetime, in short (Documentation/kernel.md has the long version):
+ *  - each attachment holds a module reference;
+ *  - every pr_ops entry point runs inside mpr_srcu and looks the attachment
+ *    up; detach unpublishes it and waits for mpr_srcu, so a caller that
+ *    enters after that finds nothing and uses the disk's original pr_ops;
+ *  - the fops copy is freed after an RCU-tasks grace period, because
+ *    callers load disk->fops and dereference it outside any lock;
+ *  - module exit waits for RCU-tasks callbacks and a grace period, which
+ *    covers the instructions of free_disk after its module_put().
+ */
+
+#include <linux/blkdev.h>
+#include <linux/device-mapper.h>
+#include <linux/dm-ioctl.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/netlink.h>
+#include <linux/pr.h>
+#include <linux/rculist.h>
+#include <linux/slab.h>
+#include <linux/srcu.h>
+#include <linux/workqueue.h>
+
+#include "engine.h"
+#include "hook.h"
+#include "main.h"
+#include "path.h"
+
+#define DM_MSG_PREFIX "mpath-pr"
+
+#define MPR_UUID_PREFIX "mpath-"
+
+/**
+ * struct mpr_fops - the interposed operations of one disk
+ * @ops: copy of the disk's operations with our pr_ops and free_disk
+ * @rcu: frees the copy after an RCU-tasks grace period
+ */
+struct mpr_fops {
+	struct block_device_operations ops;
+	struct rcu_head rcu;
+};
+
+/**
+ * struct mpr_attach - one interposed dm disk
+ * @node: entry in mpr_attachments (SRCU-protected for readers)
+ * @disk: the dm disk; valid until its free_disk, which detaches us
+ * @devt: the disk's device number
+ * @name: the disk's name, for messages
+ * @orig_fops: the disk's operations before attach
+ * @fops: our copy, published in @disk->fops
+ * @eng: PR state and paths
+ */
+struct mpr_attach {
+	struct list_head node;
+	struct gendisk *disk;
+	dev_t devt;
+	char name[DISK_NAME_LEN];
+	const struct block_device_operations *orig_fops;
+	struct mpr_fops *fops;
+	struct mpr_engine eng;
+};
+
+/* Serialises attach, detach, free_disk and walks of the list. */
+static DEFINE_MUTEX(mpr_attach_lock);
+static LIST_HEAD(mpr_attachments);
+/* Readers: every pr_ops entry point. */
+static struct srcu_struct mpr_srcu;
+/* Path commands and probes of every attachment. */
+static struct workqueue_struct *mpr_wq;
+
+static const struct pr_ops mpr_pr_ops;
+
+/* Look up the attachment of @disk inside an SRCU read section. */
+static struct mpr_attach *mpr_attach_find_srcu(struct gendisk *disk)
+{
+	struct mpr_attach *att;
+
+	list_for_each_entry_srcu(att, &mpr_attachments, node,
+				 srcu_read_lock_held(&mpr_srcu))
+		if (att->disk == disk)
+			return att;
+	return NULL;
+}
+
+static struct mpr_attach *mpr_attach_find_locked(struct gendisk *disk)
+{
+	struct mpr_attach *att;
+
+	lockdep_assert_held(&mpr_attach_lock);
+	list_for_each_entry(att, &mpr_attachments, node)
+		if (att->disk == disk)
+			return att;
+	return NULL;
+}
+
+/**
+ * mpr_orig_pr_ops() - the pr_ops a forwarded call goes to
+ * @bdev: the dm block device the caller used
+ * @att: set to the attachment, or NULL
+ *
+ * Caller is in an mpr_srcu read section. Attached: the disk's original
+ * pr_ops. Not attached any more (the caller loaded our pr_ops just before a
+ * detach): whatever the disk has now, which is the original again.
+ *
+ * Return: the pr_ops to use, or NULL if there are none.
+ */
+static const struct pr_ops *mpr_orig_pr_ops(struct block_device *bdev,
+					    struct mpr_attach **att)
+{
+	const struct pr_ops *ops;
+
+	*att = mpr_attach_find_srcu(bdev->bd_disk);
+	if (*att)
+		return (*att)->orig_fops->pr_ops;
+	ops = READ_ONCE(bdev->bd_disk->fops)->pr_ops;
+	/* Someone else's copy of our operations: do not loop. */
+	return ops == &mpr_pr_ops ? NULL : ops;
+}
+
+static int mpr_pr_register(struct block_device *bdev, u64 old_key,
+			   u64 new_key, u32 flags)
+{
+	const struct pr_ops *ops;
+	struct mpr_attach *att;
+	int idx, r;
+
+	idx = srcu_read_lock(&mpr_srcu);
+	ops = mpr_orig_pr_ops(bdev, &att);
+	if (att)
+		r = mpr_engine_register(&att->eng, old_key, new_key, flags);
+	else if (ops && ops->pr_register)
+		r = ops->pr_register(bdev, old_key, new_key, flags);
+	else
+		r = -EOPNOTSUPP;
+	srcu_read_unlock(&mpr_srcu, idx);
+	return r;
+}
+
+/*
+ * The remaining operations go to dm's own implementation for now; only
+ * registration is the engine's in this version.
+ */
+static int mpr_pr_reserve(struct block_device *bdev, u64 key,
+			  enum pr_type type, u32 flags)
+{
+	const struct pr_ops *ops;
+	struct mpr_attach *att;
+	int idx, r;
+
+	idx = srcu_read_lock(&mpr_srcu);
+	ops = mpr_orig_pr_ops(bdev, &att);
+	r = ops && ops->pr_reserve ? ops->pr_reserve(bdev, key, type, flags) :
+				     -EOPNOTSUPP;
+	srcu_read_unlock(&mpr_srcu, idx);
+	return r;
+}
+
+static int mpr_pr_release(struct block_device *bdev, u64 key,
+			  enum pr_type type)
+{
+	const struct pr_ops *ops;
+	struct mpr_attach *att;
+	int idx, r;
+
+	idx = srcu_read_lock(&mpr_srcu);
+	ops = mpr_orig_pr_ops(bdev, &att);
+	r = ops && ops->pr_release ? ops->pr_release(bdev, key, type) :
+				     -EOPNOTSUPP;
+	srcu_read_unlock(&mpr_srcu, idx);
+	return r;
+}
+
+/* The abort flag is passed on unchanged, as the block layer gave it. */
+static int mpr_pr_preempt(struct block_device *bdev, u64 old_key,
+			  u64 new_key, enum pr_type type, bool abort)
+{
+	const struct pr_ops *ops;
+	struct mpr_attach *att;
+	int idx, r;
+
+	idx = srcu_read_lock(&mpr_srcu);
+	ops = mpr_orig_pr_ops(bdev, &att);
+	r = ops && ops->pr_preempt ?
+	    ops->pr_preempt(bdev, old_key, new_key, type, abort) : -EOPNOTSUPP;
+	srcu_read_unlock(&mpr_srcu, idx);
+	return r;
+}
+
+static int mpr_pr_clear(struct block_device *bdev, u64 key)
+{
+	const struct pr_ops *ops;
+	struct mpr_attach *att;
+	int idx, r;
+
+	idx = srcu_read_lock(&mpr_srcu);
+	ops = mpr_orig_pr_ops(bdev, &att);
+	r = ops && ops->pr_clear ? ops->pr_clear(bdev, key) : -EOPNOTSUPP;
+	srcu_read_unlock(&mpr_srcu, idx);
+	return r;
+}
+
+#ifdef COMPAT_HAVE_PR_READ_KEYS
+static int mpr_pr_read_keys(struct block_device *bdev,
+			    struct pr_keys *keys_info)
+{
+	const struct pr_ops *ops;
+	struct mpr_attach *att;
+	int idx, r;
+
+	idx = srcu_read_lock(&mpr_srcu);
+	ops = mpr_orig_pr_ops(bdev, &att);
+	r = ops && ops->pr_read_keys ? ops->pr_read_keys(bdev, keys_info) :
+				       -EOPNOTSUPP;
+	srcu_read_unlock(&mpr_srcu, idx);
+	return r;
+}
+
+static int mpr_pr_read_reservation(struct block_device *bdev,
+				   struct pr_held_reservation *rsv)
+{
+	const struct pr_ops *ops;
+	struct mpr_attach *att;
+	int idx, r;
+
+	idx = srcu_read_lock(&mpr_srcu);
+	ops = mpr_orig_pr_ops(bdev, &att);
+	r = ops && ops->pr_read_reservation ?
+	    ops->pr_read_reservation(bdev, rsv) : -EOPNOTSUPP;
+	srcu_read_unlock(&mpr_srcu, idx);
+	return r;
+}
+#endif
+
+static const struct pr_ops mpr_pr_ops = {
+	.pr_register		= mpr_pr_register,
+	.pr_reserve		= mpr_pr_reserve,
+	.pr_release		= mpr_pr_release,
+	.pr_preempt		= mpr_pr_preempt,
+	.pr_clear		= mpr_pr_clear,
+#ifdef COMPAT_HAVE_PR_READ_KEYS
+	.pr_read_keys		= mpr_pr_read_keys,
+	.pr_read_reservation	= mpr_pr_read_reservation,
+#endif
+};
+
+static void mpr_fops_free_rcu(struct rcu_head *rcu)
+{
+	kfree(container_of(rcu, struct mpr_fops, rcu));
+}
+
+/**
+ * mpr_attach_teardown() - take an attachment down
+ * @att: the attachment; its fops are no longer published (or the disk is
+ *	being released)
+ *
+ * Caller holds mpr_attach_lock and drops the module reference afterwards.
+ * Unlinks @att, waits until no caller runs inside our pr_ops for it, waits
+ * for its path commands (stragglers included), closes the paths, and
+ * schedules the fops copy to be freed after an RCU-tasks grace period.
+ */
+static void mpr_attach_teardown(struct mpr_attach *att)
+{
+	lockdep_assert_held(&mpr_attach_lock);
+
+	list_del_rcu(&att->node);
+	synchronize_srcu(&mpr_srcu);
+	mpr_engine_stop(&att->eng);
+	call_rcu_tasks(&att->fops->rcu, mpr_fops_free_rcu);
+	kfree(att);
+}
+
+/**
+ * mpr_free_disk() - free_disk of the interposed operations
+ * @disk: the dm disk, being released
+ *
+ * The dm device is gone (dmsetup remove): the attachment goes with it,
+ * then the original free_disk, if any, runs.
+ *
+ * The module_put() at the end may let the module be unloaded while this
+ * function still returns. That is safe because nothing after it sleeps, and
+ * module exit waits for an RCU-tasks grace period, which cannot end while
+ * a task runs here without having scheduled voluntarily.
+ */
+static void mpr_free_disk(struct gendisk *disk)
+{
+	void (*orig_free_disk)(struct gendisk *disk) = NULL;
+	struct mpr_attach *att;
+
+	mutex_lock(&mpr_attach_lock);
+	att = mpr_attach_find_locked(disk);
+	if (WARN_ON_ONCE(!att)) {
+		mutex_unlock(&mpr_attach_lock);
+		return;
+	}
+	orig_free_disk = att->orig_fops->free_disk;
+	/* Nothing should look at fops any more; leave the original there. */
+	cmpxchg(&disk->fops, &att->fops->ops, att->orig_fops);
+	DMINFO("%s: device removed, detached", att->name);
+	mpr_attach_teardown(att);
+	mutex_unlock(&mpr_attach_lock);
+
+	if (orig_free_disk)
+		orig_free_disk(disk);
+	module_put(THIS_MODULE);
+}
+
+/*
+ * Hold the dm device while attach or detach works on it. dm waits for such
+ * holds before it destroys a device, so free_disk cannot run concurrently;
+ * the hold is dropped before returning, never kept.
+ */
+static struct mapped_device *mpr_get_md(dev_t dev, const struct nlattr *attr,
+					struct netlink_ext_ack *extack)
+{
+	struct mapped_device *md = dm_get_md(dev);
+
+	if (!md) {
+		NL_SET_BAD_ATTR(extack, attr);
+		mpr_set_err(extack, "no such device-mapper device", "%u:%u",
+			    MAJOR(dev), MINOR(dev));
+	}
+	return md;
+}
+
+static int mpr_check_mpath(struct mapped_device *md, struct gendisk *disk,
+			   const struct nlattr *attr,
+			   struct netlink_ext_ack *extack)
+{
+	char name[DM_NAME_LEN], uuid[DM_UUID_LEN];
+
+	if (dm_copy_name_and_uuid(md, name, uuid)) {
+		NL_SET_BAD_ATTR(extack, attr);
+		NL_SET_ERR_MSG_MOD(extack, "device-mapper device has no name");
+		return -ENODEV;
+	}
+	if (strncmp(uuid, MPR_UUID_PREFIX, strlen(MPR_UUID_PREFIX))) {
+		NL_SET_BAD_ATTR(extack, attr);
+		mpr_set_err(extack, "not a multipath map (uuid not mpath-*)",
+			    "%s", disk->disk_name);
+		return -EINVAL;
+	}
+	if (!get_capacity(disk)) {
+		NL_SET_BAD_ATTR(extack, attr);
+		mpr_set_err(extack, "multipath map has no live table", "%s",
+			    disk->disk_name);
+		return -ENXIO;
+	}
+	return 0;
+}
+
+/* Validate the path list; @names gets each path's name. */
+static int mpr_check_paths(const struct mpr_attach_req *req,
+			   struct gendisk *disk, char (*names)[32],
+			   struct netlink_ext_ack *extack)
+{
+	unsigned int i, j;
+	int r;
+
+	if (!req->nr_paths) {
+		NL_SET_ERR_MSG_MOD(extack, "at least one path is required");
+		return -EINVAL;
+	}
+	for (i = 0; i < req->nr_paths; i++) {
+		dev_t p = req->paths[i];
+
+		for (j = 0; j < i; j++) {
+			if (req->paths[j] == p) {
+				NL_SET_BAD_ATTR(extack, req->path_attrs[i]);
+				mpr_set_err(extack, "path given twice",
+					    "%u:%u", MAJOR(p), MINOR(p));
+				return -EINVAL;
+			}
+		}
+		r = mpr_path_check_slave(disk, p, names[i], sizeof(names[i]));
+		if (r == -ENODEV) {
+			NL_SET_BAD_ATTR(extack, req->path_attrs[i]);
+			mpr_set_err(extack, "no such block device", "%u:%u",
+				    MAJOR(p), MINOR(p));
+			return r;
+		}
+		if (r) {
+			NL_SET_BAD_ATTR(extack, req->path_attrs[i]);
+			mpr_set_err(extack, "path is not a slave of the device",
+				    "%s not in %s/slaves", names[i],
+				    disk->disk_name);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+static int mpr_add_paths(struct mpr_attach *att,
+			 const struct mpr_attach_req *req, char (*names)[32])
+{
+	unsigned int i;
+
+	for (i = 0; i < req->nr_paths; i++) {
+		struct mpr_path *path = mpr_engine_find_path(&att->eng,
+							     req->paths[i]);
+
+		if (path) {
+			mpr_path_put(path);
+			continue;
+		}
+		path = mpr_path_create(req->paths[i], names[i]);
+		if (!path)
+			return -ENOMEM;
+		mpr_engine_add_path(&att->eng, path);
+	}
+	return 0;
+}
+
+/* ATTACH on an attached device: make the path list what userspace says. */
+static int mpr_attach_sync(struct mpr_attach *att,
+			   const struct mpr_attach_req *req, char (*names)[32])
+{
+	u64 ids[DM_MPATH_PR_MAX_PATHS];
+	unsigned int i;
+	int r;
+
+	for (i = 0; i < req->nr_paths; i++)
+		ids[i] = req->paths[i];
+	mpr_engine_retain_paths(&att->eng, ids, req->nr_paths);
+	r = mpr_add_paths(att, req, names);
+	if (req->has_key)
+		mpr_engine_adopt_key(&att->eng, req->key);
+	mpr_engine_kick(&att->eng);
+	DMINFO("%s: path list synced, %u path(s)", att->name, req->nr_paths);
+	return r;
+}
+
+static int mpr_attach_new(struct gendisk *disk,
+			  const struct mpr_attach_req *req, char (*names)[32],
+			  struct netlink_ext_ack *extack)
+{
+	const struct block_device_operations *orig = READ_ONCE(disk->fops);
+	struct mpr_attach *att;
+	int r;
+
+	if (orig->pr_ops == &mpr_pr_ops) {
+		mpr_set_err(extack, "device operations are a copy of ours",
+			    "%s", disk->disk_name);
+		return -EBUSY;
+	}
+
+	att = kzalloc(sizeof(*att), GFP_KERNEL);
+	if (!att)
+		return -ENOMEM;
+	att->fops = kmalloc(sizeof(*att->fops), GFP_KERNEL);
+	if (!att->fops) {
+		kfree(att);
+		return -ENOMEM;
+	}
+	att->disk = disk;
+	att->devt = disk_devt(disk);
+	strscpy(att->name, disk->disk_name, sizeof(att->name));
+	mpr_engine_init(&att->eng, att->name, &mpr_params, mpr_wq);
+
+	r = mpr_add_paths(att, req, names);
+	if (r)
+		goto err;
+
+	att->orig_fops = orig;
+	att->fops->ops = *orig;
+	att->fops->ops.pr_ops = &mpr_pr_ops;
+	att->fops->ops.free_disk = mpr_free_disk;
+
+	/*
+	 * The attachment is findable before the copy is published, and stays
+	 * so until after it is unpublished: whoever finds our pr_ops in
+	 * disk->fops finds the attachment too.
+	 */
+	__module_get(THIS_MODULE);
+	list_add_tail_rcu(&att->node, &mpr_attachments);
+	if (cmpxchg(&disk->fops, orig, &att->fops->ops) != orig) {
+		list_del_rcu(&att->node);
+		synchronize_srcu(&mpr_srcu);
+		module_put(THIS_MODULE);
+		mpr_set_err(extack, "device operations changed during attach",
+			    "%s", disk->disk_name);
+		r = -EBUSY;
+		goto err;
+	}
+
+	if (req->has_key)
+		mpr_engine_adopt_key(&att->eng, req->key);
+	mpr_engine_kick(&att->eng);
+	DMINFO("%s: attached, %u path(s)", att->name, req->nr_paths);
+	return 0;
+
+err:
+	mpr_engine_stop(&att->eng);
+	kfree(att->fops);
+	kfree(att);
+	return r;
+}
+
+/**
+ * mpr_hook_attach() - ATTACH: interpose on a dm-multipath disk, or sync it
+ * @req: device, paths and optional key
+ * @extack: for the reason of a rejection
+ *
+ * Return: 0 or -errno.
+ */
+int mpr_hook_attach(const struct mpr_attach_req *req,
+		    struct netlink_ext_ack *extack)
+{
+	char (*names)[32];
+	struct mapped_device *md;
+	struct mpr_attach *att;
+	struct gendisk *disk;
+	int r;
+
+	names = kcalloc(DM_MPATH_PR_MAX_PATHS, sizeof(*names), GFP_KERNEL);
+	if (!names)
+		return -ENOMEM;
+
+	mutex_lock(&mpr_attach_lock);
+	md = mpr_get_md(req->dev, req->dev_attr, extack);
+	if (!md) {
+		r = -ENODEV;
+		goto out;
+	}
+	disk = dm_disk(md);
+	r = mpr_check_mpath(md, disk, req->dev_attr, extack);
+	if (!r)
+		r = mpr_check_paths(req, disk, names, extack);
+	if (!r) {
+		att = mpr_attach_find_locked(disk);
+		if (att)
+			r = mpr_attach_sync(att, req, names);
+		else
+			r = mpr_attach_new(disk, req, names, extack);
+	}
+	dm_put(md);
+out:
+	mutex_unlock(&mpr_attach_lock);
+	kfree(names);
+	return r;
+}
+
+/**
+ * mpr_hook_detach() - DETACH: restore a disk's operations
+ * @dev: the dm disk
+ * @dev_attr: the attribute that named it, for extack
+ * @extack: for the reason of a rejection
+ *
+ * Refused if the disk's operations are no longer ours (someone interposed
+ * on top of us): restoring would drop their pointer, and freeing ours would
+ * leave them calling freed code. The attachment then stays until the
+ * device is removed.
+ *
+ * Return: 0 or -errno.
+ */
+int mpr_hook_detach(dev_t dev, const struct nlattr *dev_attr,
+		    struct netlink_ext_ack *extack)
+{
+	struct mapped_device *md;
+	struct mpr_attach *att;
+	struct gendisk *disk;
+	int r = 0;
+
+	mutex_lock(&mpr_attach_lock);
+	md = mpr_get_md(dev, dev_attr, extack);
+	if (!md) {
+		r = -ENODEV;
+		goto out;
+	}
+	disk = dm_disk(md);
+	att = mpr_attach_find_locked(disk);
+	if (!att) {
+		NL_SET_BAD_ATTR(extack, dev_attr);
+		mpr_set_err(extack, "device is not attached", "%s",
+			    disk->disk_name);
+		r = -ENOENT;
+	} else if (cmpxchg(&disk->fops, &att->fops->ops, att->orig_fops) !=
+		   &att->fops->ops) {
+		NL_SET_BAD_ATTR(extack, dev_attr);
+		mpr_set_err(extack, "device operations replaced since attach",
+			    "%s", disk->disk_name);
+		DMERR("%s: cannot detach: block_device_operations replaced since attach",
+		      att->name);
+		r = -EBUSY;
+	} else {
+		DMINFO("%s: detached", att->name);
+		mpr_attach_teardown(att);
+		module_put(THIS_MODULE);
+	}
+	dm_put(md);
+out:
+	mutex_unlock(&mpr_attach_lock);
+	return r;
+}
+
+/**
+ * mpr_hook_visit_one() - look at one attachment
+ * @dev: the dm disk
+ * @fn: called with the attachment
+ * @arg: for @fn
+ *
+ * Return: what @fn returned, or -ENOENT if @dev is not attached.
+ */
+int mpr_hook_visit_one(dev_t dev, mpr_hook_visit_fn fn, void *arg)
+{
+	struct mpr_attach *att;
+	int r = -ENOENT;
+
+	mutex_lock(&mpr_attach_lock);
+	list_for_each_entry(att, &mpr_attachments, node) {
+		if (att->devt == dev) {
+			r = fn(&att->eng, att->devt, att->name, arg);
+			break;
+		}
+	}
+	mutex_unlock(&mpr_attach_lock);
+	return r;
+}
+
+/**
+ * mpr_hook_visit_from() - look at attachments, for a dump
+ * @pos: index of the first attachment to visit; advanced past each one
+ *	@fn accepted
+ * @fn: called with each attachment
+ * @arg: for @fn
+ *
+ * Return: 0 at the end of the list, or what @fn returned when it stopped.
+ */
+int mpr_hook_visit_from(unsigned long *pos, mpr_hook_visit_fn fn, void *arg)
+{
+	struct mpr_attach *att;
+	unsigned long i = 0;
+	int r = 0;
+
+	mutex_lock(&mpr_attach_lock);
+	list_for_each_entry(att, &mpr_attachments, node) {
+		if (i++ < *pos)
+			continue;
+		r = fn(&att->eng, att->devt, att->name, arg);
+		if (r)
+			break;
+		(*pos)++;
+	}
+	mutex_unlock(&mpr_attach_lock);
+	return r;
+}
+
+/**
+ * mpr_hook_init() - set up attachment bookkeeping
+ *
+ * Return: 0 or -errno.
+ */
+int mpr_hook_init(void)
+{
+	int r;
+
+	r = init_srcu_struct(&mpr_srcu);
+	if (r)
+		return r;
+	mpr_wq = alloc_workqueue("dm_mpath_pr", WQ_UNBOUND, 0);
+	if (!mpr_wq) {
+		cleanup_srcu_struct(&mpr_srcu);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/**
+ * mpr_hook_exit() - tear attachment bookkeeping down
+ *
+ * Runs only when no attachment is left: each one holds a module reference.
+ * Waits for the RCU-tasks callbacks that free fops copies (their code is
+ * ours) and for a grace period, so that a task still executing the tail of
+ * mpr_free_disk() after its module_put() has left it.
+ */
+void mpr_hook_exit(void)
+{
+	WARN_ON(!list_empty(&mpr_attachments));
+	synchronize_rcu_tasks();
+	mpr_rcu_tasks_barrier();
+	destroy_workqueue(mpr_wq);
+	cleanup_srcu_struct(&mpr_srcu);
+}

@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dm-mpath-pr: persistent reservations fanned out over dm-multipath paths.
+ *
+ * Module entry points and parameters. The work is done in hook.c
+ * (interposition on dm disks), engine.c (PR logic), path.c (paths as block
+ * devices) and netlink.c (control from userspace).
+ */
+
+#include <linux/device-mapper.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+
+#include "engine.h"
+#include "hook.h"
+#include "main.h"
+#include "netlink.h"
+
+#define DM_MSG_PREFIX "mpath-pr"
+
+struct mpr_engine_params mpr_params = {
+	.op_timeout_ms = 10000,
+	.probe_interval_ms = 500,
+};
+
+module_param_named(op_timeout_ms, mpr_params.op_timeout_ms, uint, 0644);
+MODULE_PARM_DESC(op_timeout_ms,
+		 "How long a PR operation waits for its paths, in ms (100..300000, default 10000)");
+module_param_named(probe_interval_ms, mpr_params.probe_interval_ms, uint, 0644);
+MODULE_PARM_DESC(probe_interval_ms,
+		 "Interval of the work that brings pending paths to the wanted registration state, in ms (min 50, default 500)");
+
+static int __init mpr_init(void)
+{
+	int r;
+
+	r = mpr_hook_init();
+	if (r)
+		goto err_hook;
+	r = mpr_netlink_init();
+	if (r)
+		goto err_netlink;
+	DMINFO("loaded");
+	return 0;
+
+err_netlink:
+	mpr_hook_exit();
+err_hook:
+	return r;
+}
+
+static void __exit mpr_exit(void)
+{
+	mpr_netlink_uninit();
+	mpr_hook_exit();
+	DMINFO("unloaded");
+}
+
+module_init(mpr_init);
+module_exit(mpr_exit);
+
+MODULE_DESCRIPTION("Persistent reservations over dm-multipath paths");
+MODULE_AUTHOR("dm-mpath-pr developers");
+MODULE_LICENSE("GPL");

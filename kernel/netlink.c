@@ -1,0 +1,401 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The generic netlink family "dm_mpath_pr": ATTACH, DETACH, GET.
+ * Contract: include/uapi/linux/dm-mpath-pr.h and
+ * Documentation/netlink/specs/dm-mpath-pr.yaml.
+ *
+ * Every command and the "events" group need CAP_SYS_ADMIN: GENL_ADMIN_PERM
+ * only checks CAP_NET_ADMIN, so the handlers check CAP_SYS_ADMIN as well.
+ * The family lives in the initial network namespace only.
+ */
+
+#include <linux/capability.h>
+#include <linux/kdev_t.h>
+#include <linux/module.h>
+#include <net/genetlink.h>
+#include <net/netlink.h>
+#include <linux/dm-mpath-pr.h>
+
+#include "engine.h"
+#include "hook.h"
+#include "netlink.h"
+
+/*
+ * Device numbers: 12-bit majors, 20-bit minors (MINORBITS). The range is
+ * not const because v6.1's struct nla_policy points to a mutable one.
+ */
+#define MPR_MAJOR_MAX	((1U << (32 - MINORBITS)) - 1)
+
+static struct netlink_range_validation mpr_minor_range __ro_after_init = {
+	.max = MINORMASK,
+};
+
+static const struct nla_policy mpr_path_policy[DM_MPATH_PR_A_PATH_MAX + 1] = {
+	[DM_MPATH_PR_A_PATH_MAJOR] = NLA_POLICY_MAX(NLA_U32, MPR_MAJOR_MAX),
+	[DM_MPATH_PR_A_PATH_MINOR] = NLA_POLICY_FULL_RANGE(NLA_U32, &mpr_minor_range),
+};
+
+static const struct nla_policy mpr_attach_policy[DM_MPATH_PR_A_MAX + 1] = {
+	[DM_MPATH_PR_A_DEV_MAJOR] = NLA_POLICY_MAX(NLA_U32, MPR_MAJOR_MAX),
+	[DM_MPATH_PR_A_DEV_MINOR] = NLA_POLICY_FULL_RANGE(NLA_U32, &mpr_minor_range),
+	[DM_MPATH_PR_A_PATH] = NLA_POLICY_NESTED(mpr_path_policy),
+	[DM_MPATH_PR_A_KEY] = { .type = NLA_U64 },
+};
+
+static const struct nla_policy mpr_dev_policy[DM_MPATH_PR_A_MAX + 1] = {
+	[DM_MPATH_PR_A_DEV_MAJOR] = NLA_POLICY_MAX(NLA_U32, MPR_MAJOR_MAX),
+	[DM_MPATH_PR_A_DEV_MINOR] = NLA_POLICY_FULL_RANGE(NLA_U32, &mpr_minor_range),
+};
+
+enum {
+	MPR_MCGRP_EVENTS,
+};
+
+#if defined(COMPAT_HAVE_GENL_MCAST_CAP)
+static const struct genl_multicast_group mpr_mcgrps[] = {
+	[MPR_MCGRP_EVENTS] = {
+		.name = DM_MPATH_PR_MCGRP_EVENTS,
+		.flags = GENL_MCAST_CAP_SYS_ADMIN,
+	},
+};
+#elif defined(COMPAT_HAVE_GENL_MCAST_BIND)
+static const struct genl_multicast_group mpr_mcgrps[] = {
+	[MPR_MCGRP_EVENTS] = { .name = DM_MPATH_PR_MCGRP_EVENTS },
+};
+
+/* Kernels without GENL_MCAST_CAP_*: refuse the join here instead. */
+static int mpr_nl_mcast_bind(struct net *net, int group)
+{
+	return capable(CAP_SYS_ADMIN) ? 0 : -EPERM;
+}
+#else
+#error "this kernel cannot restrict who joins a generic netlink group"
+#endif
+
+static struct genl_family mpr_genl_family;
+
+/* CAP_SYS_ADMIN of both the socket's opener and the sender. */
+static int mpr_nl_perm(const struct sk_buff *skb,
+		       struct netlink_ext_ack *extack)
+{
+	if (netlink_capable(skb, CAP_SYS_ADMIN))
+		return 0;
+	NL_SET_ERR_MSG_MOD(extack, "CAP_SYS_ADMIN is required");
+	return -EPERM;
+}
+
+/* The dm disk named by DEV_MAJOR/DEV_MINOR, both required. */
+static int mpr_nl_dev(struct genl_info *info, dev_t *dev)
+{
+	if (GENL_REQ_ATTR_CHECK(info, DM_MPATH_PR_A_DEV_MAJOR) ||
+	    GENL_REQ_ATTR_CHECK(info, DM_MPATH_PR_A_DEV_MINOR))
+		return -EINVAL;
+	*dev = MKDEV(nla_get_u32(info->attrs[DM_MPATH_PR_A_DEV_MAJOR]),
+		     nla_get_u32(info->attrs[DM_MPATH_PR_A_DEV_MINOR]));
+	return 0;
+}
+
+/* Collect the PATH nests of an ATTACH (validated by the op's policy). */
+static int mpr_nl_paths(struct genl_info *info, struct mpr_attach_req *req)
+{
+	struct nlattr *tb[DM_MPATH_PR_A_PATH_MAX + 1];
+	const struct nlattr *nla;
+	int rem, r;
+
+	nlmsg_for_each_attr(nla, info->nlhdr, GENL_HDRLEN, rem) {
+		if (nla_type(nla) != DM_MPATH_PR_A_PATH)
+			continue;
+		if (req->nr_paths == DM_MPATH_PR_MAX_PATHS) {
+			NL_SET_BAD_ATTR(info->extack, nla);
+			NL_SET_ERR_MSG_MOD(info->extack,
+					   "too many paths (DM_MPATH_PR_MAX_PATHS)");
+			return -E2BIG;
+		}
+		r = nla_parse_nested(tb, DM_MPATH_PR_A_PATH_MAX, nla,
+				     mpr_path_policy, info->extack);
+		if (r)
+			return r;
+		if (NL_REQ_ATTR_CHECK(info->extack, nla, tb,
+				      DM_MPATH_PR_A_PATH_MAJOR) ||
+		    NL_REQ_ATTR_CHECK(info->extack, nla, tb,
+				      DM_MPATH_PR_A_PATH_MINOR))
+			return -EINVAL;
+		req->paths[req->nr_paths] =
+			MKDEV(nla_get_u32(tb[DM_MPATH_PR_A_PATH_MAJOR]),
+			      nla_get_u32(tb[DM_MPATH_PR_A_PATH_MINOR]));
+		req->path_attrs[req->nr_paths] = nla;
+		req->nr_paths++;
+	}
+	if (!req->nr_paths) {
+		NL_SET_ERR_ATTR_MISS(info->extack, NULL, DM_MPATH_PR_A_PATH);
+		NL_SET_ERR_MSG_MOD(info->extack, "at least one path is required");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int mpr_nl_attach(struct sk_buff *skb, struct genl_info *info)
+{
+	struct mpr_attach_req *req;
+	int r;
+
+	r = mpr_nl_perm(skb, info->extack);
+	if (r)
+		return r;
+
+	req = kzalloc(sizeof(*req), GFP_KERNEL);
+	if (!req)
+		return -ENOMEM;
+	r = mpr_nl_dev(info, &req->dev);
+	if (r)
+		goto out;
+	req->dev_attr = info->attrs[DM_MPATH_PR_A_DEV_MAJOR];
+	r = mpr_nl_paths(info, req);
+	if (r)
+		goto out;
+	if (info->attrs[DM_MPATH_PR_A_KEY]) {
+		req->key = nla_get_u64(info->attrs[DM_MPATH_PR_A_KEY]);
+		if (!req->key) {
+			NL_SET_BAD_ATTR(info->extack,
+					info->attrs[DM_MPATH_PR_A_KEY]);
+			NL_SET_ERR_MSG_MOD(info->extack,
+					   "the key to adopt must not be 0");
+			r = -EINVAL;
+			goto out;
+		}
+		req->has_key = true;
+	}
+	r = mpr_hook_attach(req, info->extack);
+out:
+	kfree(req);
+	return r;
+}
+
+static int mpr_nl_detach(struct sk_buff *skb, struct genl_info *info)
+{
+	dev_t dev;
+	int r;
+
+	r = mpr_nl_perm(skb, info->extack);
+	if (r)
+		return r;
+	r = mpr_nl_dev(info, &dev);
+	if (r)
+		return r;
+	return mpr_hook_detach(dev, info->attrs[DM_MPATH_PR_A_DEV_MAJOR],
+			       info->extack);
+}
+
+/* Room for the reply about one device with @nr_paths paths. */
+static size_t mpr_nl_dev_size(unsigned int nr_paths)
+{
+	size_t path = nla_total_size(0) +		/* PATH nest */
+		      2 * nla_total_size(sizeof(u32)) +	/* MAJOR, MINOR */
+		      nla_total_size(sizeof_field(struct mpr_path, name)) +
+		      3 * nla_total_size(sizeof(u32)) +	/* STATE, REG, LAST_ERROR */
+		      2 * nla_total_size_64bit(sizeof(u64)); /* CMDS, ERRORS */
+
+	return GENL_HDRLEN +
+	       2 * nla_total_size(sizeof(u32)) +	/* DEV_MAJOR, DEV_MINOR */
+	       nla_total_size(DISK_NAME_LEN) +		/* DEV_NAME */
+	       2 * nla_total_size_64bit(sizeof(u64)) +	/* KEY, OPS */
+	       nr_paths * path;
+}
+
+/**
+ * struct mpr_nl_fill_ctx - where a device description goes
+ * @skb: the message buffer
+ * @portid: netlink port of the requester
+ * @seq: sequence number of the request
+ * @flags: NLM_F_* of the message
+ */
+struct mpr_nl_fill_ctx {
+	struct sk_buff *skb;
+	u32 portid;
+	u32 seq;
+	int flags;
+};
+
+static int mpr_nl_fill_path(struct sk_buff *skb, const struct mpr_path *path)
+{
+	struct nlattr *nest;
+
+	nest = nla_nest_start(skb, DM_MPATH_PR_A_PATH);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u32(skb, DM_MPATH_PR_A_PATH_MAJOR, MAJOR(path->id)) ||
+	    nla_put_u32(skb, DM_MPATH_PR_A_PATH_MINOR, MINOR(path->id)) ||
+	    nla_put_string(skb, DM_MPATH_PR_A_PATH_NAME, path->name) ||
+	    nla_put_u32(skb, DM_MPATH_PR_A_PATH_STATE, path->state) ||
+	    nla_put_u32(skb, DM_MPATH_PR_A_PATH_REG, path->reg) ||
+	    nla_put_s32(skb, DM_MPATH_PR_A_PATH_LAST_ERROR, path->last_result) ||
+	    nla_put_u64_64bit(skb, DM_MPATH_PR_A_PATH_CMDS, path->cmds,
+			      DM_MPATH_PR_A_PATH_PAD) ||
+	    nla_put_u64_64bit(skb, DM_MPATH_PR_A_PATH_ERRORS, path->errors,
+			      DM_MPATH_PR_A_PATH_PAD)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/* mpr_hook_visit_fn: describe one attachment in a GET reply. */
+static int mpr_nl_fill_dev(struct mpr_engine *eng, dev_t devt,
+			   const char *name, void *arg)
+{
+	struct mpr_nl_fill_ctx *ctx = arg;
+	struct sk_buff *skb = ctx->skb;
+	const struct mpr_path *path;
+	void *hdr;
+
+	hdr = genlmsg_put(skb, ctx->portid, ctx->seq, &mpr_genl_family,
+			  ctx->flags, DM_MPATH_PR_CMD_GET);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (nla_put_u32(skb, DM_MPATH_PR_A_DEV_MAJOR, MAJOR(devt)) ||
+	    nla_put_u32(skb, DM_MPATH_PR_A_DEV_MINOR, MINOR(devt)) ||
+	    nla_put_string(skb, DM_MPATH_PR_A_DEV_NAME, name))
+		goto cancel;
+
+	spin_lock(&eng->lock);
+	if (nla_put_u64_64bit(skb, DM_MPATH_PR_A_KEY,
+			      eng->wanted ? eng->key : 0, DM_MPATH_PR_A_PAD) ||
+	    nla_put_u64_64bit(skb, DM_MPATH_PR_A_OPS, eng->ops_run,
+			      DM_MPATH_PR_A_PAD))
+		goto unlock;
+	list_for_each_entry(path, &eng->paths, node)
+		if (mpr_nl_fill_path(skb, path))
+			goto unlock;
+	spin_unlock(&eng->lock);
+
+	genlmsg_end(skb, hdr);
+	return 0;
+
+unlock:
+	spin_unlock(&eng->lock);
+cancel:
+	genlmsg_cancel(skb, hdr);
+	return -EMSGSIZE;
+}
+
+static int mpr_nl_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct mpr_nl_fill_ctx ctx = {
+		.portid = info->snd_portid,
+		.seq = info->snd_seq,
+	};
+	dev_t dev;
+	int r;
+
+	r = mpr_nl_perm(skb, info->extack);
+	if (r)
+		return r;
+	r = mpr_nl_dev(info, &dev);
+	if (r)
+		return r;
+
+	/* Sized for the most paths a device can have: no second lookup. */
+	ctx.skb = genlmsg_new(mpr_nl_dev_size(DM_MPATH_PR_MAX_PATHS),
+			      GFP_KERNEL);
+	if (!ctx.skb)
+		return -ENOMEM;
+	r = mpr_hook_visit_one(dev, mpr_nl_fill_dev, &ctx);
+	if (r) {
+		nlmsg_free(ctx.skb);
+		if (r == -ENOENT)
+			goto not_attached;
+		return r;
+	}
+	return genlmsg_reply(ctx.skb, info);
+
+not_attached:
+	NL_SET_BAD_ATTR(info->extack, info->attrs[DM_MPATH_PR_A_DEV_MAJOR]);
+	NL_SET_ERR_MSG_MOD(info->extack, "device is not attached");
+	return -ENOENT;
+}
+
+static int mpr_nl_get_start(struct netlink_callback *cb)
+{
+	/* One message per device, and a device with all its paths is big. */
+	cb->min_dump_alloc = mpr_nl_dev_size(DM_MPATH_PR_MAX_PATHS);
+	return mpr_nl_perm(cb->skb, cb->extack);
+}
+
+static int mpr_nl_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct mpr_nl_fill_ctx ctx = {
+		.skb = skb,
+		.portid = NETLINK_CB(cb->skb).portid,
+		.seq = cb->nlh->nlmsg_seq,
+		.flags = NLM_F_MULTI,
+	};
+	unsigned long pos = cb->args[0];
+	int r;
+
+	r = mpr_hook_visit_from(&pos, mpr_nl_fill_dev, &ctx);
+	cb->args[0] = pos;
+	if (r && !skb->len)
+		return r;
+	return skb->len;
+}
+
+static const struct genl_ops mpr_genl_ops[] = {
+	{
+		.cmd = DM_MPATH_PR_CMD_ATTACH,
+		.doit = mpr_nl_attach,
+		.policy = mpr_attach_policy,
+		.maxattr = DM_MPATH_PR_A_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = DM_MPATH_PR_CMD_DETACH,
+		.doit = mpr_nl_detach,
+		.policy = mpr_dev_policy,
+		.maxattr = DM_MPATH_PR_A_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
+	{
+		.cmd = DM_MPATH_PR_CMD_GET,
+		.doit = mpr_nl_get_doit,
+		.start = mpr_nl_get_start,
+		.dumpit = mpr_nl_get_dumpit,
+		.policy = mpr_dev_policy,
+		.maxattr = DM_MPATH_PR_A_MAX,
+		.flags = GENL_ADMIN_PERM,
+	},
+};
+
+static struct genl_family mpr_genl_family __ro_after_init = {
+	.name = DM_MPATH_PR_FAMILY_NAME,
+	.version = DM_MPATH_PR_FAMILY_VERSION,
+	.netnsok = false,
+	.module = THIS_MODULE,
+	.ops = mpr_genl_ops,
+	.n_ops = ARRAY_SIZE(mpr_genl_ops),
+	.mcgrps = mpr_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(mpr_mcgrps),
+#if !defined(COMPAT_HAVE_GENL_MCAST_CAP)
+	.mcast_bind = mpr_nl_mcast_bind,
+#endif
+};
+
+/**
+ * mpr_netlink_init() - register the generic netlink family
+ *
+ * Return: 0 or -errno.
+ */
+int __init mpr_netlink_init(void)
+{
+	return genl_register_family(&mpr_genl_family);
+}
+
+/**
+ * mpr_netlink_uninit() - unregister the family; waits for running handlers
+ */
+void mpr_netlink_uninit(void)
+{
+	genl_unregister_family(&mpr_genl_family);
+}
+
+MODULE_ALIAS_GENL_FAMILY(DM_MPATH_PR_FAMILY_NAME);

@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The engine's path operations, implemented on block devices.
+ */
+#ifndef _MPR_PATH_H
+#define _MPR_PATH_H
+
+#include <linux/types.h>
+
+struct gendisk;
+struct mpr_path;
+
+int mpr_path_check_slave(struct gendisk *disk, dev_t devt, char *name,
+			 size_t len);
+struct mpr_path *mpr_path_create(dev_t devt, const char *name);
+
+#endif /* _MPR_PATH_H */
