@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# tap-count.sh [FILE...]: count the results of TAP / KTAP output (stdin
+# without FILE) and print "N passed, N failed" (", N skipped" when some
+# were skipped). KUnit's nested KTAP counts its leaves: the test cases of
+# each suite, not the suite lines that sum them up (see tap-summary.awk).
+# A "Bail out!" counts as one failure. Exits 1 when anything failed or
+# nothing was found at all.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+p=0 f=0 s=0
+count() {
+	local c b pp ff ss
+	c=$(awk -f "$here/tap-summary.awk" "$1")
+	read -r pp ff ss <<<"$c"
+	b=$(grep -cE '^[[:space:]]*(\[ *[0-9.]+\] )?[[:space:]]*Bail out!' "$1" || true)
+	p=$((p + pp)) f=$((f + ff + b)) s=$((s + ss))
+}
+if [ "$#" -eq 0 ]; then
+	count /dev/stdin
+else
+	for file in "$@"; do
+		[ -r "$file" ] || { echo "tap-count.sh: cannot read $file" >&2; exit 2; }
+		count "$file"
+	done
+fi
+if [ "$s" -gt 0 ]; then
+	echo "$p passed, $f failed, $s skipped"
+else
+	echo "$p passed, $f failed"
+fi
+[ "$f" -eq 0 ] && [ $((p + s)) -gt 0 ]

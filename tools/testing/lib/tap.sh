@@ -1,0 +1,174 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+#
+# tap.sh: a tiny TAP (version 13) producer for bash tests. Source it; it
+# prints "TAP version 13" once.
+#
+#   tap_plan N              announce N tests up front (else tap_done does)
+#   ok STATUS NAME          passes when STATUS is 0:  cmd; ok $? "cmd works"
+#   is GOT WANT NAME        string equality, shows both on failure
+#   isnt GOT UNWANTED NAME  string inequality
+#   like GOT REGEX NAME     bash regex match ([[ GOT =~ REGEX ]])
+#   unlike GOT REGEX NAME
+#   pass NAME / fail NAME   an unconditional result
+#   skip WHY [COUNT]        COUNT (default 1) skipped tests
+#   diag MSG...             a comment line ("# MSG")
+#   tap_bail MSG            "Bail out! MSG" and exit 255
+#   tap_done                the plan (if not given up front), then exit:
+#                           0 if everything passed, else the number of
+#                           failures (at most 254)
+# Helpers for tests:
+#   poll SECONDS CMD [INTERVAL]   run the bash command line CMD until it
+#                                 succeeds; 1 after SECONDS (default
+#                                 interval 0.05 s)
+#   elapsed_ms T0 / elapsed_us T0 time since T0=$EPOCHREALTIME
+#   tap_failed                    number of failures so far
+
+[ -n "${_TAP_SH:-}" ] && return 0
+_TAP_SH=1
+
+_tap_n=0
+_tap_failed=0
+_tap_planned=''
+
+echo "TAP version 13"
+
+tap_plan() {
+	_tap_planned=$1
+	echo "1..$1"
+}
+
+# _tap_result OK NAME: print one result; on failure, where it was called
+_tap_result() {
+	local okay=$1 name=$2 i
+	_tap_n=$((_tap_n + 1))
+	name=${name//$'\n'/ }
+	name=${name//#/\\#}
+	if [ "$okay" = 1 ]; then
+		echo "ok $_tap_n - $name"
+		return 0
+	fi
+	_tap_failed=$((_tap_failed + 1))
+	echo "not ok $_tap_n - $name"
+	# the first caller outside this file
+	for ((i = 1; i < ${#BASH_SOURCE[@]}; i++)); do
+		if [ "${BASH_SOURCE[$i]}" != "${BASH_SOURCE[0]}" ]; then
+			echo "#   Failed test at ${BASH_SOURCE[$i]} line ${BASH_LINENO[$((i - 1))]}."
+			break
+		fi
+	done
+	return 1
+}
+
+ok() {
+	local st=$1 name=${2:-}
+	if [ "$st" = 0 ]; then
+		_tap_result 1 "$name"
+	else
+		_tap_result 0 "$name"
+		echo "#   status: $st"
+		return 1
+	fi
+}
+
+pass() { _tap_result 1 "$1"; }
+fail() { _tap_result 0 "$1"; }
+
+is() {
+	if [ "$1" = "$2" ]; then
+		_tap_result 1 "${3:-}"
+	else
+		_tap_result 0 "${3:-}"
+		echo "#          got: '$1'"
+		echo "#     expected: '$2'"
+		return 1
+	fi
+}
+
+isnt() {
+	if [ "$1" != "$2" ]; then
+		_tap_result 1 "${3:-}"
+	else
+		_tap_result 0 "${3:-}"
+		echo "#          got: '$1'"
+		echo "#     expected: anything else"
+		return 1
+	fi
+}
+
+like() {
+	if [[ $1 =~ $2 ]]; then
+		_tap_result 1 "${3:-}"
+	else
+		_tap_result 0 "${3:-}"
+		echo "#                   '$1'"
+		echo "#     doesn't match '$2'"
+		return 1
+	fi
+}
+
+unlike() {
+	if ! [[ $1 =~ $2 ]]; then
+		_tap_result 1 "${3:-}"
+	else
+		_tap_result 0 "${3:-}"
+		echo "#                   '$1'"
+		echo "#           matches '$2'"
+		return 1
+	fi
+}
+
+skip() {
+	local why=$1 count=${2:-1} i
+	for ((i = 0; i < count; i++)); do
+		_tap_n=$((_tap_n + 1))
+		echo "ok $_tap_n # SKIP $why"
+	done
+}
+
+diag() {
+	local line
+	while IFS= read -r line; do
+		echo "# $line"
+	done <<<"$*"
+}
+
+tap_bail() {
+	echo "Bail out! $*"
+	exit 255
+}
+
+tap_failed() { echo "$_tap_failed"; }
+
+tap_done() {
+	if [ -z "$_tap_planned" ]; then
+		echo "1..$_tap_n"
+	elif [ "$_tap_planned" != "$_tap_n" ]; then
+		echo "# planned $_tap_planned tests but ran $_tap_n"
+		exit 255
+	fi
+	[ "$_tap_failed" -eq 0 ] || echo "# failed $_tap_failed of $_tap_n tests"
+	exit $((_tap_failed > 254 ? 254 : _tap_failed))
+}
+
+poll() {
+	local secs=$1 cmd=$2 interval=${3:-0.05} deadline now
+	deadline=$(awk -v t="$EPOCHREALTIME" -v s="$secs" 'BEGIN { printf "%d", (t + s) * 1000000 }')
+	while :; do
+		eval "$cmd" && return 0
+		now=${EPOCHREALTIME/./}
+		[ "$now" -lt "$deadline" ] || return 1
+		sleep "$interval"
+	done
+}
+
+elapsed_us() {
+	local now=${EPOCHREALTIME/./} t0=${1/./}
+	echo $((now - t0))
+}
+
+elapsed_ms() {
+	local us
+	us=$(elapsed_us "$1")
+	echo $((us / 1000))
+}
