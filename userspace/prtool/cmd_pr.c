@@ -1,0 +1,376 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * prtool: PR subcommands on a block device (register, register-ignore,
+ * unregister, read-keys, read-reservation).
+ */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json.h"
+#include "parse.h"
+#include "pr.h"
+#include "pr_compat.h"
+#include "prtool.h"
+
+enum reg_mode {
+	REG_REGISTER,
+	REG_IGNORE,
+	REG_UNREGISTER,
+};
+
+static const char register_help[] =
+	"Usage: " PROG_NAME " register DEVICE --key NEW [--old-key OLD] "
+	"[--aptpl] [--ignore]\n"
+	"\n"
+	"Register this host's key NEW on DEVICE (every path of a multipath\n"
+	"device), or change the registered key OLD to NEW (REGISTER).\n"
+	"\n"
+	"  -k, --key NEW       key to register\n"
+	"  -o, --old-key OLD   key registered now (default: none)\n"
+	"  -i, --ignore        REGISTER AND IGNORE EXISTING KEY: replace any\n"
+	"                      existing registration (no --old-key)\n"
+	"  -a, --aptpl         persist through power loss; the kernel's SCSI and\n"
+	"                      NVMe drivers always request it, so this only\n"
+	"                      states it\n"
+	"  -h, --help          show this help\n"
+	"\n"
+	"Keys are decimal or hex with a 0x prefix, 0 to 2^64-1.\n";
+
+static const char register_ignore_help[] =
+	"Usage: " PROG_NAME " register-ignore DEVICE --key NEW [--aptpl]\n"
+	"\n"
+	"Register key NEW on DEVICE, replacing any existing registration\n"
+	"(REGISTER AND IGNORE EXISTING KEY). NEW 0 removes the registration\n"
+	"whatever its key.\n"
+	"\n"
+	"  -k, --key NEW       key to register\n"
+	"  -a, --aptpl         persist through power loss (always requested by\n"
+	"                      the kernel's SCSI and NVMe drivers)\n"
+	"  -h, --help          show this help\n";
+
+static const char unregister_help[] =
+	"Usage: " PROG_NAME " unregister DEVICE --key OLD\n"
+	"\n"
+	"Remove this host's registration with key OLD from DEVICE (REGISTER\n"
+	"from OLD to 0).\n"
+	"\n"
+	"  -k, --key OLD       the registered key\n"
+	"  -h, --help          show this help\n";
+
+static const char read_keys_help[] =
+	"Usage: " PROG_NAME " read-keys DEVICE [--json]\n"
+	"\n"
+	"List the keys registered on DEVICE, one per registration (a host\n"
+	"with four paths shows its key four times).\n"
+	"\n"
+	"  -j, --json          JSON output (keys as \"0x...\" strings)\n"
+	"  -h, --help          show this help\n";
+
+static const char read_reservation_help[] =
+	"Usage: " PROG_NAME " read-reservation DEVICE [--json]\n"
+	"\n"
+	"Show the reservation on DEVICE: holder key and type.\n"
+	"\n"
+	"  -j, --json          JSON output\n"
+	"  -h, --help          show this help\n";
+
+/* Parse the value of option @opt into *key; usage error on failure. */
+static int opt_key(const char *cmd, const char *opt, const char *s,
+		   uint64_t *key, bool *seen)
+{
+	const char *why;
+
+	if (*seen)
+		return prtool_usage_err(cmd, "%s given twice", opt);
+	*seen = true;
+	if (parse_key(s, key, &why))
+		return prtool_usage_err(cmd, "invalid %s '%s': %s", opt, s,
+					why);
+	return 0;
+}
+
+static int do_register(int argc, char *argv[], enum reg_mode mode)
+{
+	static const struct option register_opts[] = {
+		{ "key", required_argument, NULL, 'k' },
+		{ "old-key", required_argument, NULL, 'o' },
+		{ "ignore", no_argument, NULL, 'i' },
+		{ "aptpl", no_argument, NULL, 'a' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	static const struct option ignore_opts[] = {
+		{ "key", required_argument, NULL, 'k' },
+		{ "aptpl", no_argument, NULL, 'a' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	static const struct option unregister_opts[] = {
+		{ "key", required_argument, NULL, 'k' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	const struct option *opts;
+	const char *cmd = argv[0], *help, *optstring, *devarg;
+	bool have_key = false, have_old = false, ignore = false;
+	uint64_t key = 0, old_key = 0, new_key;
+	struct pr_dev dev;
+	int c, ret;
+
+	switch (mode) {
+	case REG_REGISTER:
+		help = register_help;
+		opts = register_opts;
+		optstring = ":k:o:iah";
+		break;
+	case REG_IGNORE:
+		help = register_ignore_help;
+		opts = ignore_opts;
+		optstring = ":k:ah";
+		ignore = true;
+		break;
+	default:
+		help = unregister_help;
+		opts = unregister_opts;
+		optstring = ":k:h";
+		break;
+	}
+
+	opt_reset();
+	while ((c = getopt_long(argc, argv, optstring, opts, NULL)) != -1) {
+		switch (c) {
+		case 'k':
+			ret = opt_key(cmd, "--key", optarg, &key, &have_key);
+			if (ret)
+				return ret;
+			break;
+		case 'o':
+			ret = opt_key(cmd, "--old-key", optarg, &old_key,
+				      &have_old);
+			if (ret)
+				return ret;
+			break;
+		case 'i':
+			ignore = true;
+			break;
+		case 'a':
+			/* sd and nvme set APTPL on every registration. */
+			break;
+		case 'h':
+			fputs(help, stdout);
+			return PRTOOL_EXIT_OK;
+		default:
+			return opt_error(cmd, c, argv);
+		}
+	}
+	ret = opt_one_operand(cmd, argc, argv, "DEVICE", &devarg);
+	if (ret)
+		return ret;
+	if (!have_key)
+		return prtool_usage_err(cmd, "missing --key");
+	if (ignore && have_old)
+		return prtool_usage_err(cmd, "--old-key cannot be combined "
+					"with --ignore: REGISTER AND IGNORE "
+					"EXISTING KEY does not check it");
+
+	if (mode == REG_UNREGISTER) {
+		if (!key)
+			return prtool_usage_err(cmd, "--key 0 is not a "
+						"registration; give the "
+						"registered key");
+		old_key = key;
+		new_key = 0;
+	} else {
+		new_key = key;
+		if (!new_key && !ignore && !have_old)
+			return prtool_usage_err(cmd, "--key 0 registers "
+						"nothing; to remove a "
+						"registration use '" PROG_NAME
+						" unregister'");
+	}
+
+	ret = pr_dev_open(&dev, devarg);
+	if (ret)
+		return ret;
+	ret = pr_register(&dev, old_key, new_key,
+			  ignore ? PR_FL_IGNORE_KEY : 0);
+	if (ret)
+		ret = pr_report_failure(&dev, cmd, ret);
+	pr_dev_close(&dev);
+	return ret;
+}
+
+int cmd_register(int argc, char *argv[])
+{
+	return do_register(argc, argv, REG_REGISTER);
+}
+
+int cmd_register_ignore(int argc, char *argv[])
+{
+	return do_register(argc, argv, REG_IGNORE);
+}
+
+int cmd_unregister(int argc, char *argv[])
+{
+	return do_register(argc, argv, REG_UNREGISTER);
+}
+
+/* Options of the read subcommands: --json and --help. */
+static int read_opts(int argc, char *argv[], const char *help, bool *json,
+		     const char **devarg)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	int c;
+
+	*json = false;
+	opt_reset();
+	while ((c = getopt_long(argc, argv, ":jh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			*json = true;
+			break;
+		case 'h':
+			fputs(help, stdout);
+			return -1;
+		default:
+			return opt_error(argv[0], c, argv);
+		}
+	}
+	return opt_one_operand(argv[0], argc, argv, "DEVICE", devarg);
+}
+
+static const char *source_name(enum pr_source src)
+{
+	return src == PR_SRC_IOCTL ? "ioctl" : "sg_io";
+}
+
+int cmd_read_keys(int argc, char *argv[])
+{
+	const char *devarg;
+	struct pr_dev dev;
+	struct pr_keys k;
+	struct json j;
+	bool json;
+	uint32_t i;
+	int ret;
+
+	ret = read_opts(argc, argv, read_keys_help, &json, &devarg);
+	if (ret)
+		return ret < 0 ? PRTOOL_EXIT_OK : ret;
+	ret = pr_dev_open(&dev, devarg);
+	if (ret)
+		return ret;
+	ret = pr_read_keys(&dev, &k);
+	if (ret) {
+		ret = pr_report_failure(&dev, argv[0], ret);
+		pr_dev_close(&dev);
+		return ret;
+	}
+
+	if (json) {
+		json_init(&j, stdout);
+		json_object_begin(&j);
+		json_kv_string(&j, "device", dev.path);
+		json_kv_u64(&j, "generation", k.generation);
+		json_key(&j, "keys");
+		json_array_begin(&j);
+		for (i = 0; i < k.num_keys; i++) {
+			char buf[24];
+
+			snprintf(buf, sizeof(buf), "0x%" PRIx64, k.keys[i]);
+			json_string(&j, buf);
+		}
+		json_array_end(&j);
+		json_kv_string(&j, "source", source_name(k.source));
+		json_object_end(&j);
+		json_finish(&j);
+	} else if (!k.num_keys) {
+		printf("%s: generation 0x%" PRIx32 ", no registered keys\n",
+		       dev.path, k.generation);
+	} else {
+		printf("%s: generation 0x%" PRIx32 ", %" PRIu32
+		       " registered key%s\n",
+		       dev.path, k.generation, k.num_keys,
+		       k.num_keys == 1 ? "" : "s");
+		for (i = 0; i < k.num_keys; i++)
+			printf("  0x%" PRIx64 "\n", k.keys[i]);
+	}
+	free(k.keys);
+	pr_dev_close(&dev);
+	return PRTOOL_EXIT_OK;
+}
+
+int cmd_read_reservation(int argc, char *argv[])
+{
+	const struct pr_type_desc *t;
+	const char *devarg;
+	struct pr_dev dev;
+	struct pr_resv r;
+	char tname[48];
+	struct json j;
+	bool json;
+	int ret;
+
+	ret = read_opts(argc, argv, read_reservation_help, &json, &devarg);
+	if (ret)
+		return ret < 0 ? PRTOOL_EXIT_OK : ret;
+	ret = pr_dev_open(&dev, devarg);
+	if (ret)
+		return ret;
+	ret = pr_read_reservation(&dev, &r);
+	if (ret) {
+		ret = pr_report_failure(&dev, argv[0], ret);
+		pr_dev_close(&dev);
+		return ret;
+	}
+
+	if (r.source == PR_SRC_SG_IO && r.held)
+		r.type = pr_type_from_scsi(r.scsi_type);
+	t = pr_type_by_value(r.type);
+	if (t)
+		snprintf(tname, sizeof(tname), "%s", t->name);
+	else if (r.source == PR_SRC_SG_IO)
+		snprintf(tname, sizeof(tname), "unknown (SCSI type 0x%x)",
+			 r.scsi_type);
+	else
+		snprintf(tname, sizeof(tname), "unknown (type %u)", r.type);
+
+	if (json) {
+		json_init(&j, stdout);
+		json_object_begin(&j);
+		json_kv_string(&j, "device", dev.path);
+		json_kv_u64(&j, "generation", r.generation);
+		json_key(&j, "reservation");
+		if (r.held) {
+			json_object_begin(&j);
+			json_kv_hex64(&j, "key", r.key);
+			json_kv_string(&j, "type", t ? t->name : "unknown");
+			json_kv_u64(&j, "type_value", r.type);
+			json_kv_string(&j, "description",
+				       t ? t->help : tname);
+			json_object_end(&j);
+		} else {
+			json_null(&j);
+		}
+		json_kv_string(&j, "source", source_name(r.source));
+		json_object_end(&j);
+		json_finish(&j);
+	} else if (!r.held) {
+		printf("%s: generation 0x%" PRIx32 ", no reservation\n",
+		       dev.path, r.generation);
+	} else {
+		printf("%s: generation 0x%" PRIx32 ", reservation held by key "
+		       "0x%" PRIx64 ", type %s%s%s%s\n",
+		       dev.path, r.generation, r.key, tname, t ? " (" : "",
+		       t ? t->help : "", t ? ")" : "");
+	}
+	pr_dev_close(&dev);
+	return PRTOOL_EXIT_OK;
+}

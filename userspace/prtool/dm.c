@@ -1,0 +1,264 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * prtool: device-mapper topology through libdevmapper.
+ *
+ * The kernel module cannot read dm tables itself (dm_get_live_table() is
+ * not exported), so userspace reads the live table here and hands the path
+ * list to the module. Devices are looked up once by name or path and from
+ * then on by device number, so a concurrent rename cannot switch maps.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include <libdevmapper.h>
+
+#include "dm.h"
+#include "prtool.h"
+
+/* libdevmapper's last log message, used to explain a failed task. */
+static char dm_last_msg[256];
+
+static void dm_quiet_log(int level, const char *file, int line, int dm_errno,
+			 const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+static void dm_quiet_log(int level, const char *file, int line, int dm_errno,
+			 const char *fmt, ...)
+{
+	va_list ap;
+
+	(void)file;
+	(void)line;
+	(void)dm_errno;
+	/* Keep errors and warnings only (levels 3 and 4). */
+	if ((level & 7) > 4)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(dm_last_msg, sizeof(dm_last_msg), fmt, ap);
+	va_end(ap);
+}
+
+static void dm_setup(void)
+{
+	static bool done;
+
+	if (done)
+		return;
+	dm_log_with_errno_init(dm_quiet_log);
+	done = true;
+}
+
+/**
+ * dm_info_task() - run a DM_DEVICE_INFO task by name or by device number
+ * @name: dm name, or NULL to use @major/@minor
+ * @major: device major
+ * @minor: device minor
+ * @info: the result
+ * @m: if not NULL, receives name and uuid
+ *
+ * Return: 0 on success (check info->exists), -1 if the task failed.
+ */
+static int dm_info_task(const char *name, unsigned int major,
+			unsigned int minor, struct dm_info *info,
+			struct mpath_map *m)
+{
+	struct dm_task *dmt;
+	int ret = -1;
+
+	dm_setup();
+	dmt = dm_task_create(DM_DEVICE_INFO);
+	if (!dmt)
+		return -1;
+	if (name) {
+		if (!dm_task_set_name(dmt, name))
+			goto out;
+	} else if (!dm_task_set_major_minor(dmt, (int)major, (int)minor, 0)) {
+		goto out;
+	}
+	if (!dm_task_run(dmt) || !dm_task_get_info(dmt, info))
+		goto out;
+	if (m && info->exists) {
+		const char *s;
+
+		s = dm_task_get_name(dmt);
+		snprintf(m->name, sizeof(m->name), "%s", s ? s : "");
+		s = dm_task_get_uuid(dmt);
+		snprintf(m->uuid, sizeof(m->uuid), "%s", s ? s : "");
+		m->major = info->major;
+		m->minor = info->minor;
+	}
+	ret = 0;
+out:
+	dm_task_destroy(dmt);
+	return ret;
+}
+
+int dm_name_of(unsigned int major, unsigned int minor, char *buf, size_t len)
+{
+	struct mpath_map m;
+	struct dm_info info;
+
+	if (dm_info_task(NULL, major, minor, &info, &m) || !info.exists)
+		return -1;
+	snprintf(buf, len, "%s", m.name);
+	return 0;
+}
+
+/* Device number of a block device path; prints the failure. */
+static int blockdev_devt(const char *path, unsigned int *major,
+			 unsigned int *minor)
+{
+	struct stat st;
+
+	if (stat(path, &st)) {
+		prtool_err("%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (!S_ISBLK(st.st_mode)) {
+		prtool_err("%s: not a block device", path);
+		return -1;
+	}
+	*major = major(st.st_rdev);
+	*minor = minor(st.st_rdev);
+	return 0;
+}
+
+/* Read the live table of map @m (by device number) and check it. */
+static int dm_read_mpath_table(const char *arg, struct mpath_map *m)
+{
+	char err[256];
+	struct dm_task *dmt;
+	uint64_t start, length;
+	char *type = NULL, *params = NULL;
+	char *mp_params = NULL;
+	unsigned int nr_targets = 0;
+	char first_type[64] = "";
+	void *next = NULL;
+	int ret = PRTOOL_EXIT_OS;
+
+	dmt = dm_task_create(DM_DEVICE_TABLE);
+	if (!dmt) {
+		prtool_err("%s: cannot create a device-mapper task", arg);
+		return PRTOOL_EXIT_OS;
+	}
+	dm_last_msg[0] = '\0';
+	if (!dm_task_set_major_minor(dmt, (int)m->major, (int)m->minor, 0) ||
+	    !dm_task_run(dmt)) {
+		prtool_err("%s: cannot read the device-mapper table: %s", arg,
+			   dm_last_msg[0] ? dm_last_msg : "libdevmapper failed");
+		goto out;
+	}
+	do {
+		next = dm_get_next_target(dmt, next, &start, &length, &type,
+					  &params);
+		if (!type)
+			break;
+		if (!nr_targets++) {
+			snprintf(first_type, sizeof(first_type), "%s", type);
+			mp_params = params;
+		}
+	} while (next);
+
+	if (!nr_targets) {
+		prtool_err("%s: map %s has no live table", arg, m->name);
+		goto out;
+	}
+	if (strcmp(first_type, "multipath")) {
+		prtool_err("%s: map %s is a '%s' map, not a multipath map", arg,
+			   m->name, first_type);
+		goto out;
+	}
+	if (nr_targets > 1) {
+		prtool_err("%s: map %s has %u targets; only maps made of a "
+			   "single multipath target are supported", arg,
+			   m->name, nr_targets);
+		goto out;
+	}
+	if (strncmp(m->uuid, "mpath-", 6)) {
+		prtool_err("%s: map %s has dm uuid '%s', which does not start "
+			   "with 'mpath-'; only maps set up by multipath-tools "
+			   "are supported", arg, m->name, m->uuid);
+		goto out;
+	}
+	if (mpath_parse_params(mp_params, &m->table, err, sizeof(err))) {
+		prtool_err("%s: cannot parse the multipath table of %s: %s",
+			   arg, m->name, err);
+		goto out;
+	}
+	ret = PRTOOL_EXIT_OK;
+out:
+	dm_task_destroy(dmt);
+	return ret;
+}
+
+int dm_resolve_map(const char *arg, struct mpath_map *m)
+{
+	unsigned int major = 0, minor = 0;
+	struct dm_info info;
+	bool by_devt = true;
+
+	memset(m, 0, sizeof(*m));
+	dm_setup();
+	if (!*arg) {
+		prtool_err("the map name is empty");
+		return PRTOOL_EXIT_USAGE;
+	}
+
+	if (!strchr(arg, '/')) {
+		/* A dm name, or a kernel name like dm-3. */
+		dm_last_msg[0] = '\0';
+		if (dm_info_task(arg, 0, 0, &info, m)) {
+			prtool_err("%s: device-mapper lookup failed: %s", arg,
+				   dm_last_msg[0] ? dm_last_msg :
+						    "libdevmapper failed");
+			return PRTOOL_EXIT_OS;
+		}
+		if (info.exists) {
+			by_devt = false;
+		} else {
+			char path[PATH_MAX];
+
+			snprintf(path, sizeof(path), "/dev/%s", arg);
+			if (access(path, F_OK)) {
+				prtool_err("%s: no device-mapper map of that "
+					   "name", arg);
+				return PRTOOL_EXIT_OS;
+			}
+			if (blockdev_devt(path, &major, &minor))
+				return PRTOOL_EXIT_OS;
+		}
+	} else if (blockdev_devt(arg, &major, &minor)) {
+		return PRTOOL_EXIT_OS;
+	}
+
+	if (by_devt) {
+		dm_last_msg[0] = '\0';
+		if (dm_info_task(NULL, major, minor, &info, m)) {
+			prtool_err("%s: device-mapper lookup of %u:%u failed: "
+				   "%s", arg, major, minor,
+				   dm_last_msg[0] ? dm_last_msg :
+						    "libdevmapper failed");
+			return PRTOOL_EXIT_OS;
+		}
+		if (!info.exists) {
+			prtool_err("%s: %u:%u is not a device-mapper device",
+				   arg, major, minor);
+			return PRTOOL_EXIT_OS;
+		}
+	}
+	return PRTOOL_EXIT_OK;
+}
+
+int dm_get_mpath_map(const char *arg, struct mpath_map *m)
+{
+	int ret = dm_resolve_map(arg, m);
+
+	return ret ? ret : dm_read_mpath_table(arg, m);
+}

@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * prtool: common declarations.
+ */
+#ifndef PRTOOL_H
+#define PRTOOL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#define PROG_NAME "prtool"
+
+#ifndef PRTOOL_VERSION
+#define PRTOOL_VERSION "0.1.0"
+#endif
+
+/*
+ * Exit codes. Keep in step with the usage text in prtool.c and with
+ * man/prtool.8.
+ */
+enum prtool_exit {
+	PRTOOL_EXIT_OK = 0,
+	PRTOOL_EXIT_USAGE = 1,	  /* bad command line */
+	PRTOOL_EXIT_OS = 2,	  /* device or OS error: open, ioctl errno, dm */
+	PRTOOL_EXIT_CONFLICT = 3, /* the device answered RESERVATION CONFLICT */
+	PRTOOL_EXIT_PR = 4,	  /* other PR failure: path, transport, I/O */
+	PRTOOL_EXIT_NETLINK = 5,  /* module or netlink error */
+};
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Subcommand entry points: argv[0] is the subcommand name. */
+int cmd_register(int argc, char *argv[]);
+int cmd_register_ignore(int argc, char *argv[]);
+int cmd_unregister(int argc, char *argv[]);
+int cmd_read_keys(int argc, char *argv[]);
+int cmd_read_reservation(int argc, char *argv[]);
+int cmd_attach(int argc, char *argv[]);
+int cmd_sync(int argc, char *argv[]);
+int cmd_detach(int argc, char *argv[]);
+int cmd_list(int argc, char *argv[]);
+int cmd_show(int argc, char *argv[]);
+
+/* The whole program, minus main(): unit tests call this on argv arrays. */
+int prtool_main(int argc, char *argv[]);
+
+/* Messages on stderr, prefixed with "prtool: ". */
+void prtool_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A usage error for subcommand @cmd: message, then a hint; returns 1. */
+int prtool_usage_err(const char *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/*
+ * getopt_long() helpers for subcommands. Optstrings start with ':' so that
+ * a missing value is reported as ':'.
+ */
+void opt_reset(void);
+int opt_error(const char *cmd, int c, char *argv[]);
+/*
+ * Exactly one operand must remain after the options; it is stored in *out.
+ * Return: 0, or the usage exit code after printing what is wrong.
+ */
+int opt_one_operand(const char *cmd, int argc, char *argv[], const char *what,
+		    const char **out);
+/* The rest of the options are fine but there must be no operand. */
+int opt_no_operand(const char *cmd, int argc, char *argv[]);
+
+void *xcalloc(size_t nmemb, size_t size);
+void *xreallocarray(void *ptr, size_t nmemb, size_t size);
+
+#endif /* PRTOOL_H */

@@ -1,0 +1,1002 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests: the command line. prtool_main() runs on argv arrays against
+ * a fake block device (fake_sys.c), fake libdevmapper tasks and a fake ipc
+ * layer, all wired in with -Wl,--wrap.
+ */
+#include "test_util.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <sys/ioctl.h>
+
+#include <libdevmapper.h>
+
+#include "fake_sys.h"
+#include "ipc.h"
+#include "pr_compat.h"
+#include "prtool.h"
+
+/* ---- fake libdevmapper ------------------------------------------------ */
+
+struct fake_target {
+	const char *type;
+	const char *params;
+};
+
+static struct {
+	bool exists;
+	const char *name;
+	const char *uuid;
+	unsigned int major, minor;
+	struct fake_target targets[3];
+	int nr_targets;
+	bool run_fails;
+	int tasks_open;
+} dm;
+
+struct fake_task {
+	int type;
+	char name[128];
+	bool by_devt;
+	int major, minor;
+};
+
+struct dm_task *__wrap_dm_task_create(int type)
+{
+	struct fake_task *t = calloc(1, sizeof(*t));
+
+	assert_non_null(t);
+	t->type = type;
+	dm.tasks_open++;
+	return (struct dm_task *)t;
+}
+
+void __wrap_dm_task_destroy(struct dm_task *dmt)
+{
+	dm.tasks_open--;
+	free(dmt);
+}
+
+int __wrap_dm_task_set_name(struct dm_task *dmt, const char *name)
+{
+	struct fake_task *t = (struct fake_task *)dmt;
+
+	snprintf(t->name, sizeof(t->name), "%s", name);
+	return 1;
+}
+
+int __wrap_dm_task_set_major_minor(struct dm_task *dmt, int major, int minor,
+				   int fallback)
+{
+	struct fake_task *t = (struct fake_task *)dmt;
+
+	(void)fallback;
+	t->by_devt = true;
+	t->major = major;
+	t->minor = minor;
+	return 1;
+}
+
+int __wrap_dm_task_run(struct dm_task *dmt)
+{
+	struct fake_task *t = (struct fake_task *)dmt;
+
+	/* Tables are only ever read by device number. */
+	if (t->type == DM_DEVICE_TABLE)
+		assert_true(t->by_devt);
+	return !dm.run_fails;
+}
+
+static bool task_matches(const struct fake_task *t)
+{
+	if (!dm.exists)
+		return false;
+	if (t->by_devt)
+		return (unsigned int)t->major == dm.major &&
+		       (unsigned int)t->minor == dm.minor;
+	return !strcmp(t->name, dm.name);
+}
+
+int __wrap_dm_task_get_info(struct dm_task *dmt, struct dm_info *info)
+{
+	struct fake_task *t = (struct fake_task *)dmt;
+
+	memset(info, 0, sizeof(*info));
+	info->exists = task_matches(t);
+	if (info->exists) {
+		info->major = (int)dm.major;
+		info->minor = (int)dm.minor;
+		info->target_count = dm.nr_targets;
+	}
+	return 1;
+}
+
+const char *__wrap_dm_task_get_name(const struct dm_task *dmt)
+{
+	(void)dmt;
+	return dm.name;
+}
+
+const char *__wrap_dm_task_get_uuid(const struct dm_task *dmt)
+{
+	(void)dmt;
+	return dm.uuid;
+}
+
+void *__wrap_dm_get_next_target(struct dm_task *dmt, void *next,
+				uint64_t *start, uint64_t *length,
+				char **target_type, char **params)
+{
+	uintptr_t i = (uintptr_t)next;
+
+	(void)dmt;
+	if ((int)i >= dm.nr_targets) {
+		*target_type = NULL;
+		*params = NULL;
+		return NULL;
+	}
+	*start = i * 1000;
+	*length = 1000;
+	*target_type = (char *)dm.targets[i].type;
+	*params = (char *)dm.targets[i].params;
+	return (int)i + 1 < dm.nr_targets ? (void *)(i + 1) : NULL;
+}
+
+/* ---- fake ipc ---------------------------------------------------------- */
+
+static struct {
+	int open_ret;
+	bool load;
+	int opens, live;
+	int ret;		/* result of attach/detach/get/dump */
+	int attaches, detaches, gets, dumps;
+	struct mpr_attach_req req;
+	uint32_t major, minor;
+	struct mpr_dev_info devs[2];
+	size_t nr_devs;
+	const char *kernel_msg;	/* printed as the real layer would */
+} ipc;
+
+static int dummy_ipc;
+
+int __wrap_ipc_open(struct ipc **ipcp, bool load)
+{
+	ipc.opens++;
+	ipc.load = load;
+	*ipcp = ipc.open_ret ? NULL : (struct ipc *)&dummy_ipc;
+	if (!ipc.open_ret)
+		ipc.live++;
+	if (ipc.open_ret && ipc.open_ret != -ENOENT)
+		fprintf(stderr, "prtool: module dm_mpath_pr is not loaded and "
+				"could not be loaded: fake\n");
+	return ipc.open_ret;
+}
+
+void __wrap_ipc_close(struct ipc *p)
+{
+	assert_ptr_equal(p, &dummy_ipc);
+	ipc.live--;
+}
+
+static int ipc_result(void)
+{
+	if (ipc.ret && ipc.kernel_msg)
+		fprintf(stderr, "prtool: kernel reports: %s\n", ipc.kernel_msg);
+	return ipc.ret;
+}
+
+int __wrap_ipc_attach(struct ipc *p, const struct mpr_attach_req *req)
+{
+	assert_ptr_equal(p, &dummy_ipc);
+	ipc.attaches++;
+	ipc.req = *req;
+	return ipc_result();
+}
+
+int __wrap_ipc_detach(struct ipc *p, uint32_t major, uint32_t minor)
+{
+	assert_ptr_equal(p, &dummy_ipc);
+	ipc.detaches++;
+	ipc.major = major;
+	ipc.minor = minor;
+	return ipc_result();
+}
+
+int __wrap_ipc_get(struct ipc *p, uint32_t major, uint32_t minor,
+		   struct mpr_dev_info *dev)
+{
+	assert_ptr_equal(p, &dummy_ipc);
+	ipc.gets++;
+	ipc.major = major;
+	ipc.minor = minor;
+	*dev = ipc.devs[0];
+	return ipc_result();
+}
+
+int __wrap_ipc_dump(struct ipc *p, struct mpr_dev_info **devs, size_t *nr)
+{
+	assert_ptr_equal(p, &dummy_ipc);
+	ipc.dumps++;
+	*devs = NULL;
+	*nr = 0;
+	if (ipc.ret)
+		return ipc_result();
+	*devs = calloc(ipc.nr_devs ? ipc.nr_devs : 1, sizeof(**devs));
+	memcpy(*devs, ipc.devs, ipc.nr_devs * sizeof(**devs));
+	*nr = ipc.nr_devs;
+	return 0;
+}
+
+/* ---- fake PR device ----------------------------------------------------- */
+
+static struct {
+	int calls;
+	unsigned long req;
+	struct pr_registration reg;
+	int ret, err;
+	uint32_t nr_keys;
+	uint64_t keys[4];
+	struct pr_read_reservation resv;
+} pr;
+
+static int pr_ioctl(unsigned long req, void *arg, bool rw)
+{
+	(void)rw;
+	pr.calls++;
+	pr.req = req;
+	if (pr.ret < 0) {
+		errno = pr.err;
+		return -1;
+	}
+	if (req == IOC_PR_REGISTER) {
+		memcpy(&pr.reg, arg, sizeof(pr.reg));
+	} else if (req == IOC_PR_READ_KEYS) {
+		struct pr_read_keys *rk = arg;
+
+		memcpy((void *)(uintptr_t)rk->keys_ptr, pr.keys,
+		       pr.nr_keys * sizeof(uint64_t));
+		rk->num_keys = pr.nr_keys;
+		rk->generation = 0x1f;
+	} else if (req == IOC_PR_READ_RESERVATION) {
+		memcpy(arg, &pr.resv, sizeof(pr.resv));
+	} else {
+		errno = ENOTTY;
+		return -1;
+	}
+	return pr.ret;
+}
+
+static const struct fake_blk dm3 = {
+	.path = "/dev/fake-dm",
+	.alias = "/dev/mapper/mpatha",
+	.major = 253,
+	.minor = 3,
+};
+
+#define MPATH_4 "1 queue_if_no_path 1 alua 2 1 " \
+		"service-time 0 2 2 8:16 1 1 8:48 1 1 " \
+		"service-time 0 2 2 8:32 1 1 8:64 1 1"
+
+static int setup(void **state)
+{
+	(void)state;
+	memset(&dm, 0, sizeof(dm));
+	dm.exists = true;
+	dm.name = "mpatha";
+	dm.uuid = "mpath-3600140512345678";
+	dm.major = 253;
+	dm.minor = 3;
+	dm.targets[0] = (struct fake_target){ "multipath", MPATH_4 };
+	dm.nr_targets = 1;
+	memset(&ipc, 0, sizeof(ipc));
+	memset(&pr, 0, sizeof(pr));
+	fake_blk_reset(&dm3);
+	fake_blk.ioctl = pr_ioctl;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	/* No descriptor, dm task or netlink connection is leaked. */
+	assert_int_equal(fake_open_fds, 0);
+	assert_int_equal(dm.tasks_open, 0);
+	assert_int_equal(ipc.live, 0);
+	return 0;
+}
+
+/* ---- running prtool ------------------------------------------------------ */
+
+static struct capture out;
+
+/* Run prtool with the NULL-terminated arguments; output lands in out. */
+static int run(const char *arg0, ...)
+{
+	char *argv[32];
+	int argc = 0, ret;
+	const char *a;
+	va_list ap;
+
+	argv[argc++] = (char *)"prtool";
+	va_start(ap, arg0);
+	for (a = arg0; a; a = va_arg(ap, const char *)) {
+		assert_true(argc < 31);
+		argv[argc++] = (char *)a;
+	}
+	va_end(ap);
+	argv[argc] = NULL;
+
+	capture_free(&out);
+	capture_start(&out);
+	ret = prtool_main(argc, argv);
+	capture_stop(&out);
+	return ret;
+}
+
+#define RUN(...) run(__VA_ARGS__, NULL)
+
+static int teardown_out(void **state)
+{
+	capture_free(&out);
+	return teardown(state);
+}
+
+/* ---- global -------------------------------------------------------------- */
+
+static void test_no_args(void **state)
+{
+	(void)state;
+	assert_int_equal(run(NULL), PRTOOL_EXIT_USAGE);
+	assert_contains(out.err, "Usage: prtool COMMAND");
+	assert_string_equal(out.out, "");
+}
+
+static void test_help(void **state)
+{
+	static const char *const cmds[] = {
+		"register", "register-ignore", "unregister", "read-keys",
+		"read-reservation", "attach", "sync", "detach", "list", "show",
+	};
+	size_t i;
+
+	(void)state;
+	assert_int_equal(RUN("--help"), PRTOOL_EXIT_OK);
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		assert_contains(out.out, cmds[i]);
+	assert_contains(out.out, "Exit status:");
+	assert_contains(out.out, "  0  success");
+	assert_contains(out.out, "  1  usage error");
+	assert_contains(out.out, "  2  device or system error");
+	assert_contains(out.out, "  3  reservation conflict");
+	assert_contains(out.out, "  4  other persistent reservation failure");
+	assert_contains(out.out, "  5  kernel module or netlink error");
+	assert_int_equal(RUN("-h"), PRTOOL_EXIT_OK);
+	assert_contains(out.out, "Exit status:");
+}
+
+static void test_subcommand_help(void **state)
+{
+	static const char *const cmds[] = {
+		"register", "register-ignore", "unregister", "read-keys",
+		"read-reservation", "attach", "sync", "detach", "list", "show",
+	};
+	char want[64];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		snprintf(want, sizeof(want), "Usage: prtool %s", cmds[i]);
+		assert_int_equal(RUN(cmds[i], "--help"), PRTOOL_EXIT_OK);
+		assert_contains(out.out, want);
+		assert_int_equal(RUN(cmds[i], "-h"), PRTOOL_EXIT_OK);
+		assert_contains(out.out, want);
+		assert_int_equal(RUN("help", cmds[i]), PRTOOL_EXIT_OK);
+		assert_contains(out.out, want);
+	}
+	/* Nothing ran. */
+	assert_int_equal(fake_opens_ro + fake_opens_rw, 0);
+	assert_int_equal(ipc.opens, 0);
+}
+
+static void test_version(void **state)
+{
+	(void)state;
+	assert_int_equal(RUN("--version"), PRTOOL_EXIT_OK);
+	assert_string_equal(out.out, "prtool " PRTOOL_VERSION "\n");
+	assert_int_equal(RUN("-V"), PRTOOL_EXIT_OK);
+}
+
+static void test_unknown(void **state)
+{
+	(void)state;
+	assert_int_equal(RUN("frobnicate"), PRTOOL_EXIT_USAGE);
+	assert_contains(out.err, "unknown command 'frobnicate'");
+	assert_int_equal(RUN("--frob"), PRTOOL_EXIT_USAGE);
+	assert_contains(out.err, "unknown option '--frob'");
+	assert_int_equal(RUN("help", "frob"), PRTOOL_EXIT_USAGE);
+	assert_int_equal(RUN("help", "register", "x"), PRTOOL_EXIT_USAGE);
+}
+
+/* ---- register family ------------------------------------------------------ */
+
+static void usage_error(const char *why, int ret)
+{
+	assert_int_equal(ret, PRTOOL_EXIT_USAGE);
+	assert_contains(out.err, why);
+	assert_contains(out.err, "--help'");
+	/* Nothing was sent to the device. */
+	assert_int_equal(pr.calls, 0);
+}
+
+static void test_register_usage_errors(void **state)
+{
+	(void)state;
+	usage_error("register: missing DEVICE", RUN("register", "--key", "1"));
+	usage_error("missing --key", RUN("register", "/dev/fake-dm"));
+	usage_error("invalid --key '12K': size suffixes are not accepted",
+		    RUN("register", "/dev/fake-dm", "--key", "12K"));
+	usage_error("invalid --key '-1': keys are not negative",
+		    RUN("register", "/dev/fake-dm", "--key", "-1"));
+	usage_error("invalid --key '': the key is empty",
+		    RUN("register", "/dev/fake-dm", "--key", ""));
+	usage_error("does not fit in 64 bits",
+		    RUN("register", "/dev/fake-dm", "--key",
+			"0x1ffffffffffffffff"));
+	usage_error("invalid --old-key 'zz'",
+		    RUN("register", "/dev/fake-dm", "-k", "1", "-o", "zz"));
+	usage_error("--key given twice",
+		    RUN("register", "/dev/fake-dm", "-k", "1", "-k", "2"));
+	usage_error("--old-key cannot be combined with --ignore",
+		    RUN("register", "/dev/fake-dm", "-k", "1", "-o", "2",
+			"--ignore"));
+	usage_error("unexpected argument 'extra'",
+		    RUN("register", "/dev/fake-dm", "extra", "-k", "1"));
+	usage_error("unknown option '--frob'",
+		    RUN("register", "/dev/fake-dm", "-k", "1", "--frob"));
+	usage_error("unknown option '-z'",
+		    RUN("register", "/dev/fake-dm", "-k", "1", "-z"));
+	usage_error("option '--key' needs a value",
+		    RUN("register", "/dev/fake-dm", "--key"));
+	usage_error("--key 0 registers nothing",
+		    RUN("register", "/dev/fake-dm", "--key", "0"));
+	usage_error("unknown option '--old-key'",
+		    RUN("register-ignore", "/dev/fake-dm", "-k", "1",
+			"--old-key", "2"));
+	usage_error("unknown option '--aptpl'",
+		    RUN("unregister", "/dev/fake-dm", "-k", "1", "--aptpl"));
+	usage_error("--key 0 is not a registration",
+		    RUN("unregister", "/dev/fake-dm", "--key", "0"));
+	usage_error("unregister: missing --key",
+		    RUN("unregister", "/dev/fake-dm"));
+}
+
+static void test_register(void **state)
+{
+	(void)state;
+	assert_int_equal(RUN("register", "/dev/fake-dm", "--key", "0x1234"),
+			 PRTOOL_EXIT_OK);
+	assert_int_equal(pr.req, IOC_PR_REGISTER);
+	assert_int_equal(pr.reg.old_key, 0);
+	assert_int_equal(pr.reg.new_key, 0x1234);
+	assert_int_equal(pr.reg.flags, 0);
+	assert_string_equal(out.out, "");
+	assert_string_equal(out.err, "");
+	/* Read-only is enough with CAP_SYS_ADMIN. */
+	assert_int_equal(fake_opens_ro, 1);
+	assert_int_equal(fake_opens_rw, 0);
+}
+
+static void test_register_change_key(void **state)
+{
+	(void)state;
+	assert_int_equal(RUN("register", "mpatha", "-o", "18446744073709551615",
+			     "-k", "0xdeadbeef00000001", "--aptpl"),
+			 PRTOOL_EXIT_OK);
+	assert_int_equal(pr.reg.old_key, UINT64_MAX);
+	assert_int_equal(pr.reg.new_key, 0xdeadbeef00000001ULL);
+	assert_int_equal(pr.reg.flags, 0);
+}
+
+static void test_register_ignore(void **state)
+{
+	(void)state;
+	assert_int_equal(RUN("register", "/dev/fake-dm", "-k", "7", "-i"),
+			 PRTOOL_EXIT_OK);
+	assert_int_equal(pr.reg.flags, PR_FL_IGNORE_KEY);
+	assert_int_equal(pr.reg.new_key, 7);
+
+	memset(&pr.reg, 0, sizeof(pr.reg));
+	assert_int_equal(RUN("register-ignore", "/dev/fake-dm", "--key", "8",
+			     "--aptpl"),
+			 PRTOOL_EXIT_OK);
+	assert_int_equal(pr.reg.flags, PR_FL_IGNORE_KEY);
+	assert_int_equal(pr.reg.old_key, 0);
+	assert_int_equal(pr.reg.new_key, 8);
+
+	/* Key 0 with ignore drops any registration. */
+	assert_int_equal(RUN("register-ignore", "/dev/fake-dm", "--key", "0"),
+			 PRTOOL_EXIT_OK);
+	assert_int_equal(pr.reg.new_key, 0);
+}
+
+static void test_unregister(void **state)
+{
+	(void)state;
+	assert_int_equal(RUN("unregister", "/dev/fake-dm", "--key", "0xab"),
+			 PRTOOL_EXIT_OK);
+	assert_int_equal(pr.reg.old_key, 0xab);
+	assert_int_equal(pr.reg.new_key, 0);
+	assert_int_equal(pr.reg.flags, 0);
+}
+
+static void test_register_conflict(void **state)
+{
+	(void)state;
+	pr.ret = 0x18;
+	assert_int_equal(RUN("register", "/dev/fake-dm", "--key", "5"),
+			 PRTOOL_EXIT_CONFLICT);
+	assert_string_equal(out.err, "prtool: register on /dev/fake-dm "
+				     "failed: Reservation conflict\n");
+	/* 6.1 with the scsi-ml byte. */
+	pr.ret = 0x118;
+	assert_int_equal(RUN("unregister", "/dev/fake-dm", "--key", "5"),
+			 PRTOOL_EXIT_CONFLICT);
+	assert_contains(out.err, "unregister on /dev/fake-dm failed: "
+				 "Reservation conflict");
+}
+
+static void test_register_path_failure(void **state)
+{
+	(void)state;
+	pr.ret = 0x10000;
+	assert_int_equal(RUN("register", "/dev/fake-dm", "--key", "5"),
+			 PRTOOL_EXIT_PR);
+	assert_contains(out.err, "register on /dev/fake-dm failed: path "
+				 "failed (no connection to the target)");
+	assert_not_contains(out.err, "0x10000");
+	pr.ret = 0x2;
+	assert_int_equal(RUN("register-ignore", "/dev/fake-dm", "--key", "5"),
+			 PRTOOL_EXIT_PR);
+	assert_contains(out.err, "I/O error");
+}
+
+static void test_register_errno(void **state)
+{
+	(void)state;
+	pr.ret = -1;
+	pr.err = EOPNOTSUPP;
+	assert_int_equal(RUN("register", "/dev/fake-dm", "--key", "5"),
+			 PRTOOL_EXIT_OS);
+	assert_contains(out.err, "register on /dev/fake-dm: Operation not "
+				 "supported (the device's driver does not "
+				 "support");
+}
+
+static void test_register_open_fails(void **state)
+{
+	(void)state;
+	fake_blk.open_ro_errno = EACCES;
+	assert_int_equal(RUN("register", "/dev/fake-dm", "--key", "5"),
+			 PRTOOL_EXIT_OS);
+	assert_contains(out.err, "cannot open /dev/fake-dm for reading: "
+				 "Permission denied");
+	assert_int_equal(RUN("register", "/dev/none", "--key", "5"),
+			 PRTOOL_EXIT_OS);
+	assert_int_equal(RUN("register", "none", "--key", "5"),
+			 PRTOOL_EXIT_OS);
+	assert_contains(out.err, "none: no such device");
+	assert_int_equal(pr.calls, 0);
+}
+
+/* ---- reads -------------------------------------------------------------------- */
+
+static void test_read_keys_text(void **state)
+{
+	(void)state;
+	pr.nr_keys = 2;
+	pr.keys[0] = 0x123abc;
+	pr.keys[1] = 0xdeadbeef00000001ULL;
+	assert_int_equal(RUN("read-keys", "/dev/fake-dm"), PRTOOL_EXIT_OK);
+	assert_string_equal(out.out, "/dev/fake-dm: generation 0x1f, 2 "
+				     "registered keys\n"
+				     "  0x123abc\n"
+				     "  0xdeadbeef00000001\n");
+	pr.nr_keys = 0;
+	assert_int_equal(RUN("read-keys", "mpatha"), PRTOOL_EXIT_OK);
+	assert_string_equal(out.out, "/dev/mapper/mpatha: generation 0x1f, "
+				     "no registered keys\n");
+}
+
+static void test_read_keys_json(void **state)
+{
+	(void)state;
+	pr.nr_keys = 2;
+	pr.keys[0] = 0x123abc;
+	pr.keys[1] = UINT64_MAX;
+	assert_int_equal(RUN("read-keys", "--json", "/dev/fake-dm"),
+			 PRTOOL_EXIT_OK);
+	assert_string_equal(out.out,
+			    "{\"device\":\"/dev/fake-dm\",\"generation\":31,"
+			    "\"keys\":[\"0x123abc\",\"0xffffffffffffffff\"],"
+			    "\"source\":\"ioctl\"}\n");
+}
+
+static void test_read_keys_errors(void **state)
+{
+	(void)state;
+	usage_error("read-keys: missing DEVICE", RUN("read-keys"));
+	usage_error("unknown option '--key'",
+		    RUN("read-keys", "/dev/fake-dm", "--key", "1"));
+	pr.ret = 0x18;
+	assert_int_equal(RUN("read-keys", "/dev/fake-dm"),
+			 PRTOOL_EXIT_CONFLICT);
+	assert_string_equal(out.out, "");
+	assert_contains(out.err, "read-keys on /dev/fake-dm failed: "
+				 "Reservation conflict");
+}
+
+static void test_read_reservation(void **state)
+{
+	(void)state;
+	pr.resv.generation = 3;
+	assert_int_equal(RUN("read-reservation", "/dev/fake-dm"),
+			 PRTOOL_EXIT_OK);
+	assert_string_equal(out.out,
+			    "/dev/fake-dm: generation 0x3, no reservation\n");
+	assert_int_equal(RUN("read-reservation", "/dev/fake-dm", "-j"),
+			 PRTOOL_EXIT_OK);
+	assert_string_equal(out.out, "{\"device\":\"/dev/fake-dm\","
+				     "\"generation\":3,\"reservation\":null,"
+				     "\"source\":\"ioctl\"}\n");
+
+	pr.resv.key = 0x123abc;
+	pr.resv.type = 3;
+	assert_int_equal(RUN("read-reservation", "/dev/fake-dm"),
+			 PRTOOL_EXIT_OK);
+	assert_string_equal(out.out,
+			    "/dev/fake-dm: generation 0x3, reservation held "
+			    "by key 0x123abc, type write-exclusive-reg-only "
+			    "(Write Exclusive, registrants only)\n");
+	assert_int_equal(RUN("read-reservation", "/dev/fake-dm", "--json"),
+			 PRTOOL_EXIT_OK);
+	assert_string_equal(out.out,
+			    "{\"device\":\"/dev/fake-dm\",\"generation\":3,"
+			    "\"reservation\":{\"key\":\"0x123abc\","
+			    "\"type\":\"write-exclusive-reg-only\","
+			    "\"type_value\":3,\"description\":\"Write "
+			    "Exclusive, registrants only\"},"
+			    "\"source\":\"ioctl\"}\n");
+}
+
+static void test_read_reservation_failure(void **state)
+{
+	(void)state;
+	pr.ret = 0xf0000;
+	assert_int_equal(RUN("read-reservation", "/dev/fake-dm", "--json"),
+			 PRTOOL_EXIT_PR);
+	assert_string_equal(out.out, "");
+	assert_contains(out.err, "read-reservation on /dev/fake-dm failed: "
+				 "path fast-failed");
+}
+
+/* ---- attach / sync / detach ---------------------------------------------- */
+
+static void test_attach(void **state)
+{
+	(void)state;
+	assert_int_equal(RUN("attach", "mpatha"), PRTOOL_EXIT_OK);
+	assert_int_equal(ipc.attaches, 1);
+	assert_true(ipc.load);
+	assert_int_equal(ipc.req.major, 253);
+	assert_int_equal(ipc.req.minor, 3);
+	assert_int_equal(ipc.req.nr_paths, 4);
+	assert_int_equal(ipc.req.paths[0].major, 8);
+	assert_int_equal(ipc.req.paths[0].minor, 16);
+	assert_int_equal(ipc.req.paths[1].minor, 48);
+	assert_int_equal(ipc.req.paths[2].minor, 32);
+	assert_int_equal(ipc.req.paths[3].minor, 64);
+	assert_false(ipc.req.has_key);
+	assert_string_equal(out.err, "");
+}
+
+static void test_attach_key(void **state)
+{
+	(void)state;
+	assert_int_equal(RUN("attach", "mpatha", "--key", "0xfeed"),
+			 PRTOOL_EXIT_OK);
+	assert_true(ipc.req.has_key);
+	assert_int_equal(ipc.req.key, 0xfeed);
+	usage_error("invalid --key '1M'", RUN("attach", "mpatha", "-k", "1M"));
+	usage_error("--key 0 is not a registration",
+		    RUN("attach", "mpatha", "-k", "0"));
+	usage_error("attach: missing MAP", RUN("attach"));
+	usage_error("unexpected argument 'mpathb'",
+		    RUN("attach", "mpatha", "mpathb"));
+	assert_int_equal(ipc.attaches, 1);
+}
+
+static void test_attach_by_dm_minor_name(void **state)
+{
+	(void)state;
+	/* "dm-3" is not a dm name: it is found through /dev/dm-3. */
+	dm.name = "mpatha";
+	assert_int_equal(RUN("attach", "dm-99"), PRTOOL_EXIT_OS);
+	assert_contains(out.err, "dm-99: no device-mapper map of that name");
+	assert_int_equal(ipc.opens, 0);
+}
+
+static void test_attach_refuses(void **state)
+{
+	(void)state;
+	dm.targets[0] = (struct fake_target){ "linear", "8:16 0" };
+	assert_int_equal(RUN("attach", "mpatha"), PRTOOL_EXIT_OS);
+	assert_contains(out.err, "map mpatha is a 'linear' map, not a "
+				 "multipath map");
+
+	dm.targets[0] = (struct fake_target){ "multipath", MPATH_4 };
+	dm.targets[1] = (struct fake_target){ "multipath", MPATH_4 };
+	dm.nr_targets = 2;
+	assert_int_equal(RUN("attach", "mpatha"), PRTOOL_EXIT_OS);
+	assert_contains(out.err, "has 2 targets");
+
+	dm.nr_targets = 1;
+	dm.uuid = "LVM-abcdef";
+	assert_int_equal(RUN("attach", "mpatha"), PRTOOL_EXIT_OS);
+	assert_contains(out.err, "dm uuid 'LVM-abcdef', which does not start "
+				 "with 'mpath-'");
+
+	dm.uuid = "mpath-1";
+	dm.nr_targets = 0;
+	assert_int_equal(RUN("attach", "mpatha"), PRTOOL_EXIT_OS);
+	assert_contains(out.err, "has no live table");
+
+	dm.nr_targets = 1;
+	dm.targets[0] = (struct fake_target){ "multipath", "0 0 1 1 rr 0 1 1 "
+							   "sdb 1" };
+	assert_int_equal(RUN("attach", "mpatha"), PRTOOL_EXIT_OS);
+	assert_contains(out.err, "cannot parse the multipath table of mpatha: "
+				 "path group 1: path 1 is 'sdb'");
+
+	dm.targets[0] = (struct fake_target){ "multipath", "1 queue_if_no_path "
+							   "0 0 0" };
+	assert_int_equal(RUN("attach", "mpatha"), PRTOOL_EXIT_OS);
+	assert_contains(out.err, "the map has no paths");
+
+	dm.exists = false;
+	assert_int_equal(RUN("attach", "mpathz"), PRTOOL_EXIT_OS);
+	assert_contains(out.err, "mpathz: no device-mapper map of that name");
+
+	dm.exists = true;
+	dm.run_fails = true;
+	assert_int_equal(RUN("attach", "mpatha"), PRTOOL_EXIT_OS);
+	assert_contains(out.err, "device-mapper lookup failed");
+
+	/* Nothing reached the kernel module. */
+	assert_int_equal(ipc.opens, 0);
+}
+
+static void test_attach_netlink_errors(void **state)
+{
+	(void)state;
+	ipc.open_ret = -ENOENT;
+	assert_int_equal(RUN("attach", "mpatha"), PRTOOL_EXIT_NETLINK);
+	assert_int_equal(ipc.attaches, 0);
+
+	ipc.open_ret = -EPERM;
+	assert_int_equal(RUN("attach", "mpatha"), PRTOOL_EXIT_NETLINK);
+	assert_contains(out.err, "could not be loaded");
+
+	ipc.open_ret = 0;
+	ipc.ret = -EINVAL;
+	ipc.kernel_msg = "path 8:16 is not a slave of dm-3";
+	assert_int_equal(RUN("attach", "mpatha"), PRTOOL_EXIT_NETLINK);
+	assert_string_equal(out.err,
+			    "prtool: kernel reports: path 8:16 is not a slave "
+			    "of dm-3\n"
+			    "prtool: attach mpatha (253:3): Invalid argument\n");
+
+	ipc.kernel_msg = NULL;
+	ipc.ret = -EPERM;
+	assert_int_equal(RUN("sync", "mpatha"), PRTOOL_EXIT_NETLINK);
+	assert_contains(out.err, "sync mpatha (253:3): Operation not "
+				 "permitted (the dm-mpath-pr commands need "
+				 "CAP_SYS_ADMIN)");
+}
+
+static void test_sync(void **state)
+{
+	(void)state;
+	assert_int_equal(RUN("sync", "/dev/fake-dm"), PRTOOL_EXIT_OK);
+	assert_int_equal(ipc.attaches, 1);
+	assert_int_equal(ipc.req.nr_paths, 4);
+	assert_false(ipc.req.has_key);
+	usage_error("unknown option '--key'",
+		    RUN("sync", "mpatha", "--key", "1"));
+	usage_error("sync: missing MAP", RUN("sync"));
+}
+
+static void test_detach(void **state)
+{
+	(void)state;
+	/* The table does not matter for detach. */
+	dm.targets[0] = (struct fake_target){ "error", "" };
+	assert_int_equal(RUN("detach", "mpatha"), PRTOOL_EXIT_OK);
+	assert_int_equal(ipc.detaches, 1);
+	assert_false(ipc.load);
+	assert_int_equal(ipc.major, 253);
+	assert_int_equal(ipc.minor, 3);
+
+	ipc.ret = -ENODEV;
+	ipc.kernel_msg = "dm-3 is not attached";
+	assert_int_equal(RUN("detach", "mpatha"), PRTOOL_EXIT_NETLINK);
+	assert_contains(out.err, "prtool: kernel reports: dm-3 is not attached");
+	assert_contains(out.err, "detach mpatha (253:3): No such device");
+
+	ipc.open_ret = -ENOENT;
+	assert_int_equal(RUN("detach", "mpatha"), PRTOOL_EXIT_NETLINK);
+	assert_contains(out.err, "detach mpatha: module dm_mpath_pr is not "
+				 "loaded, so nothing is attached");
+	usage_error("detach: missing MAP", RUN("detach"));
+}
+
+/* ---- list / show ------------------------------------------------------------- */
+
+static void fill_devs(void)
+{
+	struct mpr_dev_info *d = &ipc.devs[0];
+
+	memset(ipc.devs, 0, sizeof(ipc.devs));
+	d->major = 253;
+	d->minor = 3;
+	strcpy(d->name, "dm-3");
+	d->key = 0x123abc;
+	d->aptpl = true;
+	d->has_holder = true;
+	d->holder_major = 8;
+	d->holder_minor = 32;
+	d->res_type = 3;
+	d->ops = 12;
+	d->nr_paths = 2;
+	d->paths[0] = (struct mpr_path_info){ 8, 16, "sdb",
+					      DM_MPATH_PR_PATH_ACTIVE,
+					      DM_MPATH_PR_REG_REGISTERED, 0,
+					      5, 0 };
+	d->paths[1] = (struct mpr_path_info){ 8, 32, "sdc",
+					      DM_MPATH_PR_PATH_FAILED,
+					      DM_MPATH_PR_REG_PENDING, 0x10000,
+					      5, 2 };
+	d = &ipc.devs[1];
+	d->major = 253;
+	d->minor = 1;
+	strcpy(d->name, "dm-1");
+	d->nr_paths = 1;
+	d->paths[0] = (struct mpr_path_info){ 8, 48, "sdd",
+					      DM_MPATH_PR_PATH_ACTIVE,
+					      DM_MPATH_PR_REG_NONE, -5, 1, 1 };
+	ipc.nr_devs = 2;
+}
+
+static void test_list_text(void **state)
+{
+	(void)state;
+	fill_devs();
+	assert_int_equal(RUN("list"), PRTOOL_EXIT_OK);
+	assert_false(ipc.load);
+	/* Sorted by device number; dm names from libdevmapper. */
+	assert_string_equal(
+		out.out,
+		"dm-1 (dm-1, 253:1): no key, no reservation, 0 operations\n"
+		"  sdd      8:48 active, none, last error: Input/output "
+		"error, 1 commands, 1 errors\n"
+		"mpatha (dm-3, 253:3): key 0x123abc (aptpl), reservation "
+		"write-exclusive-reg-only held via sdc, 12 operations\n"
+		"  sdb      8:16 active, registered, last error: none, "
+		"5 commands, 0 errors\n"
+		"  sdc      8:32 failed, pending, last error: path failed "
+		"(no connection to the target), 5 commands, 2 errors\n");
+}
+
+static void test_list_json(void **state)
+{
+	(void)state;
+	fill_devs();
+	ipc.nr_devs = 1;
+	assert_int_equal(RUN("list", "--json"), PRTOOL_EXIT_OK);
+	assert_string_equal(
+		out.out,
+		"{\"attachments\":[{\"device\":\"dm-3\",\"map\":\"mpatha\","
+		"\"major\":253,\"minor\":3,\"key\":\"0x123abc\","
+		"\"aptpl\":true,\"reservation\":{\"type\":"
+		"\"write-exclusive-reg-only\",\"type_value\":3,\"holder\":"
+		"{\"name\":\"sdc\",\"major\":8,\"minor\":32}},"
+		"\"operations\":12,\"paths\":[{\"name\":\"sdb\",\"major\":8,"
+		"\"minor\":16,\"state\":\"active\",\"registration\":"
+		"\"registered\",\"last_error\":null,\"commands\":5,"
+		"\"errors\":0},{\"name\":\"sdc\",\"major\":8,\"minor\":32,"
+		"\"state\":\"failed\",\"registration\":\"pending\","
+		"\"last_error\":{\"code\":65536,\"name\":\"path failed (no "
+		"connection to the target)\"},\"commands\":5,\"errors\":2}],"
+		"\"truncated\":false}]}\n");
+}
+
+static void test_list_not_loaded(void **state)
+{
+	(void)state;
+	ipc.open_ret = -ENOENT;
+	assert_int_equal(RUN("list", "--json"), PRTOOL_EXIT_OK);
+	assert_string_equal(out.out, "{\"attachments\":[]}\n");
+	assert_contains(out.err, "module dm_mpath_pr is not loaded");
+	assert_int_equal(RUN("list"), PRTOOL_EXIT_OK);
+	assert_string_equal(out.out, "");
+}
+
+static void test_list_errors(void **state)
+{
+	(void)state;
+	usage_error("unexpected argument 'mpatha'", RUN("list", "mpatha"));
+	ipc.ret = -EPERM;
+	assert_int_equal(RUN("list"), PRTOOL_EXIT_NETLINK);
+	assert_contains(out.err, "list: Operation not permitted");
+	ipc.ret = 0;
+	ipc.open_ret = -EIO;
+	assert_int_equal(RUN("list"), PRTOOL_EXIT_NETLINK);
+}
+
+static void test_show(void **state)
+{
+	(void)state;
+	fill_devs();
+	assert_int_equal(RUN("show", "mpatha"), PRTOOL_EXIT_OK);
+	assert_int_equal(ipc.gets, 1);
+	assert_int_equal(ipc.minor, 3);
+	assert_contains(out.out, "mpatha (dm-3, 253:3): key 0x123abc");
+	assert_int_equal(RUN("show", "mpatha", "--json"), PRTOOL_EXIT_OK);
+	assert_contains(out.out, "{\"device\":\"dm-3\",\"map\":\"mpatha\"");
+
+	ipc.open_ret = -ENOENT;
+	assert_int_equal(RUN("show", "mpatha"), PRTOOL_EXIT_NETLINK);
+	assert_contains(out.err, "not loaded");
+	usage_error("show: missing MAP", RUN("show"));
+}
+
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown_out)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(test_no_args),
+		T(test_help),
+		T(test_subcommand_help),
+		T(test_version),
+		T(test_unknown),
+		T(test_register_usage_errors),
+		T(test_register),
+		T(test_register_change_key),
+		T(test_register_ignore),
+		T(test_unregister),
+		T(test_register_conflict),
+		T(test_register_path_failure),
+		T(test_register_errno),
+		T(test_register_open_fails),
+		T(test_read_keys_text),
+		T(test_read_keys_json),
+		T(test_read_keys_errors),
+		T(test_read_reservation),
+		T(test_read_reservation_failure),
+		T(test_attach),
+		T(test_attach_key),
+		T(test_attach_by_dm_minor_name),
+		T(test_attach_refuses),
+		T(test_attach_netlink_errors),
+		T(test_sync),
+		T(test_detach),
+		T(test_list_text),
+		T(test_list_json),
+		T(test_list_not_loaded),
+		T(test_list_errors),
+		T(test_show),
+	};
+
+	return cmocka_run_group_tests_name("cli", tests, NULL, NULL);
+}

@@ -1,0 +1,823 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests: the generic netlink layer. libnl's socket I/O and libkmod
+ * are faked with -Wl,--wrap; messages are built and parsed by the real
+ * libnl, so the bytes checked here are the bytes the kernel would get.
+ */
+#include "test_util.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include <libkmod.h>
+#include <linux/netlink.h>
+#include <netlink/genl/ctrl.h>
+#include <netlink/genl/genl.h>
+#include <netlink/msg.h>
+#include <netlink/netlink.h>
+
+#include "ipc.h"
+
+#define FAMILY 42
+
+/* Fake state. */
+static struct {
+	int resolve_calls;
+	int family_after_load; /* family once the module is loaded */
+	bool loaded;
+	int probe_ret;
+	int probe_calls;
+	char probe_name[64];
+	int ext_ack_set;
+	uint8_t sent[8192];
+	size_t sent_len;
+	int sends;
+	struct reply {
+		struct nl_msg *msg; /* ready, or NULL: an ack built late */
+		int error;
+		const char *text;
+		bool capped;
+		int miss_type;
+		bool miss_nested;
+	} replies[8];
+	int nr_replies;
+	nl_recvmsg_msg_cb_t cb[NL_CB_TYPE_MAX + 1];
+	void *cb_arg[NL_CB_TYPE_MAX + 1];
+	nl_recvmsg_err_cb_t err_cb;
+	void *err_arg;
+} nl;
+
+int __real_nl_cb_set(struct nl_cb *cb, enum nl_cb_type type,
+		     enum nl_cb_kind kind, nl_recvmsg_msg_cb_t func,
+		     void *arg);
+int __real_nl_cb_err(struct nl_cb *cb, enum nl_cb_kind kind,
+		     nl_recvmsg_err_cb_t func, void *arg);
+
+int __wrap_genl_connect(struct nl_sock *sk)
+{
+	(void)sk;
+	return 0;
+}
+
+int __wrap_genl_ctrl_resolve(struct nl_sock *sk, const char *name)
+{
+	(void)sk;
+	assert_string_equal(name, "dm_mpath_pr");
+	nl.resolve_calls++;
+	return nl.loaded ? nl.family_after_load : -NLE_OBJ_NOTFOUND;
+}
+
+int __wrap_setsockopt(int fd, int level, int name, const void *val,
+		      socklen_t len)
+{
+	(void)fd;
+	if (level == SOL_NETLINK && name == NETLINK_EXT_ACK &&
+	    len == sizeof(int) && *(const int *)val == 1)
+		nl.ext_ack_set++;
+	return 0;
+}
+
+struct kmod_ctx *__wrap_kmod_new(const char *dir, const char *const *cfg)
+{
+	static int ctx;
+
+	(void)dir;
+	(void)cfg;
+	return (struct kmod_ctx *)&ctx;
+}
+
+int __wrap_kmod_module_new_from_name(struct kmod_ctx *ctx, const char *name,
+				     struct kmod_module **mod)
+{
+	static int m;
+
+	(void)ctx;
+	snprintf(nl.probe_name, sizeof(nl.probe_name), "%s", name);
+	*mod = (struct kmod_module *)&m;
+	return 0;
+}
+
+int __wrap_kmod_module_probe_insert_module(
+	struct kmod_module *mod, unsigned int flags, const char *opts,
+	int (*run_install)(struct kmod_module *, const char *, void *),
+	const void *data,
+	void (*print)(struct kmod_module *, bool, const char *))
+{
+	(void)mod;
+	(void)flags;
+	(void)opts;
+	(void)run_install;
+	(void)data;
+	(void)print;
+	nl.probe_calls++;
+	if (!nl.probe_ret)
+		nl.loaded = true;
+	return nl.probe_ret;
+}
+
+struct kmod_module *__wrap_kmod_module_unref(struct kmod_module *mod)
+{
+	(void)mod;
+	return NULL;
+}
+
+struct kmod_ctx *__wrap_kmod_unref(struct kmod_ctx *ctx)
+{
+	(void)ctx;
+	return NULL;
+}
+
+int __wrap_nl_cb_set(struct nl_cb *cb, enum nl_cb_type type,
+		     enum nl_cb_kind kind, nl_recvmsg_msg_cb_t func, void *arg)
+{
+	nl.cb[type] = func;
+	nl.cb_arg[type] = arg;
+	return __real_nl_cb_set(cb, type, kind, func, arg);
+}
+
+int __wrap_nl_cb_err(struct nl_cb *cb, enum nl_cb_kind kind,
+		     nl_recvmsg_err_cb_t func, void *arg)
+{
+	nl.err_cb = func;
+	nl.err_arg = arg;
+	return __real_nl_cb_err(cb, kind, func, arg);
+}
+
+int __wrap_nl_send_auto(struct nl_sock *sk, struct nl_msg *msg)
+{
+	struct nlmsghdr *h;
+
+	nl_complete_msg(sk, msg);
+	h = nlmsg_hdr(msg);
+	assert_true(h->nlmsg_len <= sizeof(nl.sent));
+	memcpy(nl.sent, h, h->nlmsg_len);
+	nl.sent_len = h->nlmsg_len;
+	nl.sends++;
+	return (int)h->nlmsg_len;
+}
+
+static struct nl_msg *reply_err(int error, const char *text, bool capped,
+				int miss_type, bool miss_nested);
+
+/* Deliver the scripted replies the way libnl's nl_recvmsgs() does. */
+int __wrap_nl_recvmsgs(struct nl_sock *sk, struct nl_cb *cb)
+{
+	struct sockaddr_nl addr = { .nl_family = AF_NETLINK };
+	int i, ret = 0;
+
+	(void)sk;
+	(void)cb;
+	if (!nl.nr_replies)
+		return -NLE_AGAIN;
+	for (i = 0; i < nl.nr_replies; i++) {
+		struct reply *r = &nl.replies[i];
+
+		/* Acks echo the request, so they are built once it is sent. */
+		if (!r->msg)
+			r->msg = reply_err(r->error, r->text, r->capped,
+					   r->miss_type, r->miss_nested);
+	}
+	for (i = 0; i < nl.nr_replies && !ret; i++) {
+		struct nl_msg *m = nl.replies[i].msg;
+		struct nlmsghdr *h = nlmsg_hdr(m);
+
+		if (h->nlmsg_type == NLMSG_ERROR) {
+			struct nlmsgerr *e = nlmsg_data(h);
+
+			if (e->error)
+				ret = nl.err_cb(&addr, e, nl.err_arg) == NL_STOP
+					      ? -NLE_FAILURE
+					      : 0;
+			else
+				ret = nl.cb[NL_CB_ACK](m, nl.cb_arg[NL_CB_ACK]) ==
+						      NL_STOP
+					      ? 1
+					      : 0;
+		} else if (h->nlmsg_type == NLMSG_DONE) {
+			nl.cb[NL_CB_FINISH](m, nl.cb_arg[NL_CB_FINISH]);
+			ret = 1;
+		} else {
+			nl.cb[NL_CB_VALID](m, nl.cb_arg[NL_CB_VALID]);
+		}
+	}
+	for (i = 0; i < nl.nr_replies; i++)
+		nlmsg_free(nl.replies[i].msg);
+	nl.nr_replies = 0;
+	return ret < 0 ? ret : 0;
+}
+
+static void queue(struct nl_msg *m)
+{
+	assert_true(nl.nr_replies < 8);
+	memset(&nl.replies[nl.nr_replies], 0, sizeof(nl.replies[0]));
+	nl.replies[nl.nr_replies++].msg = m;
+}
+
+/* An NLMSG_ERROR (error 0: ACK) to the request about to be sent. */
+static void queue_err(int error, const char *text, int miss_type,
+		      bool miss_nested)
+{
+	assert_true(nl.nr_replies < 8);
+	nl.replies[nl.nr_replies++] = (struct reply){
+		.error = error,
+		.text = text,
+		.miss_type = miss_type,
+		.miss_nested = miss_nested,
+	};
+}
+
+/* An NLMSG_ERROR reply to the last request, with optional ext ack. */
+static struct nl_msg *reply_err(int error, const char *text, bool capped,
+				int miss_type, bool miss_nested)
+{
+	const struct nlmsghdr *req = (const struct nlmsghdr *)nl.sent;
+	int flags = capped ? NLM_F_CAPPED : 0;
+	struct nlmsgerr e = { .error = error };
+	struct nl_msg *m;
+
+	if (text || miss_type)
+		flags |= NLM_F_ACK_TLVS;
+	m = nlmsg_alloc_simple(NLMSG_ERROR, flags);
+	assert_non_null(m);
+	memcpy(&e.msg, req, sizeof(e.msg));
+	assert_int_equal(nlmsg_append(m, &e, sizeof(e), NLMSG_ALIGNTO), 0);
+	if (!capped)
+		assert_int_equal(nlmsg_append(m, (char *)req + NLMSG_HDRLEN,
+					      req->nlmsg_len - NLMSG_HDRLEN,
+					      NLMSG_ALIGNTO),
+				 0);
+	if (text)
+		assert_int_equal(nla_put_string(m, NLMSGERR_ATTR_MSG, text), 0);
+	if (miss_type) {
+		assert_int_equal(nla_put_u32(m, NLMSGERR_ATTR_MISS_TYPE,
+					     (uint32_t)miss_type),
+				 0);
+		if (miss_nested)
+			assert_int_equal(nla_put_u32(m, NLMSGERR_ATTR_MISS_NEST,
+						     20),
+					 0);
+	}
+	return m;
+}
+
+static struct nl_msg *reply_done(int error)
+{
+	struct nl_msg *m = nlmsg_alloc_simple(NLMSG_DONE, NLM_F_MULTI);
+
+	assert_non_null(m);
+	assert_int_equal(nlmsg_append(m, &error, sizeof(error), NLMSG_ALIGNTO),
+			 0);
+	return m;
+}
+
+struct fake_path {
+	uint32_t major, minor, state, reg;
+	int32_t last_error;
+	const char *name;
+};
+
+/* A GET reply for dm-N with the given paths. */
+static struct nl_msg *reply_dev(uint32_t minor, uint64_t key,
+				const struct fake_path *p, int nr, int flags)
+{
+	struct nl_msg *m = nlmsg_alloc_size(32768);
+	char name[16];
+	int i;
+
+	assert_non_null(m);
+	assert_non_null(genlmsg_put(m, 0, 0, FAMILY, 0, flags,
+				    DM_MPATH_PR_CMD_GET, 1));
+	snprintf(name, sizeof(name), "dm-%u", minor);
+	nla_put_u32(m, DM_MPATH_PR_A_DEV_MAJOR, 253);
+	nla_put_u32(m, DM_MPATH_PR_A_DEV_MINOR, minor);
+	nla_put_string(m, DM_MPATH_PR_A_DEV_NAME, name);
+	nla_put_u64(m, DM_MPATH_PR_A_KEY, key);
+	nla_put_u8(m, DM_MPATH_PR_A_APTPL, 1);
+	nla_put_u32(m, DM_MPATH_PR_A_HOLDER_MAJOR, 8);
+	nla_put_u32(m, DM_MPATH_PR_A_HOLDER_MINOR, 16);
+	nla_put_u32(m, DM_MPATH_PR_A_RES_TYPE, 3);
+	nla_put_u64(m, DM_MPATH_PR_A_OPS, 12);
+	for (i = 0; i < nr; i++) {
+		struct nlattr *n =
+			nla_nest_start(m, DM_MPATH_PR_A_PATH | NLA_F_NESTED);
+
+		nla_put_u32(m, DM_MPATH_PR_A_PATH_MAJOR, p[i].major);
+		nla_put_u32(m, DM_MPATH_PR_A_PATH_MINOR, p[i].minor);
+		if (p[i].name)
+			nla_put_string(m, DM_MPATH_PR_A_PATH_NAME, p[i].name);
+		nla_put_u32(m, DM_MPATH_PR_A_PATH_STATE, p[i].state);
+		nla_put_u32(m, DM_MPATH_PR_A_PATH_REG, p[i].reg);
+		nla_put_u32(m, DM_MPATH_PR_A_PATH_LAST_ERROR,
+			    (uint32_t)p[i].last_error);
+		nla_put_u64(m, DM_MPATH_PR_A_PATH_CMDS, 5);
+		nla_put_u64(m, DM_MPATH_PR_A_PATH_ERRORS, (uint64_t)i);
+		nla_nest_end(m, n);
+	}
+	return m;
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	memset(&nl, 0, sizeof(nl));
+	nl.loaded = true;
+	nl.family_after_load = FAMILY;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	int i;
+
+	(void)state;
+	for (i = 0; i < nl.nr_replies; i++)
+		nlmsg_free(nl.replies[i].msg);
+	nl.nr_replies = 0;
+	return 0;
+}
+
+static struct ipc *open_ok(void)
+{
+	struct ipc *ipc = NULL;
+
+	assert_int_equal(ipc_open(&ipc, true), 0);
+	assert_non_null(ipc);
+	return ipc;
+}
+
+static void test_open_resolves(void **state)
+{
+	struct ipc *ipc;
+
+	(void)state;
+	ipc = open_ok();
+	assert_int_equal(nl.resolve_calls, 1);
+	assert_int_equal(nl.probe_calls, 0);
+	/* Extended ACK is requested on the socket. */
+	assert_int_equal(nl.ext_ack_set, 1);
+	ipc_close(ipc);
+}
+
+static void test_open_loads_module(void **state)
+{
+	struct ipc *ipc;
+
+	(void)state;
+	nl.loaded = false;
+	ipc = open_ok();
+	assert_int_equal(nl.probe_calls, 1);
+	assert_string_equal(nl.probe_name, "dm_mpath_pr");
+	assert_int_equal(nl.resolve_calls, 2);
+	ipc_close(ipc);
+}
+
+static void test_open_no_load(void **state)
+{
+	struct ipc *ipc = (struct ipc *)1;
+	struct capture c;
+
+	(void)state;
+	nl.loaded = false;
+	capture_start(&c);
+	assert_int_equal(ipc_open(&ipc, false), -ENOENT);
+	capture_stop(&c);
+	assert_null(ipc);
+	assert_int_equal(nl.probe_calls, 0);
+	/* Quiet: the caller decides what absence means. */
+	assert_string_equal(c.err, "");
+	capture_free(&c);
+}
+
+static void test_open_load_fails(void **state)
+{
+	struct ipc *ipc;
+	struct capture c;
+
+	(void)state;
+	nl.loaded = false;
+	nl.probe_ret = -ENOENT;
+	capture_start(&c);
+	assert_int_equal(ipc_open(&ipc, true), -ENOENT);
+	capture_stop(&c);
+	assert_contains(c.err, "prtool: module dm_mpath_pr is not loaded and "
+			       "could not be loaded: no such module for "
+			       "kernel ");
+	capture_free(&c);
+
+	nl.probe_ret = -EPERM;
+	capture_start(&c);
+	assert_int_equal(ipc_open(&ipc, true), -EPERM);
+	capture_stop(&c);
+	assert_contains(c.err, "could not be loaded: Operation not permitted");
+	capture_free(&c);
+}
+
+static void test_open_loaded_but_no_family(void **state)
+{
+	struct ipc *ipc;
+	struct capture c;
+
+	(void)state;
+	nl.loaded = false;
+	nl.family_after_load = -NLE_OBJ_NOTFOUND;
+	capture_start(&c);
+	assert_int_equal(ipc_open(&ipc, true), -ENOENT);
+	capture_stop(&c);
+	assert_contains(c.err, "module dm_mpath_pr is loaded, but the generic "
+			       "netlink family dm_mpath_pr is missing");
+	capture_free(&c);
+}
+
+static struct mpr_attach_req *make_req(unsigned int nr_paths)
+{
+	struct mpr_attach_req *req = calloc(1, sizeof(*req));
+	unsigned int i;
+
+	assert_non_null(req);
+	req->major = 253;
+	req->minor = 3;
+	req->nr_paths = nr_paths;
+	for (i = 0; i < nr_paths && i < DM_MPATH_PR_MAX_PATHS; i++) {
+		req->paths[i].major = 8;
+		req->paths[i].minor = 16 * (i + 1);
+	}
+	return req;
+}
+
+/* Check the ATTACH request bytes against the UAPI contract. */
+static void check_attach_msg(unsigned int nr_paths, bool has_key,
+			     uint64_t key)
+{
+	struct nlmsghdr *h = (struct nlmsghdr *)nl.sent;
+	struct genlmsghdr *g = nlmsg_data(h);
+	unsigned int paths = 0, major = 0, minor = 0, keys = 0;
+	struct nlattr *a;
+	int rem;
+
+	assert_int_equal(h->nlmsg_type, FAMILY);
+	assert_true(h->nlmsg_flags & NLM_F_REQUEST);
+	assert_true(h->nlmsg_flags & NLM_F_ACK);
+	assert_int_equal(g->cmd, DM_MPATH_PR_CMD_ATTACH);
+	assert_int_equal(g->version, DM_MPATH_PR_FAMILY_VERSION);
+
+	nla_for_each_attr(a, genlmsg_attrdata(g, 0), genlmsg_attrlen(g, 0),
+			  rem) {
+		switch (nla_type(a)) {
+		case DM_MPATH_PR_A_DEV_MAJOR:
+			assert_int_equal(a->nla_type, DM_MPATH_PR_A_DEV_MAJOR);
+			assert_int_equal(nla_len(a), 4);
+			assert_int_equal(nla_get_u32(a), 253);
+			major++;
+			break;
+		case DM_MPATH_PR_A_DEV_MINOR:
+			assert_int_equal(nla_get_u32(a), 3);
+			minor++;
+			break;
+		case DM_MPATH_PR_A_PATH: {
+			struct nlattr *tb[DM_MPATH_PR_A_PATH_MAX + 1];
+			struct nlattr *n;
+			int r2, inner = 0;
+
+			/* Nests carry NLA_F_NESTED, as strict parsing wants. */
+			assert_true(a->nla_type & NLA_F_NESTED);
+			assert_int_equal(nla_parse_nested(tb,
+							  DM_MPATH_PR_A_PATH_MAX,
+							  a, NULL),
+					 0);
+			assert_non_null(tb[DM_MPATH_PR_A_PATH_MAJOR]);
+			assert_non_null(tb[DM_MPATH_PR_A_PATH_MINOR]);
+			assert_int_equal(nla_get_u32(tb[DM_MPATH_PR_A_PATH_MAJOR]),
+					 8);
+			assert_int_equal(nla_get_u32(tb[DM_MPATH_PR_A_PATH_MINOR]),
+					 16 * (paths + 1));
+			nla_for_each_nested(n, a, r2)
+				inner++;
+			assert_int_equal(inner, 2);
+			paths++;
+			break;
+		}
+		case DM_MPATH_PR_A_KEY:
+			assert_int_equal(nla_len(a), 8);
+			assert_int_equal(nla_get_u64(a), key);
+			keys++;
+			break;
+		default:
+			fail_msg("unexpected attribute %d", nla_type(a));
+		}
+	}
+	assert_int_equal(rem, 0);
+	assert_int_equal(major, 1);
+	assert_int_equal(minor, 1);
+	assert_int_equal(paths, nr_paths);
+	assert_int_equal(keys, has_key ? 1 : 0);
+}
+
+static void test_attach_message(void **state)
+{
+	struct mpr_attach_req *req = make_req(4);
+	struct ipc *ipc;
+
+	(void)state;
+	ipc = open_ok();
+	queue_err(0, NULL, 0, false);
+	assert_int_equal(ipc_attach(ipc, req), 0);
+	check_attach_msg(4, false, 0);
+	ipc_close(ipc);
+	free(req);
+}
+
+static void test_attach_message_key(void **state)
+{
+	struct mpr_attach_req *req = make_req(2);
+	struct ipc *ipc;
+
+	(void)state;
+	req->has_key = true;
+	req->key = 0xdeadbeef00000001ULL;
+	ipc = open_ok();
+	queue_err(0, NULL, 0, false);
+	assert_int_equal(ipc_attach(ipc, req), 0);
+	check_attach_msg(2, true, 0xdeadbeef00000001ULL);
+	ipc_close(ipc);
+	free(req);
+}
+
+static void test_attach_max_paths(void **state)
+{
+	struct mpr_attach_req *req = make_req(DM_MPATH_PR_MAX_PATHS);
+	struct ipc *ipc;
+
+	(void)state;
+	ipc = open_ok();
+	queue_err(0, NULL, 0, false);
+	assert_int_equal(ipc_attach(ipc, req), 0);
+	check_attach_msg(DM_MPATH_PR_MAX_PATHS, false, 0);
+	req->nr_paths = DM_MPATH_PR_MAX_PATHS + 1;
+	nl.sends = 0;
+	assert_int_equal(ipc_attach(ipc, req), -E2BIG);
+	assert_int_equal(nl.sends, 0);
+	ipc_close(ipc);
+	free(req);
+}
+
+static void test_attach_ext_ack(void **state)
+{
+	struct mpr_attach_req *req = make_req(1);
+	struct capture c;
+	struct ipc *ipc;
+
+	(void)state;
+	ipc = open_ok();
+	queue_err(-EINVAL, "path 8:16 is not a slave of dm-3", 0, false);
+	capture_start(&c);
+	assert_int_equal(ipc_attach(ipc, req), -EINVAL);
+	capture_stop(&c);
+	assert_contains(c.err, "prtool: kernel reports: path 8:16 is not a "
+			       "slave of dm-3\n");
+	capture_free(&c);
+	ipc_close(ipc);
+	free(req);
+}
+
+static void test_error_without_ext_ack(void **state)
+{
+	struct capture c;
+	struct ipc *ipc;
+
+	(void)state;
+	ipc = open_ok();
+	queue_err(-ENODEV, NULL, 0, false);
+	capture_start(&c);
+	assert_int_equal(ipc_detach(ipc, 253, 3), -ENODEV);
+	capture_stop(&c);
+	assert_not_contains(c.err, "kernel reports");
+	capture_free(&c);
+	ipc_close(ipc);
+}
+
+static void test_ext_ack_forms(void **state)
+{
+	struct nl_msg *m;
+	char buf[256];
+	struct ipc *ipc;
+
+	(void)state;
+	/* Have a request to echo. */
+	ipc = open_ok();
+	queue_err(0, NULL, 0, false);
+	assert_int_equal(ipc_detach(ipc, 253, 3), 0);
+	ipc_close(ipc);
+
+	m = reply_err(-EINVAL, "bad key", true, 0, false);
+	assert_int_equal(ipc_ext_ack_msg(nlmsg_hdr(m), buf, sizeof(buf)), 1);
+	assert_string_equal(buf, "bad key");
+	nlmsg_free(m);
+
+	m = reply_err(-EINVAL, "bad key", false, 0, false);
+	assert_int_equal(ipc_ext_ack_msg(nlmsg_hdr(m), buf, sizeof(buf)), 1);
+	assert_string_equal(buf, "bad key");
+	nlmsg_free(m);
+
+	m = reply_err(-EINVAL, NULL, false, DM_MPATH_PR_A_DEV_MINOR, false);
+	assert_int_equal(ipc_ext_ack_msg(nlmsg_hdr(m), buf, sizeof(buf)), 1);
+	assert_string_equal(buf, "missing attribute DEV_MINOR");
+	nlmsg_free(m);
+
+	m = reply_err(-EINVAL, "path 1", false, DM_MPATH_PR_A_PATH_MINOR, true);
+	assert_int_equal(ipc_ext_ack_msg(nlmsg_hdr(m), buf, sizeof(buf)), 1);
+	assert_string_equal(buf, "path 1; missing attribute PATH_MINOR");
+	nlmsg_free(m);
+
+	m = reply_err(-EINVAL, NULL, false, 0, false);
+	assert_int_equal(ipc_ext_ack_msg(nlmsg_hdr(m), buf, sizeof(buf)), 0);
+	nlmsg_free(m);
+}
+
+static void test_detach_message(void **state)
+{
+	struct nlmsghdr *h = (struct nlmsghdr *)nl.sent;
+	struct genlmsghdr *g;
+	struct nlattr *tb[DM_MPATH_PR_A_MAX + 1];
+	struct ipc *ipc;
+
+	(void)state;
+	ipc = open_ok();
+	queue_err(0, NULL, 0, false);
+	assert_int_equal(ipc_detach(ipc, 253, 7), 0);
+	g = nlmsg_data(h);
+	assert_int_equal(g->cmd, DM_MPATH_PR_CMD_DETACH);
+	assert_true(h->nlmsg_flags & NLM_F_ACK);
+	assert_int_equal(genlmsg_parse(h, 0, tb, DM_MPATH_PR_A_MAX, NULL), 0);
+	assert_int_equal(nla_get_u32(tb[DM_MPATH_PR_A_DEV_MAJOR]), 253);
+	assert_int_equal(nla_get_u32(tb[DM_MPATH_PR_A_DEV_MINOR]), 7);
+	assert_null(tb[DM_MPATH_PR_A_PATH]);
+	assert_null(tb[DM_MPATH_PR_A_KEY]);
+	ipc_close(ipc);
+}
+
+static const struct fake_path two_paths[] = {
+	{ 8, 16, DM_MPATH_PR_PATH_ACTIVE, DM_MPATH_PR_REG_REGISTERED, 0,
+	  "sdb" },
+	{ 8, 32, DM_MPATH_PR_PATH_FAILED, DM_MPATH_PR_REG_PENDING, -5, "sdc" },
+};
+
+static void test_get(void **state)
+{
+	struct mpr_dev_info *dev = calloc(1, sizeof(*dev));
+	struct nlmsghdr *h = (struct nlmsghdr *)nl.sent;
+	struct ipc *ipc;
+
+	(void)state;
+	ipc = open_ok();
+	queue(reply_dev(3, 0x123abc, two_paths, 2, 0));
+	queue_err(0, NULL, 0, false);
+	assert_int_equal(ipc_get(ipc, 253, 3, dev), 0);
+	assert_int_equal(((struct genlmsghdr *)nlmsg_data(h))->cmd,
+			 DM_MPATH_PR_CMD_GET);
+	assert_false(h->nlmsg_flags & NLM_F_DUMP);
+	assert_int_equal(dev->major, 253);
+	assert_int_equal(dev->minor, 3);
+	assert_string_equal(dev->name, "dm-3");
+	assert_int_equal(dev->key, 0x123abc);
+	assert_true(dev->aptpl);
+	assert_true(dev->has_holder);
+	assert_int_equal(dev->holder_major, 8);
+	assert_int_equal(dev->holder_minor, 16);
+	assert_int_equal(dev->res_type, 3);
+	assert_int_equal(dev->ops, 12);
+	assert_int_equal(dev->nr_paths, 2);
+	assert_string_equal(dev->paths[0].name, "sdb");
+	assert_int_equal(dev->paths[0].state, DM_MPATH_PR_PATH_ACTIVE);
+	assert_int_equal(dev->paths[0].reg, DM_MPATH_PR_REG_REGISTERED);
+	assert_int_equal(dev->paths[1].minor, 32);
+	assert_int_equal(dev->paths[1].last_error, -5);
+	assert_int_equal(dev->paths[1].reg, DM_MPATH_PR_REG_PENDING);
+	assert_int_equal(dev->paths[1].cmds, 5);
+	assert_int_equal(dev->paths[1].errors, 1);
+	ipc_close(ipc);
+	free(dev);
+}
+
+static void test_dump(void **state)
+{
+	struct nlmsghdr *h = (struct nlmsghdr *)nl.sent;
+	struct mpr_dev_info *devs = NULL;
+	struct ipc *ipc;
+	size_t nr = 0;
+
+	(void)state;
+	ipc = open_ok();
+	queue(reply_dev(3, 1, two_paths, 2, NLM_F_MULTI));
+	queue(reply_dev(5, 2, two_paths, 1, NLM_F_MULTI));
+	queue(reply_done(0));
+	assert_int_equal(ipc_dump(ipc, &devs, &nr), 0);
+	assert_true(h->nlmsg_flags & NLM_F_DUMP);
+	/* A dump ends with NLMSG_DONE; no ACK is asked for. */
+	assert_false(h->nlmsg_flags & NLM_F_ACK);
+	assert_int_equal(nr, 2);
+	assert_int_equal(devs[0].minor, 3);
+	assert_int_equal(devs[0].nr_paths, 2);
+	assert_int_equal(devs[1].minor, 5);
+	assert_int_equal(devs[1].key, 2);
+	assert_int_equal(devs[1].nr_paths, 1);
+	free(devs);
+	ipc_close(ipc);
+}
+
+static void test_dump_error_in_done(void **state)
+{
+	struct mpr_dev_info *devs = NULL;
+	struct ipc *ipc;
+	size_t nr = 7;
+
+	(void)state;
+	ipc = open_ok();
+	queue(reply_dev(3, 1, two_paths, 2, NLM_F_MULTI));
+	queue(reply_done(-EPERM));
+	assert_int_equal(ipc_dump(ipc, &devs, &nr), -EPERM);
+	assert_null(devs);
+	assert_int_equal(nr, 0);
+	ipc_close(ipc);
+}
+
+static void test_parse_dev_rejects(void **state)
+{
+	struct mpr_dev_info *dev = calloc(1, sizeof(*dev));
+	struct nl_msg *m;
+	struct nlattr *n;
+
+	(void)state;
+	/* No DEV_MINOR. */
+	m = nlmsg_alloc();
+	genlmsg_put(m, 0, 0, FAMILY, 0, 0, DM_MPATH_PR_CMD_GET, 1);
+	nla_put_u32(m, DM_MPATH_PR_A_DEV_MAJOR, 253);
+	assert_int_equal(ipc_parse_dev(nlmsg_hdr(m), dev), -EBADMSG);
+	nlmsg_free(m);
+
+	/* A path without PATH_MINOR. */
+	m = nlmsg_alloc();
+	genlmsg_put(m, 0, 0, FAMILY, 0, 0, DM_MPATH_PR_CMD_GET, 1);
+	nla_put_u32(m, DM_MPATH_PR_A_DEV_MAJOR, 253);
+	nla_put_u32(m, DM_MPATH_PR_A_DEV_MINOR, 3);
+	n = nla_nest_start(m, DM_MPATH_PR_A_PATH | NLA_F_NESTED);
+	nla_put_u32(m, DM_MPATH_PR_A_PATH_MAJOR, 8);
+	nla_nest_end(m, n);
+	assert_int_equal(ipc_parse_dev(nlmsg_hdr(m), dev), -EBADMSG);
+	nlmsg_free(m);
+
+	/* A u32 attribute of the wrong size. */
+	m = nlmsg_alloc();
+	genlmsg_put(m, 0, 0, FAMILY, 0, 0, DM_MPATH_PR_CMD_GET, 1);
+	nla_put_u16(m, DM_MPATH_PR_A_DEV_MAJOR, 253);
+	nla_put_u32(m, DM_MPATH_PR_A_DEV_MINOR, 3);
+	assert_int_equal(ipc_parse_dev(nlmsg_hdr(m), dev), -EBADMSG);
+	nlmsg_free(m);
+	free(dev);
+}
+
+static void test_parse_dev_truncates(void **state)
+{
+	struct mpr_dev_info *dev = calloc(1, sizeof(*dev));
+	struct fake_path p[DM_MPATH_PR_MAX_PATHS + 1];
+	struct nl_msg *m;
+	int i;
+
+	(void)state;
+	for (i = 0; i <= DM_MPATH_PR_MAX_PATHS; i++)
+		p[i] = (struct fake_path){ 8, (uint32_t)i, 1, 2, 0, NULL };
+	m = reply_dev(3, 1, p, DM_MPATH_PR_MAX_PATHS + 1, 0);
+	assert_int_equal(ipc_parse_dev(nlmsg_hdr(m), dev), 0);
+	assert_int_equal(dev->nr_paths, DM_MPATH_PR_MAX_PATHS);
+	assert_true(dev->truncated);
+	assert_string_equal(dev->paths[0].name, "");
+	nlmsg_free(m);
+	free(dev);
+}
+
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(test_open_resolves),
+		T(test_open_loads_module),
+		T(test_open_no_load),
+		T(test_open_load_fails),
+		T(test_open_loaded_but_no_family),
+		T(test_attach_message),
+		T(test_attach_message_key),
+		T(test_attach_max_paths),
+		T(test_attach_ext_ack),
+		T(test_error_without_ext_ack),
+		T(test_ext_ack_forms),
+		T(test_detach_message),
+		T(test_get),
+		T(test_dump),
+		T(test_dump_error_in_done),
+		T(test_parse_dev_rejects),
+		T(test_parse_dev_truncates),
+	};
+
+	return cmocka_run_group_tests_name("ipc", tests, NULL, NULL);
+}
