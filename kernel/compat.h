@@ -14,6 +14,8 @@
 
 #include <linux/blkdev.h>
 #include <linux/netlink.h>
+#include <linux/printk.h>
+#include <linux/slab.h>
 #include <linux/pr.h>
 #include <linux/rcupdate.h>
 
@@ -43,8 +45,16 @@ enum pr_status {
 #define mpr_set_err(extack, msg, fmt, args...) \
 	NL_SET_ERR_MSG_FMT_MOD(extack, msg ": " fmt, ##args)
 #else
-#define mpr_set_err(extack, msg, fmt, args...) \
-	NL_SET_ERR_MSG_MOD(extack, msg)
+#define mpr_set_err(extack, msg, fmt, args...) do {	\
+	NL_SET_ERR_MSG_MOD(extack, msg);			\
+	no_printk(fmt, ##args);					\
+} while (0)
+#endif
+
+#ifndef COMPAT_HAVE_KMALLOC_OBJ
+/* Typed allocation helpers of newer kernels; single objects suffice here. */
+#define kmalloc_obj(P, gfp)	kmalloc(sizeof(P), gfp)
+#define kzalloc_obj(P, gfp)	kzalloc(sizeof(P), gfp)
 #endif
 
 /**

@@ -15,6 +15,8 @@
 #include <linux/refcount.h>
 #include <linux/slab.h>
 #include <linux/wait_bit.h>
+#include <scsi/scsi_proto.h>
+#include <scsi/scsi_status.h>
 
 #include "engine.h"
 
@@ -50,6 +52,38 @@ bool mpr_result_is_path_error(int result)
 	default:
 		return false;
 	}
+}
+
+/**
+ * mpr_result_normalise() - turn a pr_ops result into 0, -errno or PR_STS_*
+ * @r: what a path's pr_ops returned
+ *
+ * Before v6.3, sd's pr_ops return raw SCSI results: the host byte (bits
+ * 16-23) for transport failures, e.g. 0x10000 (DID_NO_CONNECT) for an
+ * offline device, and the SAM status in the low byte, e.g. 0x18
+ * RESERVATION CONFLICT (0x118 with a message byte) or 2 CHECK CONDITION.
+ * The PR_STS_* values of later kernels are those same raw results, so they
+ * map to themselves and one function serves every kernel.
+ *
+ * Return: the normalised result.
+ */
+int mpr_result_normalise(int r)
+{
+	if (r <= 0)
+		return r;
+	switch ((r >> 16) & 0xff) {
+	case 0:
+		break;
+	case DID_TRANSPORT_DISRUPTED:
+		return PR_STS_RETRY_PATH_FAILURE;
+	case DID_TRANSPORT_FAILFAST:
+		return PR_STS_PATH_FAST_FAILED;
+	default:
+		return PR_STS_PATH_FAILED;
+	}
+	if ((r & 0xff) == SAM_STAT_RESERVATION_CONFLICT)
+		return PR_STS_RESERVATION_CONFLICT;
+	return PR_STS_IOERR;
 }
 
 /**
@@ -591,7 +625,7 @@ static struct mpr_fanout *mpr_register_prepare(struct mpr_engine *eng,
 	struct mpr_path *path;
 	bool any_active = false;
 
-	fo = mpr_fanout_alloc(eng, eng->nr_paths, old_key, new_key);
+	fo = mpr_fanout_alloc(eng, READ_ONCE(eng->nr_paths), old_key, new_key);
 	if (!fo)
 		return NULL;
 
@@ -737,7 +771,7 @@ next:
 		ret = PR_STS_PATH_FAILED;
 
 	if (ret)
-		DMERR("%s: %s failed: %s (%d); %u path(s) ok, %u conflict, %u unreachable, %u other error",
+		DMERR("%s: %s failed: %s (%d); paths: %u ok, %u conflict, %u down, %u other",
 		      eng->name, op, mpr_result_name(ret), ret, t.ok,
 		      t.conflict, t.path_err, t.other);
 	else if (t.conflict || t.path_err || t.other)
@@ -937,19 +971,18 @@ static int mpr_probe_key_check(struct mpr_engine *eng, u64 key)
 	return ret;
 }
 
-/*
- * Paths that a probe round looks at: pending ones get REGISTER AND IGNORE
- * with the wanted key; failed ones that are not pending get a READ KEYS to
- * see whether they work again.
- */
-static bool mpr_probe_wanted_locked(const struct mpr_path *path)
+/* Pending paths that a probe round registers: reachable and idle. */
+static bool mpr_probe_pending_locked(const struct mpr_path *path)
 {
 	return !path->busy && !path->removed &&
-	       (path->reg == DM_MPATH_PR_REG_PENDING ||
-		path->state == DM_MPATH_PR_PATH_FAILED);
+	       path->state == DM_MPATH_PR_PATH_ACTIVE &&
+	       path->reg == DM_MPATH_PR_REG_PENDING;
 }
 
-/* A failed path that has nothing pending: READ KEYS tells if it is back. */
+/*
+ * Failed paths get a READ KEYS (a cheap PERSISTENT RESERVE IN) to see
+ * whether they work again; those that answer become active.
+ */
 static void mpr_probe_failed_paths(struct mpr_engine *eng)
 {
 	struct mpr_keys *keys;
@@ -963,9 +996,8 @@ static void mpr_probe_failed_paths(struct mpr_engine *eng)
 
 		spin_lock(&eng->lock);
 		list_for_each_entry(path, &eng->paths, node) {
-			if (path->busy || path->reg == DM_MPATH_PR_REG_PENDING ||
-			    path->state != DM_MPATH_PR_PATH_FAILED ||
-			    path->probed)
+			if (path->busy || path->probed ||
+			    path->state != DM_MPATH_PR_PATH_FAILED)
 				continue;
 			kref_get(&path->ref);
 			path->busy = true;
@@ -990,8 +1022,9 @@ static void mpr_probe_failed_paths(struct mpr_engine *eng)
  * mpr_engine_probe_once() - one round of bringing paths to the wanted state
  * @eng: the device
  *
- * Pending paths get REGISTER AND IGNORE EXISTING KEY with the wanted key
- * (or 0 to drop a stale key). Fencing safety: a key is registered on a
+ * Failed paths get a READ KEYS to see whether they are back. Pending paths
+ * that work get REGISTER AND IGNORE EXISTING KEY with the wanted key (or 0
+ * to drop a stale key). Fencing safety: a key is registered on a
  * returning path only if READ KEYS through a working path still shows it;
  * if the key is gone, the host was preempted: the device is marked so and
  * no path is registered until the next successful REGISTER.
@@ -1013,8 +1046,7 @@ bool mpr_engine_probe_once(struct mpr_engine *eng)
 
 	spin_lock(&eng->lock);
 	list_for_each_entry(path, &eng->paths, node)
-		if (mpr_probe_wanted_locked(path) &&
-		    path->reg == DM_MPATH_PR_REG_PENDING)
+		if (mpr_probe_pending_locked(path))
 			pending = true;
 	if (pending && eng->wanted) {
 		key = eng->key;
@@ -1032,7 +1064,7 @@ bool mpr_engine_probe_once(struct mpr_engine *eng)
 		if (r == 0) {
 			spin_lock(&eng->lock);
 			if (!eng->preempted)
-				DMWARN("%s: key 0x%llx is no longer registered on the device: host preempted; returning paths stay unregistered",
+				DMWARN("%s: key 0x%llx gone: host preempted, no re-registration",
 				       eng->name, key);
 			eng->preempted = true;
 			spin_unlock(&eng->lock);
@@ -1045,15 +1077,14 @@ bool mpr_engine_probe_once(struct mpr_engine *eng)
 		}
 	}
 
-	fo = mpr_fanout_alloc(eng, eng->nr_paths, 0, key);
+	fo = mpr_fanout_alloc(eng, READ_ONCE(eng->nr_paths), 0, key);
 	if (!fo) {
 		again = true;
 		goto out;
 	}
 	spin_lock(&eng->lock);
 	list_for_each_entry(path, &eng->paths, node)
-		if (mpr_probe_wanted_locked(path) &&
-		    path->reg == DM_MPATH_PR_REG_PENDING)
+		if (mpr_probe_pending_locked(path))
 			mpr_fanout_add_locked(fo, path, PR_FL_IGNORE_KEY);
 	spin_unlock(&eng->lock);
 

@@ -140,9 +140,9 @@ struct mpr_engine {
 	const char *name;
 	const struct mpr_engine_params *params;
 	struct workqueue_struct *wq;
-	struct mutex op_mutex;
+	struct mutex op_mutex;		/* one PR operation at a time */
 
-	spinlock_t lock;
+	spinlock_t lock;		/* path list and state */
 	struct list_head paths;
 	unsigned int nr_paths;
 	u64 key;
@@ -175,6 +175,7 @@ int mpr_engine_register(struct mpr_engine *eng, u64 old_key, u64 new_key,
 			u32 flags);
 bool mpr_engine_probe_once(struct mpr_engine *eng);
 
+int mpr_result_normalise(int r);
 bool mpr_result_is_path_error(int result);
 bool mpr_result_is_conflict(int result);
 const char *mpr_result_name(int result);

@@ -39,7 +39,8 @@
 
 /**
  * struct mpr_fops - the interposed operations of one disk
- * @ops: copy of the disk's operations with our pr_ops and free_disk
+ * @ops: copy of the disk's operations with our pr_ops and free_disk;
+ *	written once before it is published, read-only afterwards
  * @rcu: frees the copy after an RCU-tasks grace period
  */
 struct mpr_fops {
@@ -450,10 +451,10 @@ static int mpr_attach_new(struct gendisk *disk,
 		return -EBUSY;
 	}
 
-	att = kzalloc(sizeof(*att), GFP_KERNEL);
+	att = kzalloc_obj(*att, GFP_KERNEL);
 	if (!att)
 		return -ENOMEM;
-	att->fops = kmalloc(sizeof(*att->fops), GFP_KERNEL);
+	att->fops = kmalloc_obj(*att->fops, GFP_KERNEL);
 	if (!att->fops) {
 		kfree(att);
 		return -ENOMEM;

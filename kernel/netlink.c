@@ -143,7 +143,7 @@ static int mpr_nl_attach(struct sk_buff *skb, struct genl_info *info)
 	if (r)
 		return r;
 
-	req = kzalloc(sizeof(*req), GFP_KERNEL);
+	req = kzalloc_obj(*req, GFP_KERNEL);
 	if (!req)
 		return -ENOMEM;
 	r = mpr_nl_dev(info, &req->dev);

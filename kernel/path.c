@@ -4,9 +4,7 @@
  *
  * A path is opened non-exclusively, read-only (pr_ops do not care about the
  * open mode), and its disk's pr_ops are called directly. Results are
- * normalised to the PR_STS_* vocabulary: kernels before v6.3 return raw
- * SCSI results from sd's pr_ops (RESERVATION CONFLICT is 0x18 in the status
- * byte, a transport failure is a host byte, e.g. 0x10000 when offline).
+ * normalised by mpr_result_normalise().
  */
 
 #include <linux/blkdev.h>
@@ -15,7 +13,6 @@
 #include <linux/kernfs.h>
 #include <linux/pr.h>
 #include <linux/slab.h>
-#include <scsi/scsi.h>
 #include <scsi/scsi_proto.h>
 #ifndef COMPAT_HAVE_PR_READ_KEYS
 #include <linux/dma-direction.h>
@@ -39,7 +36,7 @@
 struct mpr_bpath {
 	struct mpr_path path;
 	dev_t devt;
-	struct mutex open_lock;
+	struct mutex open_lock;	/* opens and closes of @bdev */
 #ifdef COMPAT_HAVE_BDEV_FILE_OPEN_BY_DEV
 	struct file *handle;
 #else
@@ -93,34 +90,6 @@ static void mpr_bpath_close(struct mpr_bpath *bp)
 	bp->bdev = NULL;
 }
 
-/**
- * mpr_path_normalise() - turn a pr_ops result into 0, -errno or PR_STS_*
- * @r: what the path's pr_ops returned
- *
- * Works on both conventions: raw SCSI results (before v6.3) and PR_STS_*
- * (whose values are the same raw results, so they map to themselves).
- *
- * Return: the normalised result.
- */
-static int mpr_path_normalise(int r)
-{
-	if (r <= 0)
-		return r;
-	switch ((r >> 16) & 0xff) {
-	case 0:
-		break;
-	case DID_TRANSPORT_DISRUPTED:
-		return PR_STS_RETRY_PATH_FAILURE;
-	case DID_TRANSPORT_FAILFAST:
-		return PR_STS_PATH_FAST_FAILED;
-	default:
-		return PR_STS_PATH_FAILED;
-	}
-	if ((r & 0xff) == SAM_STAT_RESERVATION_CONFLICT)
-		return PR_STS_RESERVATION_CONFLICT;
-	return PR_STS_IOERR;
-}
-
 /*
  * Get the path's open block device, opening it if needed. Returns with
  * open_lock held on success.
@@ -152,8 +121,8 @@ static int mpr_bpath_register(struct mpr_path *path, u64 old_key, u64 new_key,
 	if (r)
 		return r;
 	if (ops && ops->pr_register)
-		r = mpr_path_normalise(ops->pr_register(bp->bdev, old_key,
-							new_key, flags));
+		r = mpr_result_normalise(ops->pr_register(bp->bdev, old_key,
+							  new_key, flags));
 	else
 		r = -EOPNOTSUPP;
 	mutex_unlock(&bp->open_lock);
@@ -178,7 +147,7 @@ static int mpr_bpath_read_keys(struct mpr_path *path, struct mpr_keys *keys)
 	if (r)
 		goto out;
 	if (ops && ops->pr_read_keys)
-		r = mpr_path_normalise(ops->pr_read_keys(bp->bdev, pk));
+		r = mpr_result_normalise(ops->pr_read_keys(bp->bdev, pk));
 	else
 		r = -EOPNOTSUPP;
 	mutex_unlock(&bp->open_lock);
@@ -243,7 +212,7 @@ static int mpr_scsi_read_keys(struct block_device *bdev, struct mpr_keys *keys)
 #endif
 	scsi_device_put(sdev);
 
-	r = mpr_path_normalise(r);
+	r = mpr_result_normalise(r);
 	if (!r) {
 		keys->generation = get_unaligned_be32(&buf[0]);
 		keys->num_keys = get_unaligned_be32(&buf[4]) / 8;
@@ -337,7 +306,7 @@ struct mpr_path *mpr_path_create(dev_t devt, const char *name)
 	struct mpr_bpath *bp;
 	int r;
 
-	bp = kzalloc(sizeof(*bp), GFP_KERNEL);
+	bp = kzalloc_obj(*bp, GFP_KERNEL);
 	if (!bp)
 		return NULL;
 	bp->devt = devt;

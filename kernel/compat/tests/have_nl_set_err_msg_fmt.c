@@ -7,5 +7,5 @@
 
 static __maybe_unused void probe(struct netlink_ext_ack *extack)
 {
-	NL_SET_ERR_MSG_FMT_MOD(extack, "probe %d", 1);
+	NL_SET_ERR_MSG_FMT_MOD(extack, "value %d", 1);
 }

@@ -6,8 +6,9 @@
 #include <linux/blkdev.h>
 #include <linux/pr.h>
 
-static __maybe_unused int probe(struct block_device *bdev, struct pr_keys *keys,
-					      struct pr_held_reservation *rsv)
+static __maybe_unused int probe(struct block_device *bdev,
+				struct pr_keys *keys,
+				struct pr_held_reservation *rsv)
 {
 	const struct pr_ops ops = { 0 };
 
