@@ -33,9 +33,7 @@
 #endif
 
 #define PR_IN_OPCODE		0x5e
-#define PR_IN_READ_KEYS		0x00
-#define PR_IN_READ_RESERVATION	0x01
-#define PR_IN_MAX_ALLOC		0xfff8 /* 16-bit allocation length, 8-aligned */
+#define PR_OUT_OPCODE		0x5f
 #define SG_TIMEOUT_MS		30000
 
 static int open_path(struct pr_dev *d, int flags)
@@ -63,29 +61,49 @@ static int open_path(struct pr_dev *d, int flags)
 	return 0;
 }
 
+/* Find the device node for @arg; 0, -EINVAL (empty) or -ENOENT. */
+static int resolve_path(struct pr_dev *d, const char *arg)
+{
+	if (!*arg)
+		return -EINVAL;
+	if (strchr(arg, '/')) {
+		snprintf(d->path, sizeof(d->path), "%s", arg);
+		return 0;
+	}
+	/* A dm name first, then a kernel name (sdb, dm-3, nvme0n1). */
+	snprintf(d->path, sizeof(d->path), "/dev/mapper/%s", arg);
+	if (access(d->path, F_OK))
+		snprintf(d->path, sizeof(d->path), "/dev/%s", arg);
+	if (access(d->path, F_OK))
+		return -ENOENT;
+	return 0;
+}
+
+int pr_dev_open_quiet(struct pr_dev *d, const char *arg)
+{
+	int ret;
+
+	memset(d, 0, sizeof(*d));
+	d->fd = -1;
+	ret = resolve_path(d, arg);
+	return ret ? ret : open_path(d, O_RDONLY);
+}
+
 int pr_dev_open(struct pr_dev *d, const char *arg)
 {
 	int ret;
 
 	memset(d, 0, sizeof(*d));
 	d->fd = -1;
-	if (!*arg) {
+	ret = resolve_path(d, arg);
+	if (ret == -EINVAL) {
 		prtool_err("the device name is empty");
 		return PRTOOL_EXIT_USAGE;
 	}
-	if (strchr(arg, '/')) {
-		snprintf(d->path, sizeof(d->path), "%s", arg);
-	} else {
-		/* A dm name first, then a kernel name (sdb, dm-3, nvme0n1). */
-		snprintf(d->path, sizeof(d->path), "/dev/mapper/%s", arg);
-		if (access(d->path, F_OK))
-			snprintf(d->path, sizeof(d->path), "/dev/%s", arg);
-		if (access(d->path, F_OK)) {
-			prtool_err("%s: no such device (looked for "
-				   "/dev/mapper/%s and /dev/%s)", arg, arg,
-				   arg);
-			return PRTOOL_EXIT_OS;
-		}
+	if (ret) {
+		prtool_err("%s: no such device (looked for /dev/mapper/%s and "
+			   "/dev/%s)", arg, arg, arg);
+		return PRTOOL_EXIT_OS;
 	}
 
 	ret = open_path(d, O_RDONLY);
@@ -101,9 +119,33 @@ int pr_dev_open(struct pr_dev *d, const char *arg)
 	return PRTOOL_EXIT_OK;
 }
 
+int pr_dev_use_fd(struct pr_dev *d, int fd)
+{
+	struct stat st;
+	int fl;
+
+	memset(d, 0, sizeof(*d));
+	d->fd = -1;
+	if (fstat(fd, &st))
+		return -errno;
+	if (!S_ISBLK(st.st_mode))
+		return -ENOTBLK;
+	fl = fcntl(fd, F_GETFL);
+	if (fl < 0)
+		return -errno;
+	d->fd = fd;
+	d->borrowed = true;
+	d->rw = (fl & O_ACCMODE) == O_RDWR;
+	d->major = major(st.st_rdev);
+	d->minor = minor(st.st_rdev);
+	snprintf(d->path, sizeof(d->path), "/dev/block/%u:%u", d->major,
+		 d->minor);
+	return 0;
+}
+
 void pr_dev_close(struct pr_dev *d)
 {
-	if (d->fd >= 0)
+	if (d->fd >= 0 && !d->borrowed)
 		close(d->fd);
 	d->fd = -1;
 }
@@ -142,7 +184,8 @@ static int pr_ioctl(struct pr_dev *d, unsigned long req, void *arg)
 	ret = ioctl(d->fd, req, arg);
 	if (ret < 0)
 		ret = -errno;
-	if (ret == -EPERM && !d->rw && !is_partition(d) && !reopen_rw(d)) {
+	if (ret == -EPERM && !d->rw && !d->borrowed && !is_partition(d) &&
+	    !reopen_rw(d)) {
 		ret = ioctl(d->fd, req, arg);
 		if (ret < 0)
 			ret = -errno;
@@ -161,6 +204,52 @@ int pr_register(struct pr_dev *d, uint64_t old_key, uint64_t new_key,
 
 	d->detail[0] = '\0';
 	return pr_ioctl(d, IOC_PR_REGISTER, &reg);
+}
+
+int pr_reserve(struct pr_dev *d, uint64_t key, uint32_t type, uint32_t flags)
+{
+	struct pr_reservation rsv = {
+		.key = key,
+		.type = type,
+		.flags = flags,
+	};
+
+	d->detail[0] = '\0';
+	return pr_ioctl(d, IOC_PR_RESERVE, &rsv);
+}
+
+int pr_release(struct pr_dev *d, uint64_t key, uint32_t type)
+{
+	struct pr_reservation rsv = {
+		.key = key,
+		.type = type,
+	};
+
+	d->detail[0] = '\0';
+	return pr_ioctl(d, IOC_PR_RELEASE, &rsv);
+}
+
+int pr_preempt(struct pr_dev *d, uint64_t old_key, uint64_t new_key,
+	       uint32_t type, bool abort)
+{
+	struct pr_preempt pp = {
+		.old_key = old_key,
+		.new_key = new_key,
+		.type = type,
+	};
+
+	d->detail[0] = '\0';
+	return pr_ioctl(d, abort ? IOC_PR_PREEMPT_ABORT : IOC_PR_PREEMPT, &pp);
+}
+
+int pr_clear(struct pr_dev *d, uint64_t key)
+{
+	struct pr_clear c = {
+		.key = key,
+	};
+
+	d->detail[0] = '\0';
+	return pr_ioctl(d, IOC_PR_CLEAR, &c);
 }
 
 /* The read ioctl is missing (old kernel) or the driver has no such op. */
@@ -228,6 +317,9 @@ static void decode_sense(struct pr_dev *d, const uint8_t *sb, size_t len)
 			ascq = sb[13];
 		}
 	}
+	d->sg.sense_key = (int)key;
+	d->sg.asc = (uint8_t)asc;
+	d->sg.ascq = (uint8_t)ascq;
 	name = asc_name(asc, ascq);
 	snprintf(d->detail, sizeof(d->detail),
 		 "sense key %s, additional sense 0x%02x/0x%02x%s%s%s",
@@ -236,41 +328,46 @@ static void decode_sense(struct pr_dev *d, const uint8_t *sb, size_t len)
 }
 
 /*
- * PERSISTENT RESERVE IN over SG_IO: 0 with *got set to the bytes received,
- * -errno, or a positive status in SCSI result form (status byte, host byte
- * << 16), with sense data decoded into d->detail.
+ * One PERSISTENT RESERVE command over SG_IO: 0 with *got set to the bytes
+ * transferred, -errno, or a positive status in SCSI result form (status
+ * byte, host byte << 16, driver byte << 24), with the outcome in d->sg and
+ * sense data decoded into d->detail.
  */
-static int sg_pr_in(struct pr_dev *d, uint8_t sa, uint8_t *buf, size_t len,
-		    size_t *got)
+static int sg_pr_cmd(struct pr_dev *d, uint8_t *cdb, int dir, uint8_t *buf,
+		     size_t len, size_t *got)
 {
-	uint8_t cdb[10] = { PR_IN_OPCODE, sa, 0, 0, 0, 0, 0,
-			    (uint8_t)(len >> 8), (uint8_t)len, 0 };
 	uint8_t sense[64] = { 0 };
 	struct sg_io_hdr hdr = {
 		.interface_id = 'S',
-		.dxfer_direction = SG_DXFER_FROM_DEV,
-		.cmd_len = sizeof(cdb),
+		.dxfer_direction = len ? dir : SG_DXFER_NONE,
+		.cmd_len = 10,
 		.mx_sb_len = sizeof(sense),
 		.dxfer_len = (unsigned int)len,
-		.dxferp = buf,
+		.dxferp = len ? buf : NULL,
 		.cmdp = cdb,
 		.sbp = sense,
 		.timeout = SG_TIMEOUT_MS,
 	};
 	int ret;
 
-	memset(buf, 0, len);
+	memset(&d->sg, 0, sizeof(d->sg));
+	d->sg.sense_key = -1;
+	d->detail[0] = '\0';
+	*got = 0;
 	ret = pr_ioctl(d, SG_IO, &hdr);
 	if (ret)
 		return ret < 0 ? ret : -EIO;
 
+	d->sg.valid = true;
+	d->sg.status = hdr.status;
+	d->sg.host = (uint8_t)hdr.host_status;
+	d->sg.driver = (uint8_t)hdr.driver_status;
+	if (hdr.sb_len_wr)
+		decode_sense(d, sense, hdr.sb_len_wr);
 	if (hdr.host_status)
 		return (int)(hdr.host_status & 0xff) << 16 | hdr.status;
-	if (hdr.status) {
-		if (hdr.sb_len_wr)
-			decode_sense(d, sense, hdr.sb_len_wr);
+	if (hdr.status)
 		return hdr.status;
-	}
 	/* DRIVER_SENSE (0x08) alone is not an error. */
 	if (hdr.driver_status & ~0x08)
 		return (int)(hdr.driver_status & 0xff) << 24;
@@ -279,6 +376,33 @@ static int sg_pr_in(struct pr_dev *d, uint8_t sa, uint8_t *buf, size_t len,
 	else
 		*got = len - (size_t)hdr.resid;
 	return 0;
+}
+
+int pr_in(struct pr_dev *d, unsigned int sa, uint8_t *buf, size_t len,
+	  size_t *got)
+{
+	uint8_t cdb[10] = { PR_IN_OPCODE, (uint8_t)(sa & 0x1f), 0, 0, 0, 0, 0,
+			    (uint8_t)(len >> 8), (uint8_t)len, 0 };
+
+	if (len > PR_IN_MAX_ALLOC)
+		return -EINVAL;
+	memset(buf, 0, len);
+	return sg_pr_cmd(d, cdb, SG_DXFER_FROM_DEV, buf, len, got);
+}
+
+int pr_out(struct pr_dev *d, unsigned int sa, uint8_t scope_type,
+	   const uint8_t *param, size_t plen)
+{
+	uint8_t cdb[10] = { PR_OUT_OPCODE, (uint8_t)(sa & 0x1f), scope_type,
+			    0, 0, (uint8_t)(plen >> 24), (uint8_t)(plen >> 16),
+			    (uint8_t)(plen >> 8), (uint8_t)plen, 0 };
+	size_t got;
+
+	if (plen > UINT32_MAX)
+		return -EINVAL;
+	/* SG_IO takes a non-const buffer; the data only goes out. */
+	return sg_pr_cmd(d, cdb, SG_DXFER_TO_DEV, (uint8_t *)(uintptr_t)param,
+			 plen, &got);
 }
 
 long pr_parse_read_keys(const uint8_t *buf, size_t len, struct pr_keys *k)
@@ -293,7 +417,10 @@ long pr_parse_read_keys(const uint8_t *buf, size_t len, struct pr_keys *k)
 	if (n > add_len / 8)
 		n = add_len / 8;
 	free(k->keys);
-	k->keys = xcalloc(n, sizeof(*k->keys));
+	k->num_keys = 0;
+	k->keys = calloc(n ? n : 1, sizeof(*k->keys));
+	if (!k->keys)
+		return -ENOMEM;
 	for (i = 0; i < n; i++)
 		k->keys[i] = get_be64(buf + 8 + 8 * i);
 	k->num_keys = n;
@@ -313,6 +440,7 @@ int pr_parse_read_reservation(const uint8_t *buf, size_t len,
 	r->key = 0;
 	r->type = 0;
 	r->scsi_type = 0;
+	r->scope = 0;
 	if (!add_len)
 		return 0;
 	if (add_len < 16 || len < 24)
@@ -320,6 +448,7 @@ int pr_parse_read_reservation(const uint8_t *buf, size_t len,
 	r->held = true;
 	r->key = get_be64(buf + 8);
 	r->scsi_type = buf[21] & 0xf;
+	r->scope = buf[21] >> 4;
 	return 0;
 }
 
@@ -331,8 +460,14 @@ static int sg_read_keys(struct pr_dev *d, struct pr_keys *k)
 	int ret, tries;
 
 	for (tries = 0; tries < 3; tries++) {
-		buf = xreallocarray(buf, len, 1);
-		ret = sg_pr_in(d, PR_IN_READ_KEYS, buf, len, &got);
+		uint8_t *nbuf = realloc(buf, len);
+
+		if (!nbuf) {
+			ret = -ENOMEM;
+			break;
+		}
+		buf = nbuf;
+		ret = pr_in(d, PR_IN_READ_KEYS, buf, len, &got);
 		if (ret)
 			break;
 		need = pr_parse_read_keys(buf, got, k);
@@ -381,7 +516,9 @@ int pr_read_keys(struct pr_dev *d, struct pr_keys *k)
 	d->detail[0] = '\0';
 	for (tries = 0;; tries++) {
 		free(k->keys);
-		k->keys = xcalloc(room, sizeof(*k->keys));
+		k->keys = calloc(room, sizeof(*k->keys));
+		if (!k->keys)
+			return -ENOMEM;
 		memset(&rk, 0, sizeof(rk));
 		rk.num_keys = room;
 		rk.keys_ptr = (uintptr_t)k->keys;
@@ -439,7 +576,7 @@ int pr_read_reservation(struct pr_dev *d, struct pr_resv *r)
 	if (!use_fallback(ret))
 		return ret;
 
-	ret = sg_pr_in(d, PR_IN_READ_RESERVATION, buf, sizeof(buf), &got);
+	ret = pr_in(d, PR_IN_READ_RESERVATION, buf, sizeof(buf), &got);
 	ret = no_sg_io(d, ret, "IOC_PR_READ_RESERVATION");
 	if (ret)
 		return ret;

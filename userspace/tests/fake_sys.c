@@ -19,6 +19,7 @@ int __real_stat(const char *path, struct stat *st);
 int __real_ioctl(int fd, unsigned long req, ...);
 int __real_close(int fd);
 int __real_access(const char *path, int mode);
+int __real_fcntl(int fd, int cmd, ...);
 
 struct fake_blk fake_blk;
 int fake_opens_ro, fake_opens_rw, fake_open_fds;
@@ -172,4 +173,25 @@ int __wrap_access(const char *path, int mode)
 		return -1;
 	}
 	return __real_access(path, mode);
+}
+
+int __wrap_fcntl(int fd, int cmd, ...);
+int __wrap_fcntl(int fd, int cmd, ...)
+{
+	int i = fake_index(fd);
+	va_list ap;
+	long arg;
+
+	if (i >= 0) {
+		if (cmd == F_GETFL)
+			return fd_rw[i] ? O_RDWR : O_RDONLY;
+		errno = EINVAL;
+		return -1;
+	}
+	if (cmd == F_GETFL || cmd == F_GETFD)
+		return __real_fcntl(fd, cmd);
+	va_start(ap, cmd);
+	arg = va_arg(ap, long);
+	va_end(ap);
+	return __real_fcntl(fd, cmd, arg);
 }

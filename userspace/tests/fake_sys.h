@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Fake block device for the unit tests: open(), stat(), fstat(), ioctl(),
- * close() and access() are wrapped (-Wl,--wrap=...) so that prtool's PR code runs
- * against a scripted device instead of the kernel.
+ * close(), access() and fcntl() are wrapped (-Wl,--wrap=...) so that
+ * prtool's PR code runs against a scripted device instead of the kernel.
  */
 #ifndef PRTOOL_FAKE_SYS_H
 #define PRTOOL_FAKE_SYS_H
