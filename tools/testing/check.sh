@@ -75,6 +75,7 @@ for k in $DMPR_KERNELS; do
 	fi
 done
 step userspace make -C "$DMPR_TOP/userspace"
+step prbench gcc -std=c11 -O2 -Wall -Wextra -Werror -o "$DMPR_BUILD/prbench" "$here/bench/prbench.c"
 
 if [ "${DMPR_CHECK_SKIP_LINT:-0}" != 1 ]; then
 	step lint bash "$here/kernel-lint.sh"
@@ -85,7 +86,7 @@ vm() {
 	shift 2
 	bash "$here/vm/run.sh" --kernel "$k" --log "$DMPR_BUILD/vm-logs/$k-$name.log" \
 		--module "$(dmpr_modbuild "$k")/dm-mpath-pr.ko" \
-		--bin "$DMPR_BUILD/userspace/prtool" "$@"
+		--bin "$DMPR_BUILD/userspace/prtool" --bin "$DMPR_BUILD/prbench" "$@"
 }
 
 for k in $DMPR_KERNELS; do
