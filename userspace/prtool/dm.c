@@ -130,8 +130,12 @@ static int blockdev_devt(const char *path, unsigned int *major,
 	return 0;
 }
 
-/* Read the live table of map @m (by device number) and check it. */
-static int dm_read_mpath_table(const char *arg, struct mpath_map *m)
+/*
+ * Read the live table of map @m (by device number) and check it, quietly.
+ * Return: 0; -EIO if libdevmapper failed; -EINVAL if it is not a map of a
+ * single multipath target with an mpath- uuid. On failure @why says why.
+ */
+static int read_mpath_table(struct mpath_map *m, char *why, size_t len)
 {
 	char err[256];
 	struct dm_task *dmt;
@@ -141,18 +145,20 @@ static int dm_read_mpath_table(const char *arg, struct mpath_map *m)
 	unsigned int nr_targets = 0;
 	char first_type[64] = "";
 	void *next = NULL;
-	int ret = PRTOOL_EXIT_OS;
+	int ret = -EINVAL;
 
+	dm_setup();
 	dmt = dm_task_create(DM_DEVICE_TABLE);
 	if (!dmt) {
-		prtool_err("%s: cannot create a device-mapper task", arg);
-		return PRTOOL_EXIT_OS;
+		snprintf(why, len, "cannot create a device-mapper task");
+		return -EIO;
 	}
 	dm_last_msg[0] = '\0';
 	if (!dm_task_set_major_minor(dmt, (int)m->major, (int)m->minor, 0) ||
 	    !dm_task_run(dmt)) {
-		prtool_err("%s: cannot read the device-mapper table: %s", arg,
-			   dm_last_msg[0] ? dm_last_msg : "libdevmapper failed");
+		snprintf(why, len, "cannot read the device-mapper table: %s",
+			 dm_last_msg[0] ? dm_last_msg : "libdevmapper failed");
+		ret = -EIO;
 		goto out;
 	}
 	do {
@@ -167,35 +173,68 @@ static int dm_read_mpath_table(const char *arg, struct mpath_map *m)
 	} while (next);
 
 	if (!nr_targets) {
-		prtool_err("%s: map %s has no live table", arg, m->name);
+		snprintf(why, len, "map %s has no live table", m->name);
 		goto out;
 	}
 	if (strcmp(first_type, "multipath")) {
-		prtool_err("%s: map %s is a '%s' map, not a multipath map", arg,
-			   m->name, first_type);
+		snprintf(why, len, "map %s is a '%s' map, not a multipath map",
+			 m->name, first_type);
 		goto out;
 	}
 	if (nr_targets > 1) {
-		prtool_err("%s: map %s has %u targets; only maps made of a "
-			   "single multipath target are supported", arg,
-			   m->name, nr_targets);
+		snprintf(why, len, "map %s has %u targets; only maps made of a "
+			 "single multipath target are supported", m->name,
+			 nr_targets);
 		goto out;
 	}
 	if (strncmp(m->uuid, "mpath-", 6)) {
-		prtool_err("%s: map %s has dm uuid '%s', which does not start "
-			   "with 'mpath-'; only maps set up by multipath-tools "
-			   "are supported", arg, m->name, m->uuid);
+		snprintf(why, len, "map %s has dm uuid '%s', which does not "
+			 "start with 'mpath-'; only maps set up by "
+			 "multipath-tools are supported", m->name, m->uuid);
 		goto out;
 	}
 	if (mpath_parse_params(mp_params, &m->table, err, sizeof(err))) {
-		prtool_err("%s: cannot parse the multipath table of %s: %s",
-			   arg, m->name, err);
+		snprintf(why, len, "cannot parse the multipath table of %s: %s",
+			 m->name, err);
 		goto out;
 	}
-	ret = PRTOOL_EXIT_OK;
+	ret = 0;
 out:
 	dm_task_destroy(dmt);
 	return ret;
+}
+
+/* Read the live table of map @m (by device number) and check it. */
+static int dm_read_mpath_table(const char *arg, struct mpath_map *m)
+{
+	char why[512];
+
+	if (read_mpath_table(m, why, sizeof(why))) {
+		prtool_err("%s: %s", arg, why);
+		return PRTOOL_EXIT_OS;
+	}
+	return PRTOOL_EXIT_OK;
+}
+
+int dm_mpath_lookup(unsigned int major, unsigned int minor,
+		    struct mpath_map *m, char *why, size_t len)
+{
+	struct dm_info info;
+
+	memset(m, 0, sizeof(*m));
+	dm_last_msg[0] = '\0';
+	if (dm_info_task(NULL, major, minor, &info, m)) {
+		snprintf(why, len, "device-mapper lookup of %u:%u failed: %s",
+			 major, minor,
+			 dm_last_msg[0] ? dm_last_msg : "libdevmapper failed");
+		return -EIO;
+	}
+	if (!info.exists) {
+		snprintf(why, len, "%u:%u is not a device-mapper device", major,
+			 minor);
+		return -ENODEV;
+	}
+	return read_mpath_table(m, why, len);
 }
 
 int dm_resolve_map(const char *arg, struct mpath_map *m)

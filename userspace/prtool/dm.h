@@ -48,6 +48,21 @@ int dm_get_mpath_map(const char *arg, struct mpath_map *map);
 int dm_resolve_map(const char *arg, struct mpath_map *map);
 
 /**
+ * dm_mpath_lookup() - dm_get_mpath_map() by device number, quietly
+ * @major: device major
+ * @minor: device minor
+ * @map: the result
+ * @why: on failure, what is wrong (nothing is printed)
+ * @len: size of @why
+ *
+ * Return: 0; -ENODEV if @major:@minor is not a device-mapper device;
+ * -EINVAL if it is not a map of a single multipath target with an mpath-
+ * uuid; -EIO if libdevmapper failed.
+ */
+int dm_mpath_lookup(unsigned int major, unsigned int minor,
+		    struct mpath_map *map, char *why, size_t len);
+
+/**
  * dm_name_of() - dm name of a device number
  * @major: device major
  * @minor: device minor

@@ -253,7 +253,7 @@ int pr_clear(struct pr_dev *d, uint64_t key)
 }
 
 /* The read ioctl is missing (old kernel) or the driver has no such op. */
-static bool use_fallback(int ret)
+bool pr_read_ioctl_missing(int ret)
 {
 	return ret == -ENOTTY || ret == -EINVAL || ret == -EOPNOTSUPP ||
 	       ret == -ENOIOCTLCMD;
@@ -364,6 +364,11 @@ static int sg_pr_cmd(struct pr_dev *d, uint8_t *cdb, int dir, uint8_t *buf,
 	d->sg.driver = (uint8_t)hdr.driver_status;
 	if (hdr.sb_len_wr)
 		decode_sense(d, sense, hdr.sb_len_wr);
+	/* Also on failure: a RECOVERED ERROR still transferred its data. */
+	if (hdr.resid < 0 || (size_t)hdr.resid > len)
+		*got = len;
+	else
+		*got = len - (size_t)hdr.resid;
 	if (hdr.host_status)
 		return (int)(hdr.host_status & 0xff) << 16 | hdr.status;
 	if (hdr.status)
@@ -371,10 +376,6 @@ static int sg_pr_cmd(struct pr_dev *d, uint8_t *cdb, int dir, uint8_t *buf,
 	/* DRIVER_SENSE (0x08) alone is not an error. */
 	if (hdr.driver_status & ~0x08)
 		return (int)(hdr.driver_status & 0xff) << 24;
-	if (hdr.resid < 0 || (size_t)hdr.resid > len)
-		*got = len;
-	else
-		*got = len - (size_t)hdr.resid;
 	return 0;
 }
 
@@ -506,7 +507,7 @@ static int no_sg_io(struct pr_dev *d, int ret, const char *ioctl_name)
 /* More keys than any PR IN response can carry (16-bit allocation length). */
 #define PR_KEYS_ROOM_MAX 8192
 
-int pr_read_keys(struct pr_dev *d, struct pr_keys *k)
+int pr_read_keys_ioctl(struct pr_dev *d, struct pr_keys *k)
 {
 	struct pr_read_keys rk;
 	uint32_t room = 64;
@@ -542,7 +543,14 @@ int pr_read_keys(struct pr_dev *d, struct pr_keys *k)
 	}
 	free(k->keys);
 	k->keys = NULL;
-	if (!use_fallback(ret))
+	return ret;
+}
+
+int pr_read_keys(struct pr_dev *d, struct pr_keys *k)
+{
+	int ret = pr_read_keys_ioctl(d, k);
+
+	if (!ret || !pr_read_ioctl_missing(ret))
 		return ret;
 
 	ret = no_sg_io(d, sg_read_keys(d, k), "IOC_PR_READ_KEYS");
@@ -554,26 +562,33 @@ int pr_read_keys(struct pr_dev *d, struct pr_keys *k)
 	return ret;
 }
 
-int pr_read_reservation(struct pr_dev *d, struct pr_resv *r)
+int pr_read_reservation_ioctl(struct pr_dev *d, struct pr_resv *r)
 {
 	struct pr_read_reservation rr = { 0 };
-	uint8_t buf[24];
-	size_t got = 0;
 	int ret;
 
 	memset(r, 0, sizeof(*r));
 	d->detail[0] = '\0';
 	ret = pr_ioctl(d, IOC_PR_READ_RESERVATION, &rr);
-	if (!ret) {
-		r->source = PR_SRC_IOCTL;
-		r->generation = rr.generation;
-		r->type = rr.type;
-		r->key = rr.key;
-		/* The ioctl reports "no reservation" as type 0. */
-		r->held = rr.type != 0;
-		return 0;
-	}
-	if (!use_fallback(ret))
+	if (ret)
+		return ret;
+	r->source = PR_SRC_IOCTL;
+	r->generation = rr.generation;
+	r->type = rr.type;
+	r->key = rr.key;
+	/* The ioctl reports "no reservation" as type 0. */
+	r->held = rr.type != 0;
+	return 0;
+}
+
+int pr_read_reservation(struct pr_dev *d, struct pr_resv *r)
+{
+	uint8_t buf[24];
+	size_t got = 0;
+	int ret;
+
+	ret = pr_read_reservation_ioctl(d, r);
+	if (!ret || !pr_read_ioctl_missing(ret))
 		return ret;
 
 	ret = pr_in(d, PR_IN_READ_RESERVATION, buf, sizeof(buf), &got);

@@ -210,6 +210,15 @@ int pr_read_keys(struct pr_dev *d, struct pr_keys *k);
 int pr_read_reservation(struct pr_dev *d, struct pr_resv *r);
 
 /*
+ * The same through IOC_PR_READ_KEYS / IOC_PR_READ_RESERVATION only, without
+ * the SG_IO fallback; pr_read_ioctl_missing() tells whether a failure means
+ * that the kernel or the driver has no such ioctl.
+ */
+int pr_read_keys_ioctl(struct pr_dev *d, struct pr_keys *k);
+int pr_read_reservation_ioctl(struct pr_dev *d, struct pr_resv *r);
+bool pr_read_ioctl_missing(int ret);
+
+/*
  * Print "prtool: OP on PATH: REASON" for result @ret (non-zero) of
  * operation @op, with a hint for the usual errno values, and return the
  * exit code.
