@@ -72,34 +72,42 @@ SAN_CFS=/sys/kernel/config/target
 SAN_STATE=/run/dmpr-san
 SAN_SERIAL=${SAN_SERIAL:-0d3a0c0de0000001}
 SAN_MAXPATHS=16
+SAN_LIO=$SAN_CFS/core/fileio_0/lun0
+
+# Speed: a fork costs ~10 ms on the Debian kernels under TCG and ~120 ms on
+# the debug kernel (KASAN), an exec more. So the internals pass results in
+# variables (_r, _d, ...), read files with read/$(<), and run external
+# programs only where a kernel interface needs them (dmsetup, sg_persist).
+# State lives in files under $SAN_STATE so that a function run in a
+# command substitution, i=$(san_add_new_path A), still changes it.
 
 _san_err() {
 	echo "san: $*" >&2
 	return 1
 }
 
-# _san_host H: validate and normalise the host name
+# _san_host H: validate H, set _h to A or B
 _san_host() {
 	case $1 in
-	A | a) echo A ;;
-	B | b) echo B ;;
+	A | a) _h=A ;;
+	B | b) _h=B ;;
 	*) _san_err "unknown host '$1' (A or B)" ;;
 	esac
 }
 
-# _san_pdir H I: the state directory of a path (must exist)
+# _san_pdir H I: set _h and _d, the state directory of path I of H
 _san_pdir() {
-	local h d
-	h=$(_san_host "$1") || return 1
-	d=$SAN_STATE/$h/$2
-	[ -n "${2:-}" ] && [ -d "$d" ] || _san_err "host $h has no path '${2:-}'" || return 1
-	echo "$d"
+	_san_host "$1" || return 1
+	_d=$SAN_STATE/$_h/${2:-}
+	if [ -z "${2:-}" ] || [ ! -d "$_d" ]; then
+		_san_err "host $_h has no path '${2:-}'"
+	fi
 }
 
-_san_get() {
-	local d
-	d=$(_san_pdir "$1" "$2") || return 1
-	cat "$d/$3"
+# _san_read FILE: set _r to its first line
+_san_read() {
+	_r=''
+	read -r _r <"$1" || [ -n "$_r" ]
 }
 
 # _san_wait SECONDS CMD: poll a bash condition (bounded)
@@ -113,152 +121,204 @@ _san_wait() {
 }
 
 _san_hexid() {
-	local h=$1 kind=$2 i=$3 hc
-	[ "$h" = A ] && hc=a || hc=b
-	printf 'naa.5001405%s%s0000%03x' "$kind" "$hc" "$i"
+	local hc=b
+	[ "$1" = A ] && hc=a
+	printf -v _r 'naa.5001405%s%s0000%03x' "$2" "$hc" "$3"
 }
 
-san_lio_dir() { echo "$SAN_CFS/core/fileio_0/lun0"; }
+# _san_npaths H: set _n
+_san_npaths() {
+	_n=0
+	while [ -d "$SAN_STATE/$1/$((_n + 1))" ]; do _n=$((_n + 1)); done
+}
 
-san_wwid() { cat "$SAN_STATE/wwid"; }
+# _san_devno SD: set _r to maj:min of /dev/SD
+_san_devno() { _san_read "/sys/block/$1/dev"; }
+
+san_lio_dir() { echo "$SAN_LIO"; }
+
+san_wwid() { echo "$(<"$SAN_STATE/wwid")"; }
 
 san_uuid() {
-	local h
-	h=$(_san_host "$1") || return 1
-	if [ "$h" = A ]; then
-		echo "mpath-$(san_wwid)"
+	local _h
+	_san_host "$1" || return 1
+	if [ "$_h" = A ]; then
+		echo "mpath-$(<"$SAN_STATE/wwid")"
 	else
-		echo "mpath-$(san_wwid)-B"
+		echo "mpath-$(<"$SAN_STATE/wwid")-B"
 	fi
 }
 
 san_dm_name() {
-	local h
-	h=$(_san_host "$1") || return 1
-	echo "mpath$h"
+	local _h
+	_san_host "$1" || return 1
+	echo "mpath$_h"
 }
 
 san_map() {
-	local n
-	n=$(san_dm_name "$1") || return 1
-	echo "/dev/mapper/$n"
+	local _h
+	_san_host "$1" || return 1
+	echo "/dev/mapper/mpath$_h"
 }
 
 san_map_devno() {
-	local n
-	n=$(san_dm_name "$1") || return 1
-	dmsetup info -c --noheadings -o major,minor --separator : "$n"
+	local _h
+	_san_host "$1" || return 1
+	echo "$(<"$SAN_STATE/$_h/map_devno")"
 }
 
 san_dm_dev() {
-	local d
-	d=$(san_map_devno "$1") || return 1
-	echo "/dev/$(basename "$(readlink -f "/sys/dev/block/$d")")"
+	local _h
+	_san_host "$1" || return 1
+	echo "/dev/$(<"$SAN_STATE/$_h/map_kname")"
 }
 
 san_npaths() {
-	local h n=0
-	h=$(_san_host "$1") || return 1
-	while [ -d "$SAN_STATE/$h/$((n + 1))" ]; do n=$((n + 1)); done
-	echo "$n"
+	local _h _n
+	_san_host "$1" || return 1
+	_san_npaths "$_h"
+	echo "$_n"
 }
 
-san_path_name() { _san_get "$1" "$2" sd; }
+san_path_name() {
+	local _h _d
+	_san_pdir "$1" "$2" || return 1
+	echo "$(<"$_d/sd")"
+}
 
 san_path_dev() {
-	local sd
-	sd=$(_san_get "$1" "$2" sd) || return 1
-	cat "/sys/block/$sd/dev"
+	local _h _d _r
+	_san_pdir "$1" "$2" || return 1
+	_san_devno "$(<"$_d/sd")"
+	echo "$_r"
 }
 
-san_nexus() { _san_get "$1" "$2" initiator; }
+san_nexus() {
+	local _h _d
+	_san_pdir "$1" "$2" || return 1
+	echo "$(<"$_d/initiator")"
+}
 
 san_paths() {
-	local h i n
-	h=$(_san_host "$1") || return 1
-	n=$(san_npaths "$h")
-	for ((i = 1; i <= n; i++)); do
-		cat "$SAN_STATE/$h/$i/sd"
+	local _h _n i
+	_san_host "$1" || return 1
+	_san_npaths "$_h"
+	for ((i = 1; i <= _n; i++)); do
+		echo "$(<"$SAN_STATE/$_h/$i/sd")"
 	done
+}
+
+# _san_label WWN: set _r to "A 1" for our nexus WWN, else fail
+_san_label() {
+	local f
+	_r=''
+	[[ $1 =~ ^naa\.50014051([ab])0000([0-9a-f]{3})$ ]] || return 1
+	f=$SAN_STATE/${BASH_REMATCH[1]^^}/$((16#${BASH_REMATCH[2]}))
+	[ -f "$f/initiator" ] || return 1
+	_r="${BASH_REMATCH[1]^^} $((16#${BASH_REMATCH[2]}))"
 }
 
 san_label() {
-	local f
-	for f in "$SAN_STATE"/[AB]/*/initiator; do
-		[ -f "$f" ] || continue
-		if [ "$(cat "$f")" = "$1" ]; then
-			f=${f%/initiator}
-			echo "$(basename "$(dirname "$f")") $(basename "$f")"
-			return 0
-		fi
-	done
-	return 1
+	local _r
+	_san_label "$1" || return 1
+	echo "$_r"
 }
 
-san_in_map() { [ -f "$(_san_pdir "$1" "$2")/member" ]; }
+san_in_map() {
+	local _h _d
+	_san_pdir "$1" "$2" && [ -f "$_d/member" ]
+}
+
+# _san_dm_states H: fill the associative array _st (maj:min -> A|F) from
+# dm's status of H's map
+_san_dm_states() {
+	local -a w
+	local i
+	_st=()
+	read -r -a w < <(dmsetup status "mpath$1" 2>/dev/null)
+	for ((i = 0; i + 1 < ${#w[@]}; i++)); do
+		[[ ${w[i]} =~ ^[0-9]+:[0-9]+$ ]] && _st[${w[i]}]=${w[i + 1]}
+	done
+}
 
 san_path_state() {
-	local dev map st
-	dev=$(san_path_dev "$1" "$2") || return 1
-	map=$(san_dm_name "$1")
-	st=$(dmsetup status "$map" | awk -v d="$dev" '{ for (i = 1; i < NF; i++) if ($i == d) { print $(i + 1); exit } }')
-	echo "${st:--}"
+	local _h _d _r
+	local -A _st
+	_san_pdir "$1" "$2" || return 1
+	_san_devno "$(<"$_d/sd")"
+	_san_dm_states "$_h"
+	echo "${_st[$_r]:--}"
 }
 
-# _san_table H: the table of H's map over the paths marked member
+# _san_table H: set _r to the table of H's map over its member paths
 _san_table() {
-	local h=$1 i n devs=() sectors=''
-	n=$(san_npaths "$h")
-	for ((i = 1; i <= n; i++)); do
+	local h=$1 i _n t='' sectors='' np=0 sd
+	_san_npaths "$h"
+	for ((i = 1; i <= _n; i++)); do
 		[ -f "$SAN_STATE/$h/$i/member" ] || continue
-		devs+=("$(san_path_dev "$h" "$i")") || return 1
-		[ -n "$sectors" ] || sectors=$(cat "/sys/block/$(cat "$SAN_STATE/$h/$i/sd")/size")
+		_san_read "$SAN_STATE/$h/$i/sd"
+		sd=$_r
+		[ -n "$sectors" ] || sectors=$(<"/sys/block/$sd/size")
+		_san_devno "$sd"
+		t+=" $_r 1"
+		np=$((np + 1))
 	done
-	[ "${#devs[@]}" -gt 0 ] || _san_err "host $h would have no path left in its map" || return 1
-	local t="0 $sectors multipath 0 0 1 1 round-robin 0 ${#devs[@]} 1"
-	for i in "${devs[@]}"; do t+=" $i 1"; done
-	echo "$t"
+	[ "$np" -gt 0 ] || _san_err "host $h would have no path left in its map" || return 1
+	_r="0 $sectors multipath 0 0 1 1 round-robin 0 $np 1$t"
 }
 
 # _san_reload H: load the member paths' table into H's map
 _san_reload() {
-	local h=$1 name t err
-	name=$(san_dm_name "$h")
-	t=$(_san_table "$h") || return 1
-	err=$(dmsetup load "$name" --table "$t" 2>&1) ||
-		_san_err "dmsetup load $name failed: $err" || return 1
-	err=$(dmsetup suspend "$name" 2>&1 && dmsetup resume "$name" 2>&1) ||
-		_san_err "dmsetup suspend/resume $name failed: $err" || return 1
+	local h=$1 _r err
+	_san_table "$h" || return 1
+	err=$(dmsetup load "mpath$h" --table "$_r" 2>&1) ||
+		_san_err "dmsetup load mpath$h failed: $err" || return 1
+	err=$(dmsetup suspend "mpath$h" 2>&1 && dmsetup resume "mpath$h" 2>&1) ||
+		_san_err "dmsetup suspend/resume mpath$h failed: $err" || return 1
+}
+
+# _san_find_sd HCTL: set _r to the sd name of that SCSI device, once its
+# disk exists with a size and a device node (sd probes asynchronously)
+_san_find_sd() {
+	local b
+	_r=''
+	for b in "/sys/class/scsi_device/$1/device/block/"*; do
+		[ -e "$b" ] || return 1
+		b=${b##*/}
+		[ -b "/dev/$b" ] && [ "$(<"/sys/block/$b/size")" -gt 0 ] || return 1
+		_r=$b
+		return 0
+	done
+	return 1
 }
 
 # _san_port H I: create target port + nexus for path I of H, find its sd
 _san_port() {
-	local h=$1 i=$2 d tgt ini tp addr sd=''
+	local h=$1 i=$2 d tgt ini tp addr _r
 	d=$SAN_STATE/$h/$i
-	tgt=$(_san_hexid "$h" 0 "$i")
-	ini=$(_san_hexid "$h" 1 "$i")
+	_san_hexid "$h" 0 "$i"
+	tgt=$_r
+	_san_hexid "$h" 1 "$i"
+	ini=$_r
 	tp=$SAN_CFS/loopback/$tgt/tpgt_1
 	mkdir -p "$tp/lun/lun_0" || _san_err "cannot create tcm_loop port $tgt" || return 1
 	echo "$ini" >"$tp/nexus" || _san_err "cannot create the nexus $ini on $tgt" || return 1
-	ln -s "$(san_lio_dir)" "$tp/lun/lun_0/dmpr_port" ||
+	ln -s "$SAN_LIO" "$tp/lun/lun_0/dmpr_port" ||
 		_san_err "cannot map the LUN to $tgt" || return 1
-	addr=$(cat "$tp/address")
-	# the sd device: host:channel:target from tcm_loop, LUN 0; sd probes
-	# asynchronously, devtmpfs makes the node when the disk is added
+	# host:channel:target of the new SCSI host, LUN 0
+	addr=$(<"$tp/address")
 	# shellcheck disable=SC2016 # evaluated by _san_wait
-	_san_wait 10 '[ -d "/sys/class/scsi_device/$addr:0/device/block" ] &&
-		sd=$(ls "/sys/class/scsi_device/$addr:0/device/block") && [ -n "$sd" ] &&
-		[ -b "/dev/$sd" ] && [ "$(cat "/sys/block/$sd/size")" -gt 0 ]' ||
+	_san_wait 10 '_san_find_sd "$addr:0"' ||
 		_san_err "no sd device appeared for $h $i ($addr:0) within 10 s" || return 1
 	mkdir -p "$d"
 	echo "$tgt" >"$d/target"
 	echo "$ini" >"$d/initiator"
 	echo "$addr:0" >"$d/hctl"
-	echo "$sd" >"$d/sd"
+	echo "$_r" >"$d/sd"
 }
 
 san_setup() {
-	local na=2 nb=2 size=64 h i n lio err t
+	local na=2 nb=2 size=64 h i n err _r _n
 	while [ "$#" -gt 0 ]; do
 		case $1 in
 		--paths-a) na=$2; shift 2 ;;
@@ -273,12 +333,11 @@ san_setup() {
 	[ ! -e "$SAN_STATE" ] || _san_err "a SAN is already set up (san_teardown first)" || return 1
 	mkdir -p /etc/target/pr "$SAN_STATE/A" "$SAN_STATE/B" /dev/mapper
 
-	lio=$(san_lio_dir)
 	truncate -s "${size}M" /tmp/dmpr-san-lun0.img || return 1
-	mkdir -p "$lio" || _san_err "cannot create the fileio backstore" || return 1
-	echo "fd_dev_name=/tmp/dmpr-san-lun0.img,fd_dev_size=$((size * 1024 * 1024))" >"$lio/control" &&
-		echo "$SAN_SERIAL" >"$lio/wwn/vpd_unit_serial" &&
-		echo 1 >"$lio/enable" || _san_err "cannot configure the fileio backstore" || return 1
+	mkdir -p "$SAN_LIO" || _san_err "cannot create the fileio backstore" || return 1
+	echo "fd_dev_name=/tmp/dmpr-san-lun0.img,fd_dev_size=$((size * 1024 * 1024))" >"$SAN_LIO/control" &&
+		echo "$SAN_SERIAL" >"$SAN_LIO/wwn/vpd_unit_serial" &&
+		echo 1 >"$SAN_LIO/enable" || _san_err "cannot configure the fileio backstore" || return 1
 
 	for h in A B; do
 		[ "$h" = A ] && n=$na || n=$nb
@@ -288,101 +347,102 @@ san_setup() {
 		done
 	done
 	# the WWID as multipath-tools' scsi_id has it: 3 + the NAA designator
-	t=$(cat "/sys/block/$(cat "$SAN_STATE/A/1/sd")/device/wwid" 2>/dev/null)
-	case $t in
-	naa.*) echo "3${t#naa.}" >"$SAN_STATE/wwid" ;;
-	*) echo "3$(sg_inq -p 0x83 "/dev/$(cat "$SAN_STATE/A/1/sd")" |
-		sed -n 's/^ *\[0x\([0-9a-f]*\)\]$/\1/p' | head -n 1)" >"$SAN_STATE/wwid" ;;
-	esac
+	_san_read "$SAN_STATE/A/1/sd"
+	if [ -f "/sys/block/$_r/device/wwid" ] && _san_read "/sys/block/$_r/device/wwid" &&
+		[[ $_r == naa.* ]]; then
+		echo "3${_r#naa.}" >"$SAN_STATE/wwid"
+	else
+		_san_read "$SAN_STATE/A/1/sd"
+		echo "3$(sg_inq -p 0x83 "/dev/$_r" | sed -n 's/^ *\[0x\([0-9a-f]*\)\]$/\1/p' | head -n 1)" \
+			>"$SAN_STATE/wwid"
+	fi
 	for h in A B; do
-		[ "$(san_npaths "$h")" -gt 0 ] || continue
-		t=$(_san_table "$h") || return 1
-		err=$(dmsetup create "$(san_dm_name "$h")" --uuid "$(san_uuid "$h")" --table "$t" 2>&1) ||
-			_san_err "dmsetup create $(san_dm_name "$h") failed: $err" || return 1
-		# no udev: dmsetup made the node itself (DM_DISABLE_UDEV=1); make sure
-		[ -b "$(san_map "$h")" ] || dmsetup mknodes "$(san_dm_name "$h")" >/dev/null 2>&1
+		_san_npaths "$h"
+		[ "$_n" -gt 0 ] || continue
+		_san_table "$h" || return 1
+		err=$(dmsetup create "mpath$h" --uuid "$(san_uuid "$h")" --table "$_r" 2>&1) ||
+			_san_err "dmsetup create mpath$h failed: $err" || return 1
+		err=$(dmsetup info -c --noheadings -o major,minor,blkdevname --separator ' ' "mpath$h" 2>&1) ||
+			_san_err "dmsetup info mpath$h failed: $err" || return 1
+		read -r i n _r <<<"$err"
+		echo "$i:$n" >"$SAN_STATE/$h/map_devno"
+		echo "$_r" >"$SAN_STATE/$h/map_kname"
+		# no udev: dmsetup made /dev/mapper/mpathX itself (DM_DISABLE_UDEV=1)
+		[ -b "/dev/mapper/mpath$h" ] || dmsetup mknodes "mpath$h" >/dev/null 2>&1
 		# shellcheck disable=SC2016 # evaluated by _san_wait
-		_san_wait 5 '[ -b "$(san_map "$h")" ] && [ -b "$(san_dm_dev "$h")" ]' ||
-			_san_err "no device node for $(san_map "$h")" || return 1
+		_san_wait 5 '[ -b "/dev/mapper/mpath$h" ] && [ -b "/dev/$_r" ]' ||
+			_san_err "no device node for /dev/mapper/mpath$h or /dev/$_r" || return 1
 	done
-	echo "san: LUN $(san_wwid) (${size} MB), host A: $(san_paths A | tr '\n' ' ')-> $(san_map A)$(
-		[ "$nb" -gt 0 ] && echo ", host B: $(san_paths B | tr '\n' ' ')-> $(san_map B)")"
+	echo "san: LUN $(<"$SAN_STATE/wwid") (${size} MB), host A: $(san_paths A | tr '\n' ' ')-> /dev/mapper/mpathA$(
+		[ "$nb" -gt 0 ] && echo ", host B: $(san_paths B | tr '\n' ' ')-> /dev/mapper/mpathB")"
 }
 
 san_teardown() {
-	local h n tp lio rc=0
+	local h tp rc=0
 	for h in A B; do
-		n=mpath$h
-		if dmsetup info "$n" >/dev/null 2>&1; then
-			dmsetup remove "$n" >/dev/null 2>&1 ||
-				dmsetup remove --force "$n" >/dev/null 2>&1 ||
-				{ _san_err "cannot remove $n"; rc=1; }
+		if [ -e "$SAN_STATE/$h/map_devno" ] || dmsetup info "mpath$h" >/dev/null 2>&1; then
+			if ! dmsetup remove "mpath$h" >/dev/null 2>&1 &&
+				! dmsetup remove --force "mpath$h" >/dev/null 2>&1; then
+				_san_err "cannot remove mpath$h"
+				rc=1
+			fi
 		fi
 	done
 	for tp in "$SAN_CFS"/loopback/naa.*/tpgt_1; do
 		[ -d "$tp" ] || continue
 		rm -f "$tp"/lun/lun_0/dmpr_port
-		rmdir "$tp/lun/lun_0" "$tp" "$(dirname "$tp")" 2>/dev/null ||
-			{ _san_err "cannot remove the port $(dirname "$tp")"; rc=1; }
+		rmdir "$tp/lun/lun_0" "$tp" "${tp%/tpgt_1}" 2>/dev/null ||
+			{ _san_err "cannot remove the port ${tp%/tpgt_1}"; rc=1; }
 	done
-	lio=$(san_lio_dir)
-	if [ -d "$lio" ]; then
-		rmdir "$lio" "$(dirname "$lio")" 2>/dev/null || { _san_err "cannot remove the backstore"; rc=1; }
+	if [ -d "$SAN_LIO" ]; then
+		rmdir "$SAN_LIO" "${SAN_LIO%/*}" 2>/dev/null || { _san_err "cannot remove the backstore"; rc=1; }
 	fi
 	rm -f /tmp/dmpr-san-lun0.img /etc/target/pr/aptpl_"$SAN_SERIAL"
 	rm -rf "$SAN_STATE"
 	return $rc
 }
 
-san_fail_path() {
-	local d sd dev err
-	d=$(_san_pdir "$1" "$2") || return 1
-	sd=$(cat "$d/sd")
-	dev=$(cat "/sys/block/$sd/dev")
-	echo offline >"/sys/block/$sd/device/state" || _san_err "cannot set $sd offline" || return 1
-	if [ -f "$d/member" ]; then
-		err=$(dmsetup message "$(san_dm_name "$1")" 0 fail_path "$dev" 2>&1) ||
-			_san_err "dm fail_path $dev: $err" || return 1
+# _san_sd_state H I STATE DMMSG: set the sd state, tell dm if in the map
+_san_sd_state() {
+	local _h _d _r sd err
+	_san_pdir "$1" "$2" || return 1
+	_san_read "$_d/sd"
+	sd=$_r
+	echo "$3" >"/sys/block/$sd/device/state" || _san_err "cannot set $sd $3" || return 1
+	if [ -f "$_d/member" ]; then
+		_san_devno "$sd"
+		err=$(dmsetup message "mpath$_h" 0 "$4" "$_r" 2>&1) ||
+			_san_err "dm $4 $_r ($sd) on mpath$_h: $err" || return 1
 	fi
 }
 
-san_restore_path() {
-	local d sd dev err
-	d=$(_san_pdir "$1" "$2") || return 1
-	sd=$(cat "$d/sd")
-	dev=$(cat "/sys/block/$sd/dev")
-	echo running >"/sys/block/$sd/device/state" || _san_err "cannot set $sd running" || return 1
-	if [ -f "$d/member" ]; then
-		err=$(dmsetup message "$(san_dm_name "$1")" 0 reinstate_path "$dev" 2>&1) ||
-			_san_err "dm reinstate_path $dev: $err" || return 1
-	fi
-}
+san_fail_path() { _san_sd_state "$1" "$2" offline fail_path; }
+
+san_restore_path() { _san_sd_state "$1" "$2" running reinstate_path; }
 
 san_remove_path() {
-	local d h
-	d=$(_san_pdir "$1" "$2") || return 1
-	h=$(_san_host "$1")
-	[ -f "$d/member" ] || _san_err "path $h $2 is not in the map" || return 1
-	rm -f "$d/member"
-	_san_reload "$h" || { : >"$d/member"; return 1; }
+	local _h _d
+	_san_pdir "$1" "$2" || return 1
+	[ -f "$_d/member" ] || _san_err "path $_h $2 is not in the map" || return 1
+	rm -f "$_d/member"
+	_san_reload "$_h" || { : >"$_d/member"; return 1; }
 }
 
 san_add_path() {
-	local d h
-	d=$(_san_pdir "$1" "$2") || return 1
-	h=$(_san_host "$1")
-	[ ! -f "$d/member" ] || _san_err "path $h $2 is already in the map" || return 1
-	: >"$d/member"
-	_san_reload "$h" || { rm -f "$d/member"; return 1; }
+	local _h _d
+	_san_pdir "$1" "$2" || return 1
+	[ ! -f "$_d/member" ] || _san_err "path $_h $2 is already in the map" || return 1
+	: >"$_d/member"
+	_san_reload "$_h" || { rm -f "$_d/member"; return 1; }
 }
 
 san_new_path() {
-	local h i
-	h=$(_san_host "$1") || return 1
-	i=$(($(san_npaths "$h") + 1))
-	[ "$i" -le "$SAN_MAXPATHS" ] || _san_err "host $h has $SAN_MAXPATHS paths already" || return 1
-	_san_port "$h" "$i" || return 1
-	echo "$i"
+	local _h _n
+	_san_host "$1" || return 1
+	_san_npaths "$_h"
+	[ "$_n" -lt "$SAN_MAXPATHS" ] || _san_err "host $_h has $SAN_MAXPATHS paths already" || return 1
+	_san_port "$_h" "$((_n + 1))" || return 1
+	echo "$((_n + 1))"
 }
 
 san_add_new_path() {
@@ -395,74 +455,82 @@ san_add_new_path() {
 # --- ground truth from LIO ------------------------------------------------
 
 # "<fabric> Node: <initiator>[,i,0x<isid>] Key: 0x<key> PRgen: 0x<gen>"
-_SAN_REG_RE='Node: ([^ ,]+)[^ ]* Key: (0x[0-9a-fA-F]+)'
+_SAN_REG_RE='Node: ([^ ,]+)[^ ]* Key: 0x([0-9a-fA-F]+)'
 # "SPC-3 Reservation: <fabric> Initiator: <initiator>[,i,0x<isid>]"
 _SAN_HOLDER_RE='Initiator: ([^ ,]+)'
 
-# _san_key KEY: 0x0000000000000abc -> 0xabc
+# _san_key HEX: set _k to 0x<HEX> in lower case without leading zeros
 _san_key() {
 	local k=${1#0x}
 	k=${k#"${k%%[!0]*}"}
 	k=${k,,}
-	echo "0x${k:-0}"
+	_k=0x${k:-0}
+}
+
+# _san_regs: fill _regs (WWN -> key) from LIO's registration list
+_san_regs() {
+	local line _k
+	_regs=()
+	while IFS= read -r line; do
+		[[ $line =~ $_SAN_REG_RE ]] || continue
+		_san_key "${BASH_REMATCH[2]}"
+		_regs[${BASH_REMATCH[1]}]=$_k
+	done <"$SAN_LIO/pr/res_pr_registered_i_pts"
 }
 
 san_registrations() {
-	local line wwn key label
-	# "<fabric> Node: <initiator>[,i,0x<isid>] Key: 0x<key> PRgen: 0x<gen>"
+	local line _k _r
 	while IFS= read -r line; do
 		[[ $line =~ $_SAN_REG_RE ]] || continue
-		wwn=${BASH_REMATCH[1]}
-		key=$(_san_key "${BASH_REMATCH[2]}")
-		label=$(san_label "$wwn") || label=$wwn
-		echo "$label $key"
-	done <"$(san_lio_dir)/pr/res_pr_registered_i_pts"
+		_san_key "${BASH_REMATCH[2]}"
+		_san_label "${BASH_REMATCH[1]}" || _r=${BASH_REMATCH[1]}
+		echo "$_r $_k"
+	done <"$SAN_LIO/pr/res_pr_registered_i_pts"
 }
 
 san_key_of() {
-	local wwn line
-	wwn=$(san_nexus "$1" "$2") || return 1
-	while IFS= read -r line; do
-		if [[ $line =~ $_SAN_REG_RE ]] &&
-			[ "${BASH_REMATCH[1]}" = "$wwn" ]; then
-			_san_key "${BASH_REMATCH[2]}"
-			return 0
-		fi
-	done <"$(san_lio_dir)/pr/res_pr_registered_i_pts"
+	local _h _d wwn
+	local -A _regs
+	_san_pdir "$1" "$2" || return 1
+	wwn=$(<"$_d/initiator")
+	_san_regs
+	[ -z "${_regs[$wwn]:-}" ] || echo "${_regs[$wwn]}"
 }
 
 san_holder() {
-	local line
-	# "SPC-3 Reservation: <fabric> Initiator: <initiator>[,i,0x<isid>]"
-	line=$(cat "$(san_lio_dir)/pr/res_holder")
+	local line _r
+	line=$(<"$SAN_LIO/pr/res_holder")
 	[[ $line =~ $_SAN_HOLDER_RE ]] || return 0
-	san_label "${BASH_REMATCH[1]}" || echo "${BASH_REMATCH[1]}"
+	_san_label "${BASH_REMATCH[1]}" || _r=${BASH_REMATCH[1]}
+	echo "$_r"
 }
 
 san_res_type_name() {
 	local line
-	line=$(cat "$(san_lio_dir)/pr/res_pr_type")
+	line=$(<"$SAN_LIO/pr/res_pr_type")
 	case $line in
 	*'Reservation Type: '*) echo "${line#*Reservation Type: }" ;;
 	esac
 }
 
 san_res_type() {
-	case $(san_res_type_name) in
+	local line
+	line=$(<"$SAN_LIO/pr/res_pr_type")
+	case ${line#*Reservation Type: } in
+	"$line") ;;
 	'Write Exclusive Access') echo 1 ;;
 	'Exclusive Access') echo 3 ;;
 	'Write Exclusive Access, Registrants Only') echo 5 ;;
 	'Exclusive Access, Registrants Only') echo 6 ;;
 	'Write Exclusive Access, All Registrants') echo 7 ;;
 	'Exclusive Access, All Registrants') echo 8 ;;
-	'') ;;
 	*) echo '?' ;;
 	esac
 }
 
 san_generation() {
 	local g
-	g=$(cat "$(san_lio_dir)/pr/res_pr_generation")
+	g=$(<"$SAN_LIO/pr/res_pr_generation")
 	echo $((g))
 }
 
@@ -480,32 +548,47 @@ san_sg_persist() {
 }
 
 san_sg_keys() {
-	local sd out
-	sd=$(san_path_name "$1" "$2") || return 1
-	out=$(san_sg_persist -i -k "/dev/$sd") || { _san_err "sg_persist -i -k on $sd: $out"; return 1; }
-	sed -n 's/^ *\(0x[0-9a-fA-F]*\)$/\1/p' <<<"$out" | while read -r k; do _san_key "$k"; done
+	local _h _d out line _k
+	_san_pdir "$1" "$2" || return 1
+	out=$(san_sg_persist -i -k "/dev/$(<"$_d/sd")") ||
+		{ _san_err "sg_persist -i -k on $(<"$_d/sd"): $out"; return 1; }
+	while read -r line; do
+		[[ $line =~ ^0x([0-9a-fA-F]+)$ ]] || continue
+		_san_key "${BASH_REMATCH[1]}"
+		echo "$_k"
+	done <<<"$out"
 }
 
 san_dump() {
-	local h i n holder hlabel key
+	local h i _n _r holder hl key sd state wwn type gen
+	local -A _regs _st
 	holder=$(san_holder)
-	printf 'LUN %s  PR generation %s  reservation: %s\n' "$(san_wwid)" "$(san_generation)" \
-		"$( [ -n "$holder" ] && echo "$(san_res_type_name) held by $holder" || echo none)"
-	printf '  %-5s %-5s %-22s %-8s %-6s %-18s %s\n' path sd initiator sd-state dm key holder
+	type=$(san_res_type_name)
+	gen=$(san_generation)
+	_san_regs
+	printf 'LUN %s  PR generation %s  reservation: %s\n' "$(<"$SAN_STATE/wwid")" "$gen" \
+		"$([ -n "$holder" ] && echo "$type held by $holder" || echo none)"
+	printf '  %-5s %-5s %-22s %-8s %-3s %-18s %s\n' path sd initiator sd-state dm key holder
 	for h in A B; do
-		n=$(san_npaths "$h")
-		for ((i = 1; i <= n; i++)); do
-			key=$(san_key_of "$h" "$i")
-			hlabel=''
-			[ "$holder" != "$h $i" ] || hlabel='<== holder'
-			printf '  %-5s %-5s %-22s %-8s %-6s %-18s %s\n' "$h$i" "$(san_path_name "$h" "$i")" \
-				"$(san_nexus "$h" "$i")" \
-				"$(cat "/sys/block/$(san_path_name "$h" "$i")/device/state")" \
-				"$(san_path_state "$h" "$i")" "${key:--}" "$hlabel"
+		_san_npaths "$h"
+		[ "$_n" -gt 0 ] || continue
+		_san_dm_states "$h"
+		for ((i = 1; i <= _n; i++)); do
+			sd=$(<"$SAN_STATE/$h/$i/sd")
+			wwn=$(<"$SAN_STATE/$h/$i/initiator")
+			state=$(<"/sys/block/$sd/device/state")
+			_san_devno "$sd"
+			key=${_regs[$wwn]:--}
+			hl=''
+			[ "$holder" != "$h $i" ] || hl='<== holder'
+			printf '  %-5s %-5s %-22s %-8s %-3s %-18s %s\n' "$h$i" "$sd" "$wwn" "$state" \
+				"${_st[$_r]:--}" "$key" "$hl"
 		done
 	done
 	# registrations of nexuses that are not ours
-	san_registrations | grep -v '^[AB] ' | sed 's/^/  other: /'
+	for wwn in "${!_regs[@]}"; do
+		_san_label "$wwn" || echo "  other: $wwn ${_regs[$wwn]}"
+	done
 	return 0
 }
 

@@ -151,24 +151,29 @@ tap_done() {
 	exit $((_tap_failed > 254 ? 254 : _tap_failed))
 }
 
+# _tap_us SECONDS: set _tap_r to SECONDS (e.g. 10, 0.5) in microseconds
+_tap_us() {
+	local int=${1%%.*} frac=
+	[[ $1 == *.* ]] && frac=${1#*.}
+	frac=${frac}000000
+	_tap_r=$((10#${int:-0} * 1000000 + 10#${frac:0:6}))
+}
+
 poll() {
-	local secs=$1 cmd=$2 interval=${3:-0.05} deadline now
-	deadline=$(awk -v t="$EPOCHREALTIME" -v s="$secs" 'BEGIN { printf "%d", (t + s) * 1000000 }')
+	local secs=$1 cmd=$2 interval=${3:-0.05} deadline _tap_r
+	_tap_us "$secs"
+	deadline=$((${EPOCHREALTIME/./} + _tap_r))
 	while :; do
 		eval "$cmd" && return 0
-		now=${EPOCHREALTIME/./}
-		[ "$now" -lt "$deadline" ] || return 1
+		[ "${EPOCHREALTIME/./}" -lt "$deadline" ] || return 1
 		sleep "$interval"
 	done
 }
 
 elapsed_us() {
-	local now=${EPOCHREALTIME/./} t0=${1/./}
-	echo $((now - t0))
+	echo $((${EPOCHREALTIME/./} - ${1/./}))
 }
 
 elapsed_ms() {
-	local us
-	us=$(elapsed_us "$1")
-	echo $((us / 1000))
+	echo $(((${EPOCHREALTIME/./} - ${1/./}) / 1000))
 }

@@ -14,9 +14,18 @@ export PATH=/usr/bin:/usr/sbin:/dmpr/tools/testing/vm/guest
 export HOME=/root LANG=C.UTF-8 TERM=${TERM:-linux}
 umask 022
 
+# mounted DIR: is DIR a mount point (busybox has no mountpoint)
+mounted() {
+	local _ m _
+	while read -r _ m _; do
+		[ "$m" != "$1" ] || return 0
+	done </proc/mounts
+	return 1
+}
+
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
-mountpoint -q /dev || mount -t devtmpfs devtmpfs /dev
+mounted /dev || mount -t devtmpfs devtmpfs /dev
 exec </dev/console >/dev/console 2>&1
 
 t_userspace=$(cut -d' ' -f1 /proc/uptime)
@@ -106,12 +115,19 @@ for m in $DMPR_FIXTURE_MODULES; do
 		report "setup failed: modprobe $m: $err"
 		finish 2
 	fi
-	if [ "$m" = configfs ] && ! mountpoint -q /sys/kernel/config; then
+	if [ "$m" = configfs ] && ! mounted /sys/kernel/config; then
 		mount -t configfs configfs /sys/kernel/config
 	fi
 done
-if [ -d /sys/kernel/config ] && ! mountpoint -q /sys/kernel/config; then
+if [ -d /sys/kernel/config ] && ! mounted /sys/kernel/config; then
 	mount -t configfs configfs /sys/kernel/config 2>/dev/null || true
+fi
+# A built-in target_core_mod looked for /etc/target before init made it and
+# fell back to /var/target: point it back while no device exists yet.
+if [ -f /sys/kernel/config/target/dbroot ] &&
+	[ "$(cat /sys/kernel/config/target/dbroot)" != /etc/target ]; then
+	echo /etc/target >/sys/kernel/config/target/dbroot 2>/dev/null ||
+		mkdir -p "$(cat /sys/kernel/config/target/dbroot)/pr"
 fi
 t_fixture=$(elapsed "$t0" "$(cut -d' ' -f1 /proc/uptime)")
 echo "dmpr-vm: fixture modules loaded in ${t_fixture}s"
@@ -131,6 +147,7 @@ if [ "$DMPR_INTERACTIVE" = 1 ]; then
 	cat >/root/.bashrc <<'EOF'
 PS1='dmpr-vm:\w# '
 cd /dmpr 2>/dev/null
+. "$DMPR_LIB/san.sh"
 EOF
 	if [ "${#DMPR_CMD[@]}" -gt 0 ]; then
 		if [ "${#DMPR_CMD[@]}" -eq 1 ]; then bash -c "${DMPR_CMD[0]}"; else "${DMPR_CMD[@]}"; fi
@@ -139,7 +156,7 @@ EOF
 	read -r rows cols <<<"$DMPR_TERM_SIZE"
 	[ "${rows:-0}" = 0 ] || stty rows "$rows" cols "$cols"
 	echo "dmpr-vm: kernel $DMPR_KERNEL_ID ($(uname -r)); test files in /dmpr, libs in \$DMPR_LIB"
-	echo "dmpr-vm: e.g. . \$DMPR_LIB/san.sh; san_setup; san_dump   -- exit the shell or Ctrl-A x to quit"
+	echo "dmpr-vm: san.sh is sourced: e.g. san_setup; san_dump   -- exit the shell or Ctrl-A x to quit"
 	setsid -c bash -i <>/dev/ttyS0 >&0 2>&0
 	sync
 	reboot -f

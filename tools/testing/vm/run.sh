@@ -182,11 +182,14 @@ add() { printf '%s\t%s\t%s\n' "$1" "$2" "${3:-}" >>"$manifest"; }
 fixture_mods=(configfs target_core_mod target_core_file target_core_iblock
 	tcm_loop sd_mod sg dm_mod dm_multipath dm_round_robin)
 
-# add_kmod NAME: NAME and what it depends on (soft dependencies too)
+# add_kmod NAME: NAME and what it depends on (soft dependencies too);
+# kmod_builtin=1 if NAME itself is built in
 add_kmod() {
 	local m=$1 out kind path rel
 	out=$(modprobe -d "$modroot" -S "$release" --show-depends "$m" 2>&1) ||
 		die "kernel '$kid': module '$m' is neither built in nor in $moddir: $out"
+	kmod_builtin=0
+	[[ ${out##*$'\n'} != builtin* ]] || kmod_builtin=1
 	while read -r kind path _; do
 		case $kind in
 		insmod)
@@ -289,7 +292,14 @@ done < <("$bb" --list-full)
 
 # kernel modules
 if [ -f "$moddir/modules.dep" ]; then
-	for m in "${fixture_mods[@]}" "${kmods[@]}"; do
+	# init loads only the fixture modules that are not built in (an exec
+	# costs on a KASAN kernel)
+	load_mods=()
+	for m in "${fixture_mods[@]}"; do
+		add_kmod "$m"
+		[ "$kmod_builtin" = 1 ] || load_mods+=("$m")
+	done
+	for m in "${kmods[@]}"; do
 		add_kmod "$m"
 	done
 	for f in modules.builtin modules.builtin.modinfo modules.order; do
@@ -299,6 +309,7 @@ else
 	# a kernel with everything built in may ship no modules at all
 	[ "${#kmods[@]}" -eq 0 ] || die "kernel '$kid' has no $moddir/modules.dep, cannot add --kmod ${kmods[*]}"
 	say "note: $moddir/modules.dep missing, assuming the fixture modules are built in"
+	load_mods=()
 fi
 for m in "${modules[@]}"; do
 	[ -f "$m" ] || die "--module $m: no such file"
@@ -429,7 +440,7 @@ mkdir -p "$tmp/run/dmpr"
 	DMPR_INTERACTIVE=$interactive
 	DMPR_KCHECK=$kcheck
 	DMPR_MODULES="${mod_names[*]}"
-	DMPR_FIXTURE_MODULES="${fixture_mods[*]}"
+	DMPR_FIXTURE_MODULES="${load_mods[*]}"
 	DMPR_TERM_SIZE="$rows $cols"
 	declare -p DMPR_KERNEL_ID DMPR_CMD DMPR_TIMEOUT DMPR_INTERACTIVE DMPR_KCHECK \
 		DMPR_MODULES DMPR_FIXTURE_MODULES DMPR_TERM_SIZE
