@@ -3,14 +3,14 @@
 #
 # Lint the kernel module: checkpatch --strict, sparse and kernel-doc.
 #
-#   kernel-lint.sh [--tree DIR] [--sparse-kernel ID]
+#   kernel-lint.sh [--tree DIR] [--sparse-kernel ID]...
 #
 # checkpatch.pl (with spelling.txt and const_structs.checkpatch next to it)
 # and kernel-doc come from a kernel source tree: --tree, else the debug
 # kernel's tree in the cache, else linux-source-6.1 unpacked under
 # $DMPR_CACHE/lint (fetched with apt-get download on first use).
-# sparse runs through "make C=2" against a prepared kernel (default 6.1:
-# Debian's sparse is too old for the newest kernel's headers).
+# sparse runs through "make C=2" against each --sparse-kernel, default every
+# prepared kernel of $DMPR_KERNELS.
 # Any finding fails. Prints TAP and "N passed, N failed".
 set -uo pipefail
 
@@ -18,11 +18,12 @@ here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=lib/common.sh
 . "$here/lib/common.sh"
 
-tree= sparse_kernel=6.1
+tree=
+sparse_kernels=()
 while [ $# -gt 0 ]; do
 	case $1 in
 	--tree) tree=${2:?}; shift 2 ;;
-	--sparse-kernel) sparse_kernel=${2:?}; shift 2 ;;
+	--sparse-kernel) sparse_kernels+=("${2:?}"); shift 2 ;;
 	-h|--help) sed -n '4,14s/^# \{0,1\}//p' "$0"; exit 0 ;;
 	*) dmpr_die "unknown argument $1" ;;
 	esac
@@ -111,21 +112,32 @@ else
 	done
 fi
 
-# sparse: a full C=2 build in its own directory.
+# sparse: a full C=2 build in its own directory, per kernel.
+if [ ${#sparse_kernels[@]} -eq 0 ]; then
+	for k in $DMPR_KERNELS; do
+		[ -d "$(dmpr_kdir "$k")/build" ] && sparse_kernels+=("$k")
+	done
+fi
 if ! command -v sparse >/dev/null; then
 	result FAIL "sparse (not installed: apt-get install sparse)"
-elif ! [ -d "$(dmpr_kdir "$sparse_kernel")/build" ]; then
-	result FAIL "sparse (kernel $sparse_kernel not prepared)"
-else
-	out=$(dmpr_modbuild "$sparse_kernel")-sparse
-	if bash "$here/build-module.sh" "$sparse_kernel" --out "$out" -- C=2 >"$log" 2>&1; then
-		result OK "sparse (C=2) against $sparse_kernel"
+elif [ ${#sparse_kernels[@]} -eq 0 ]; then
+	result FAIL "sparse (no prepared kernel)"
+fi
+for k in "${sparse_kernels[@]}"; do
+	command -v sparse >/dev/null || break
+	if ! [ -d "$(dmpr_kdir "$k")/build" ]; then
+		result FAIL "sparse (kernel $k not prepared)"
+		continue
+	fi
+	out=$(dmpr_modbuild "$k")-sparse
+	if bash "$here/build-module.sh" "$k" --out "$out" -- C=2 >"$log" 2>&1; then
+		result OK "sparse (C=2) against $k"
 	else
 		grep -E '^# .*(warning|error):|^not ok' "$log" >"$log.f"
-		result FAIL "sparse (C=2) against $sparse_kernel" "$log.f"
+		result FAIL "sparse (C=2) against $k" "$log.f"
 		rm -f "$log.f"
 	fi
-fi
+done
 
 echo "1..$n"
 echo "$((n - failed)) passed, $failed failed"
