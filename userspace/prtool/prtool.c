@@ -32,6 +32,9 @@ static const struct subcommand {
 	  "give a map's reservations back to device-mapper" },
 	{ "list", cmd_list, "list attached maps and their paths" },
 	{ "show", cmd_show, "show one attached map" },
+	{ "mpathpersist", cmd_mpathpersist,
+	  "mpathpersist (multipath-tools 0.14.3) options, output and exit "
+	  "codes" },
 };
 
 static void usage(FILE *f)
@@ -76,9 +79,21 @@ static const struct subcommand *find_subcommand(const char *name)
 	return NULL;
 }
 
+/* The name prtool runs under, without the directory. */
+static const char *invoked_as(const char *argv0)
+{
+	const char *slash = argv0 ? strrchr(argv0, '/') : NULL;
+
+	return slash ? slash + 1 : argv0 ? argv0 : "";
+}
+
 int prtool_main(int argc, char *argv[])
 {
 	const struct subcommand *sc;
+
+	/* A drop-in front end when installed under its name. */
+	if (!strcmp(invoked_as(argv[0]), "mpathpersist"))
+		return mpathpersist_main(argc, argv);
 
 	if (argc < 2) {
 		usage(stderr);
