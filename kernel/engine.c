@@ -781,6 +781,30 @@ next:
 }
 
 /**
+ * mpr_engine_op_begin() - start an operation the engine does not run itself
+ * @eng: the device
+ *
+ * Operations forwarded elsewhere (to dm's own pr_ops) still count and still
+ * run one at a time with the engine's own. Pair with mpr_engine_op_end().
+ */
+void mpr_engine_op_begin(struct mpr_engine *eng)
+{
+	mutex_lock(&eng->op_mutex);
+}
+
+/**
+ * mpr_engine_op_end() - end an operation started by mpr_engine_op_begin()
+ * @eng: the device
+ */
+void mpr_engine_op_end(struct mpr_engine *eng)
+{
+	spin_lock(&eng->lock);
+	eng->ops_run++;
+	spin_unlock(&eng->lock);
+	mutex_unlock(&eng->op_mutex);
+}
+
+/**
  * mpr_engine_register() - REGISTER, REGISTER AND IGNORE, or unregister
  * @eng: the device
  * @old_key: current key of the host (ignored with PR_FL_IGNORE_KEY)

@@ -171,6 +171,8 @@ struct mpr_path *mpr_engine_find_path(struct mpr_engine *eng, u64 id);
 void mpr_engine_adopt_key(struct mpr_engine *eng, u64 key);
 void mpr_engine_kick(struct mpr_engine *eng);
 
+void mpr_engine_op_begin(struct mpr_engine *eng);
+void mpr_engine_op_end(struct mpr_engine *eng);
 int mpr_engine_register(struct mpr_engine *eng, u64 old_key, u64 new_key,
 			u32 flags);
 bool mpr_engine_probe_once(struct mpr_engine *eng);

@@ -146,7 +146,8 @@ static int mpr_pr_register(struct block_device *bdev, u64 old_key,
 
 /*
  * The remaining operations go to dm's own implementation for now; only
- * registration is the engine's in this version.
+ * registration is the engine's in this version. They are serialised with
+ * the engine's operations and counted like them.
  */
 static int mpr_pr_reserve(struct block_device *bdev, u64 key,
 			  enum pr_type type, u32 flags)
@@ -157,8 +158,12 @@ static int mpr_pr_reserve(struct block_device *bdev, u64 key,
 
 	idx = srcu_read_lock(&mpr_srcu);
 	ops = mpr_orig_pr_ops(bdev, &att);
+	if (att)
+		mpr_engine_op_begin(&att->eng);
 	r = ops && ops->pr_reserve ? ops->pr_reserve(bdev, key, type, flags) :
 				     -EOPNOTSUPP;
+	if (att)
+		mpr_engine_op_end(&att->eng);
 	srcu_read_unlock(&mpr_srcu, idx);
 	return r;
 }
@@ -172,8 +177,12 @@ static int mpr_pr_release(struct block_device *bdev, u64 key,
 
 	idx = srcu_read_lock(&mpr_srcu);
 	ops = mpr_orig_pr_ops(bdev, &att);
+	if (att)
+		mpr_engine_op_begin(&att->eng);
 	r = ops && ops->pr_release ? ops->pr_release(bdev, key, type) :
 				     -EOPNOTSUPP;
+	if (att)
+		mpr_engine_op_end(&att->eng);
 	srcu_read_unlock(&mpr_srcu, idx);
 	return r;
 }
@@ -188,8 +197,12 @@ static int mpr_pr_preempt(struct block_device *bdev, u64 old_key,
 
 	idx = srcu_read_lock(&mpr_srcu);
 	ops = mpr_orig_pr_ops(bdev, &att);
+	if (att)
+		mpr_engine_op_begin(&att->eng);
 	r = ops && ops->pr_preempt ?
 	    ops->pr_preempt(bdev, old_key, new_key, type, abort) : -EOPNOTSUPP;
+	if (att)
+		mpr_engine_op_end(&att->eng);
 	srcu_read_unlock(&mpr_srcu, idx);
 	return r;
 }
@@ -202,7 +215,11 @@ static int mpr_pr_clear(struct block_device *bdev, u64 key)
 
 	idx = srcu_read_lock(&mpr_srcu);
 	ops = mpr_orig_pr_ops(bdev, &att);
+	if (att)
+		mpr_engine_op_begin(&att->eng);
 	r = ops && ops->pr_clear ? ops->pr_clear(bdev, key) : -EOPNOTSUPP;
+	if (att)
+		mpr_engine_op_end(&att->eng);
 	srcu_read_unlock(&mpr_srcu, idx);
 	return r;
 }
@@ -217,8 +234,12 @@ static int mpr_pr_read_keys(struct block_device *bdev,
 
 	idx = srcu_read_lock(&mpr_srcu);
 	ops = mpr_orig_pr_ops(bdev, &att);
+	if (att)
+		mpr_engine_op_begin(&att->eng);
 	r = ops && ops->pr_read_keys ? ops->pr_read_keys(bdev, keys_info) :
 				       -EOPNOTSUPP;
+	if (att)
+		mpr_engine_op_end(&att->eng);
 	srcu_read_unlock(&mpr_srcu, idx);
 	return r;
 }
@@ -232,8 +253,12 @@ static int mpr_pr_read_reservation(struct block_device *bdev,
 
 	idx = srcu_read_lock(&mpr_srcu);
 	ops = mpr_orig_pr_ops(bdev, &att);
+	if (att)
+		mpr_engine_op_begin(&att->eng);
 	r = ops && ops->pr_read_reservation ?
 	    ops->pr_read_reservation(bdev, rsv) : -EOPNOTSUPP;
+	if (att)
+		mpr_engine_op_end(&att->eng);
 	srcu_read_unlock(&mpr_srcu, idx);
 	return r;
 }
