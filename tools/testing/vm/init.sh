@@ -56,7 +56,8 @@ fi
 
 # finish RC: check the kernel, report, reboot. Never returns.
 finish() {
-	local rc=$1 problems=0 leaks
+	local rc=$1 problems=0 leaks t_check
+	t_check=$(cut -d' ' -f1 /proc/uptime)
 	if [ "${DMPR_KCHECK:-1}" = 1 ]; then
 		if [ -w /sys/kernel/debug/kmemleak ]; then
 			# kmemleak reports only objects older than 5 s: let the
@@ -80,6 +81,7 @@ finish() {
 			report "kernel log shows $(wc -l <<<"$hits") problem line(s):"
 			head -n 40 <<<"$hits" | while IFS= read -r l; do report "  $l"; done
 		fi
+		echo "dmpr-vm: kernel checks took $(elapsed "$t_check" "$(cut -d' ' -f1 /proc/uptime)")s"
 		if [ "$problems" = 1 ] && [ "$rc" = 0 ]; then
 			report "the command passed, but the kernel did not: status 1"
 			rc=1

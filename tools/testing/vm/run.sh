@@ -501,31 +501,51 @@ fi
 
 # the host's limit: the guest's own timeout plus boot, fixture and checks
 hard=$((timeout + 180))
+# filter MODE: the command's output, live: MODE 0 TAP/KTAP lines only, 1
+# everything, 2 nothing (-v shows the console, which has a copy); never
+# the markers (a line without its newline may carry one at its end)
 filter() {
-	# the command's output: TAP lines only unless --passthrough; never the
-	# exit marker; live
-	awk -v all="$1" '
+	awk -v mode="$1" '
 		{ sub(/\r$/, "") }
-		/^DMPR-VM-(EXIT|TIMES)/ { next }
-		all == 1 || /^[ \t]*(ok|not ok|1\.\.[0-9]|#|TAP version|KTAP version|Bail out!)/ {
+		mode == 2 { next }
+		(i = index($0, "DMPR-VM-")) > 0 {
+			$0 = substr($0, 1, i - 1)
+			if ($0 == "") next
+		}
+		mode == 1 || /^[ \t]*(ok|not ok|1\.\.[0-9]|#|TAP version|KTAP version|Bail out!)/ {
 			print; fflush()
 		}'
 }
+fmode=0
+[ "$passthrough" = 0 ] || fmode=1
+[ "$verbose" = 0 ] || fmode=2
 
 : >"$log"
 if [ "$verbose" = 1 ]; then
-	tail -n +1 -f "$log" &
+	# the console as it is written, until QEMU is gone
+	(
+		for _ in $(seq 100); do
+			[ -s "$tmp/qemu.pid" ] && break
+			sleep 0.1
+		done
+		[ -s "$tmp/qemu.pid" ] && exec tail -n +1 -s 0.2 -f --pid="$(cat "$tmp/qemu.pid")" "$log"
+	) &
 	tailpid=$!
 fi
 t0=$EPOCHREALTIME
 set +e
-timeout --foreground -k 5 "$hard" "${qemu[@]}" -chardev "file,id=con,path=$log" \
-	-serial chardev:con -serial stdio </dev/null 2>"$tmp/qemu.err" |
-	tee "$tmp/out" | filter "$(( passthrough && !verbose ))"
+timeout --foreground -k 5 "$hard" "${qemu[@]}" -pidfile "$tmp/qemu.pid" \
+	-chardev "file,id=con,path=$log" -serial chardev:con -serial stdio \
+	</dev/null 2>"$tmp/qemu.err" | tee "$tmp/out" | filter "$fmode"
 st=("${PIPESTATUS[@]}")
 set -e
 wall=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')
 if [ -n "$tailpid" ]; then
+	# tail ends by itself once it has printed the rest (bounded)
+	for _ in $(seq 30); do
+		kill -0 "$tailpid" 2>/dev/null || break
+		sleep 0.1
+	done
 	kill "$tailpid" 2>/dev/null || true
 	wait "$tailpid" 2>/dev/null || true
 	tailpid=''
@@ -542,7 +562,7 @@ if [ -z "$rc" ]; then
 	if [ -n "$rc" ]; then
 		# the command's output only exists in the console log
 		tr -d '\r' <"$log" | sed -n '/^DMPR-VM-BEGIN$/,/^DMPR-VM-END$/p' |
-			sed '1d;$d' | filter "$(( passthrough && !verbose ))"
+			sed '1d;$d' | filter "$fmode"
 	fi
 fi
 times=$(tr -d '\r' <"$src" | sed -n 's/^.*DMPR-VM-TIMES //p' | tail -n 1)
