@@ -93,8 +93,8 @@ finish() {
 	times="userspace=${t_userspace}s fixture=${t_fixture:-0}s test=$(elapsed "${t_test0:-$t_end}" "${t_test1:-$t_end}")s uptime=${t_end}s"
 	echo "DMPR-VM-TIMES $times" | tee -a /dev/console >"$out"
 	echo "DMPR-VM-EXIT=$rc" | tee -a /dev/console >"$out"
-	sync
-	reboot -f
+	# everything lives in RAM; a sync could hang on a suspended dm map
+	reboot -n -f
 	sleep 60
 	exit "$rc"
 }
@@ -160,8 +160,7 @@ EOF
 	echo "dmpr-vm: kernel $DMPR_KERNEL_ID ($(uname -r)); test files in /dmpr, libs in \$DMPR_LIB"
 	echo "dmpr-vm: san.sh is sourced: e.g. san_setup; san_dump   -- exit the shell or Ctrl-A x to quit"
 	setsid -c bash -i <>/dev/ttyS0 >&0 2>&0
-	sync
-	reboot -f
+	reboot -n -f
 	sleep 60
 fi
 
@@ -194,7 +193,7 @@ pid=$!
 		done
 	done
 	report "the command does not die (stuck in the kernel?): blocked tasks follow in the console log"
-	ps -o pid,stat,comm 2>/dev/null | while IFS= read -r l; do report "  $l"; done
+	ps -o pid,stat,comm 2>/dev/null | awk '$2 ~ /^D/' | while IFS= read -r l; do report "  D state: $l"; done
 	echo w >/proc/sysrq-trigger
 	t_test1=$(cut -d' ' -f1 /proc/uptime)
 	finish 124

@@ -271,7 +271,8 @@ done
 for b in "${bins[@]}"; do
 	add_bin "$b"
 done
-libgcc=$(ldconfig -p | awk '$1 == "libgcc_s.so.1" && /x86-64/ { print $NF; exit }')
+# (no early exit in a pipeline: with pipefail, a SIGPIPE upstream fails it)
+libgcc=$(ldconfig -p | awk '$1 == "libgcc_s.so.1" && /x86-64/ && !n++ { print $NF }')
 [ -n "$libgcc" ] || die "libgcc_s.so.1 (x86-64) not found on the host (apt-get install libgcc-s1)"
 add f "$(cd "$(dirname "$libgcc")" && pwd -P | cut -c2-)/libgcc_s.so.1" "$libgcc"
 
@@ -471,12 +472,12 @@ kvm_works() {
 		} >"$tmp/probe/dmpr/run.conf"
 		(cd "$tmp/probe" && find . -mindepth 1 | cpio -o -H newc -R 0:0 --quiet) >"$tmp/probe.cpio"
 		cat "$img" "$tmp/probe.cpio" >"$tmp/probe.initrd"
-		rc=0
+		rc=1
 		timeout -k 2 15 qemu-system-x86_64 -accel kvm -cpu host -nodefaults \
 			-display none -no-reboot -m 512 -smp 1 -kernel "$kdir/vmlinuz" \
 			-initrd "$tmp/probe.initrd" -append "$kargs" \
-			-serial null -serial stdio </dev/null 2>/dev/null |
-			grep -q '^DMPR-VM-EXIT=0' || rc=1
+			-serial null -serial stdio </dev/null >"$tmp/probe.out" 2>/dev/null || true
+		! grep -q '^DMPR-VM-EXIT=0' "$tmp/probe.out" || rc=0
 		echo "$rc" >"$probe"
 		rm -f "$tmp/probe.initrd"
 	fi
@@ -504,9 +505,17 @@ hard=$((timeout + 180))
 # filter MODE: the command's output, live: MODE 0 TAP/KTAP lines only, 1
 # everything, 2 nothing (-v shows the console, which has a copy); never
 # the markers (a line without its newline may carry one at its end)
+# Once the exit marker has come, QEMU gets 20 s to end by itself (a
+# guest whose reboot hangs is killed then, not at the hard limit).
 filter() {
-	awk -v mode="$1" '
+	awk -v mode="$1" -v pidf="$tmp/qemu.pid" '
 		{ sub(/\r$/, "") }
+		/DMPR-VM-EXIT=/ && !killer {
+			killer = 1
+			system("p=$(cat " pidf " 2>/dev/null); (sleep 20; " \
+				"[ \"$(cat /proc/$p/comm 2>/dev/null)\" = qemu-system-x86 ] && kill $p) " \
+				">/dev/null 2>&1 </dev/null &")
+		}
 		mode == 2 { next }
 		(i = index($0, "DMPR-VM-")) > 0 {
 			$0 = substr($0, 1, i - 1)
