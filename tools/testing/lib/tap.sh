@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=bash
 #
-# tap.sh: a tiny TAP (version 13) producer for bash tests. Source it; it
-# prints "TAP version 13" once.
+# tap.sh: a tiny TAP (version 13) producer for bash tests. Source it; the
+# "TAP version 13" line comes before its first output (so a script that
+# only sources it for poll/elapsed_ms, like the demo, prints no TAP).
 #
 #   tap_plan N              announce N tests up front (else tap_done does)
 #   ok STATUS NAME          passes when STATUS is 0:  cmd; ok $? "cmd works"
@@ -30,10 +31,16 @@ _TAP_SH=1
 _tap_n=0
 _tap_failed=0
 _tap_planned=''
+_tap_started=''
 
-echo "TAP version 13"
+_tap_start() {
+	[ -n "$_tap_started" ] && return 0
+	_tap_started=1
+	echo "TAP version 13"
+}
 
 tap_plan() {
+	_tap_start
 	_tap_planned=$1
 	echo "1..$1"
 }
@@ -41,6 +48,7 @@ tap_plan() {
 # _tap_result OK NAME: print one result; on failure, where it was called
 _tap_result() {
 	local okay=$1 name=$2 i
+	_tap_start
 	_tap_n=$((_tap_n + 1))
 	name=${name//$'\n'/ }
 	name=${name//#/\\#}
@@ -120,6 +128,7 @@ unlike() {
 
 skip() {
 	local why=$1 count=${2:-1} i
+	_tap_start
 	for ((i = 0; i < count; i++)); do
 		_tap_n=$((_tap_n + 1))
 		echo "ok $_tap_n # SKIP $why"
@@ -128,12 +137,14 @@ skip() {
 
 diag() {
 	local line
+	_tap_start
 	while IFS= read -r line; do
 		echo "# $line"
 	done <<<"$*"
 }
 
 tap_bail() {
+	_tap_start
 	echo "Bail out! $*"
 	exit 255
 }
@@ -141,6 +152,7 @@ tap_bail() {
 tap_failed() { echo "$_tap_failed"; }
 
 tap_done() {
+	_tap_start
 	if [ -z "$_tap_planned" ]; then
 		echo "1..$_tap_n"
 	elif [ "$_tap_planned" != "$_tap_n" ]; then

@@ -319,6 +319,9 @@ for m in "${modules[@]}"; do
 	b=${b%.zst}
 	b=${b%.gz}
 	[[ $b == *.ko ]] || die "--module $m: not a .ko file"
+	vm=$(modinfo -F vermagic "$m" 2>/dev/null) || die "--module $m: modinfo cannot read it"
+	[ "${vm%% *}" = "$release" ] ||
+		die "--module $m was built for ${vm%% *}, kernel '$kid' is $release (rebuild it for this kernel)"
 	add x "lib/modules/$release/extra/$b" "$(readlink -f "$m")"
 done
 
