@@ -27,6 +27,11 @@ struct pr_dev *lpt_pr_dev(struct prtool_dev *dev)
 	return &dev->d;
 }
 
+int lpt_test_unit_ready(struct prtool_dev *dev)
+{
+	return pr_test_unit_ready(&dev->d);
+}
+
 const char *prtool_version(void)
 {
 	return PRTOOL_VERSION;

@@ -420,6 +420,34 @@ static bool ioctl_type(unsigned int type, uint32_t *pr_type)
 	return type == 0 || *pr_type;
 }
 
+/*
+ * RELEASE, judged as libmpathpersist judges it: what counts is that this
+ * host's key no longer holds the reservation. device-mapper's own RELEASE
+ * (a map that is not attached to dm_mpath_pr) goes to every path, and a
+ * path after the first one answers UNIT ATTENTION for the release the first
+ * one did (Linux 6.1: the ioctl returns CHECK CONDITION although the
+ * reservation is gone). So a failure other than a conflict is followed by
+ * READ RESERVATION: if the reservation is gone, or another key holds it
+ * (RELEASE by a non-holder does nothing), the release succeeded.
+ */
+static int release(struct pr_dev *d, uint64_t key, uint32_t pr_type)
+{
+	struct pr_resv r;
+	char name[96];
+	int ret;
+
+	ret = pr_release(d, key, pr_type);
+	if (ret <= 0 || pr_status_classify(ret) == PR_CLASS_CONFLICT)
+		return ret;
+	if (pr_read_reservation(d, &r) || (r.held && r.key == key))
+		return ret;
+	mpp_log(2, "%s: RELEASE returned %s, but key 0x%llx holds no "
+		   "reservation any more: released", d->path,
+		pr_status_str(ret, name, sizeof(name)),
+		(unsigned long long)key);
+	return 0;
+}
+
 static const char *const prout_names[] = {
 	"REGISTER", "RESERVE", "RELEASE", "CLEAR", "PREEMPT",
 	"PREEMPT AND ABORT", "REGISTER AND IGNORE EXISTING KEY",
@@ -520,7 +548,7 @@ int mpp_prout(int fd, int sa, unsigned int scope, unsigned int type,
 		if (sa == MPATH_PROUT_RES_SA)
 			ret = pr_reserve(&d, p->key, pr_type, 0);
 		else if (sa == MPATH_PROUT_REL_SA)
-			ret = pr_release(&d, p->key, pr_type);
+			ret = release(&d, p->key, pr_type);
 		else
 			ret = pr_preempt(&d, p->key, p->sa_key, pr_type,
 					 sa == MPATH_PROUT_PREE_AB_SA);

@@ -128,7 +128,7 @@ int prtool_report_capabilities(struct prtool_dev *dev,
 	size_t got;
 	int ret;
 
-	ret = pr_in(d, PR_IN_REPORT_CAPABILITIES, buf, sizeof(buf), &got);
+	ret = pr_in_retry(d, PR_IN_REPORT_CAPABILITIES, buf, sizeof(buf), &got);
 	if (ret)
 		return ret;
 	prtool_parse_capabilities(buf, got, caps);
@@ -151,7 +151,7 @@ int prtool_read_full_status(struct prtool_dev *dev,
 			break;
 		}
 		buf = nbuf;
-		ret = pr_in(d, PR_IN_READ_FULL_STATUS, buf, len, &got);
+		ret = pr_in_retry(d, PR_IN_READ_FULL_STATUS, buf, len, &got);
 		if (ret)
 			break;
 		prtool_full_status_free(fs);

@@ -333,14 +333,14 @@ static void decode_sense(struct pr_dev *d, const uint8_t *sb, size_t len)
  * byte, host byte << 16, driver byte << 24), with the outcome in d->sg and
  * sense data decoded into d->detail.
  */
-static int sg_pr_cmd(struct pr_dev *d, uint8_t *cdb, int dir, uint8_t *buf,
-		     size_t len, size_t *got)
+static int sg_pr_cmd(struct pr_dev *d, uint8_t *cdb, unsigned char cdb_len,
+		     int dir, uint8_t *buf, size_t len, size_t *got)
 {
 	uint8_t sense[64] = { 0 };
 	struct sg_io_hdr hdr = {
 		.interface_id = 'S',
 		.dxfer_direction = len ? dir : SG_DXFER_NONE,
-		.cmd_len = 10,
+		.cmd_len = cdb_len,
 		.mx_sb_len = sizeof(sense),
 		.dxfer_len = (unsigned int)len,
 		.dxferp = len ? buf : NULL,
@@ -388,7 +388,23 @@ int pr_in(struct pr_dev *d, unsigned int sa, uint8_t *buf, size_t len,
 	if (len > PR_IN_MAX_ALLOC)
 		return -EINVAL;
 	memset(buf, 0, len);
-	return sg_pr_cmd(d, cdb, SG_DXFER_FROM_DEV, buf, len, got);
+	return sg_pr_cmd(d, cdb, sizeof(cdb), SG_DXFER_FROM_DEV, buf, len, got);
+}
+
+/*
+ * A PERSISTENT RESERVE IN that found a UNIT ATTENTION did not run: the
+ * device reported something else first (after a PR change through another
+ * I_T nexus, every other nexus gets one). Read again, a few times.
+ */
+int pr_in_retry(struct pr_dev *d, unsigned int sa, uint8_t *buf, size_t len,
+		size_t *got)
+{
+	int ret, tries = PR_IN_UA_RETRIES;
+
+	do
+		ret = pr_in(d, sa, buf, len, got);
+	while (ret > 0 && d->sg.sense_key == 0x6 && tries-- > 0);
+	return ret;
 }
 
 int pr_out(struct pr_dev *d, unsigned int sa, uint8_t scope_type,
@@ -402,8 +418,16 @@ int pr_out(struct pr_dev *d, unsigned int sa, uint8_t scope_type,
 	if (plen > UINT32_MAX)
 		return -EINVAL;
 	/* SG_IO takes a non-const buffer; the data only goes out. */
-	return sg_pr_cmd(d, cdb, SG_DXFER_TO_DEV, (uint8_t *)(uintptr_t)param,
-			 plen, &got);
+	return sg_pr_cmd(d, cdb, sizeof(cdb), SG_DXFER_TO_DEV,
+			 (uint8_t *)(uintptr_t)param, plen, &got);
+}
+
+int pr_test_unit_ready(struct pr_dev *d)
+{
+	uint8_t cdb[6] = { 0 };
+	size_t got;
+
+	return sg_pr_cmd(d, cdb, sizeof(cdb), SG_DXFER_NONE, NULL, 0, &got);
 }
 
 long pr_parse_read_keys(const uint8_t *buf, size_t len, struct pr_keys *k)
@@ -468,7 +492,7 @@ static int sg_read_keys(struct pr_dev *d, struct pr_keys *k)
 			break;
 		}
 		buf = nbuf;
-		ret = pr_in(d, PR_IN_READ_KEYS, buf, len, &got);
+		ret = pr_in_retry(d, PR_IN_READ_KEYS, buf, len, &got);
 		if (ret)
 			break;
 		need = pr_parse_read_keys(buf, got, k);
@@ -578,6 +602,18 @@ int pr_read_reservation_ioctl(struct pr_dev *d, struct pr_resv *r)
 	r->key = rr.key;
 	/* The ioctl reports "no reservation" as type 0. */
 	r->held = rr.type != 0;
+	if (!r->held && !r->generation) {
+		struct pr_keys k;
+
+		/*
+		 * sd leaves the generation out when no reservation is held
+		 * (it returns before reading it); READ KEYS has it.
+		 */
+		if (!pr_read_keys_ioctl(d, &k)) {
+			r->generation = k.generation;
+			free(k.keys);
+		}
+	}
 	return 0;
 }
 
@@ -591,7 +627,7 @@ int pr_read_reservation(struct pr_dev *d, struct pr_resv *r)
 	if (!ret || !pr_read_ioctl_missing(ret))
 		return ret;
 
-	ret = pr_in(d, PR_IN_READ_RESERVATION, buf, sizeof(buf), &got);
+	ret = pr_in_retry(d, PR_IN_READ_RESERVATION, buf, sizeof(buf), &got);
 	ret = no_sg_io(d, ret, "IOC_PR_READ_RESERVATION");
 	if (ret)
 		return ret;

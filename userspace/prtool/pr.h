@@ -189,6 +189,25 @@ int pr_clear(struct pr_dev *d, uint64_t key);
 int pr_in(struct pr_dev *d, unsigned int sa, uint8_t *buf, size_t len,
 	  size_t *got);
 
+/* UNIT ATTENTION retries of pr_in_retry(). */
+#define PR_IN_UA_RETRIES	3
+
+/*
+ * pr_in(), read again (up to PR_IN_UA_RETRIES times) while the device
+ * answers UNIT ATTENTION: the command did not run. Used by the reads of
+ * prtool and the native API; the libmpathpersist engine counts its own
+ * retries.
+ */
+int pr_in_retry(struct pr_dev *d, unsigned int sa, uint8_t *buf, size_t len,
+		size_t *got);
+
+/*
+ * SCSI TEST UNIT READY over SG_IO: takes a pending UNIT ATTENTION off the
+ * I_T nexus it reaches (for a map: the path device-mapper picks). Return
+ * and d->sg as for pr_in().
+ */
+int pr_test_unit_ready(struct pr_dev *d);
+
 /**
  * pr_out() - SCSI PERSISTENT RESERVE OUT over SG_IO
  * @d: the device

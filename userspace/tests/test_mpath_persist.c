@@ -758,6 +758,49 @@ static void test_out_register(void **state)
 	free(p);
 }
 
+/*
+ * RELEASE that reports a failure (device-mapper's RELEASE on every path:
+ * the second path answers UNIT ATTENTION) counts as done when the key no
+ * longer holds the reservation, as in libmpathpersist.
+ */
+static void test_out_release_verified(void **state)
+{
+	struct prout_param_descriptor *p = alloc_param(0xaa, 0);
+
+	(void)state;
+	io.ret = 0x02;		/* CHECK CONDITION, as Linux 6.1 reports it */
+	io.rr.type = 0;		/* no reservation left */
+	assert_int_equal(out(MPATH_PROUT_REL_SA, MPATH_PRTPE_WE_RO, p),
+			 MPATH_PR_SUCCESS);
+	assert_int_equal(io.reqs[0], IOC_PR_RELEASE);
+	assert_int_equal(io.reqs[1], IOC_PR_READ_RESERVATION);
+	/* Another key holds it: RELEASE by a non-holder changes nothing. */
+	io.rr.type = 3;
+	io.rr.key = 0xbb;
+	assert_int_equal(out(MPATH_PROUT_REL_SA, MPATH_PRTPE_WE_RO, p),
+			 MPATH_PR_SUCCESS);
+	/* Still ours: the failure stands. */
+	io.rr.key = 0xaa;
+	assert_int_equal(out(MPATH_PROUT_REL_SA, MPATH_PRTPE_WE_RO, p),
+			 MPATH_PR_OTHER);
+	/* The reservation cannot be read: the failure stands. */
+	io.no_read_ioctls = true;
+	io.nr_sg = 1;
+	io.sg[0].status = 0x02;
+	io.sg[0].sense_key = 0x4;
+	assert_int_equal(out(MPATH_PROUT_REL_SA, MPATH_PRTPE_WE_RO, p),
+			 MPATH_PR_OTHER);
+	/* A conflict is not looked into. */
+	io.no_read_ioctls = false;
+	io.calls = 0;
+	io.ret = 0x18;
+	io.rr.type = 0;
+	assert_int_equal(out(MPATH_PROUT_REL_SA, MPATH_PRTPE_WE_RO, p),
+			 MPATH_PR_RESERV_CONFLICT);
+	assert_int_equal(io.calls, 1);
+	free(p);
+}
+
 static void test_out_reserve_release_preempt_clear(void **state)
 {
 	struct prout_param_descriptor *p = alloc_param(0xaa, 0xbb);
@@ -1037,6 +1080,7 @@ int main(void)
 		T(test_in_fails_over_to_a_path),
 		T(test_out_register),
 		T(test_out_reserve_release_preempt_clear),
+		T(test_out_release_verified),
 		T(test_out_sg_io_for_what_ioctls_lack),
 		T(test_out_codes),
 		T(test_out_not_multipath),

@@ -43,6 +43,9 @@ static struct {
 	uint8_t sg_status, sg_host;
 	uint8_t sense[32];
 	size_t sense_len;
+	int ua_left;		/* SG_IO answers UNIT ATTENTION this often */
+	bool rr_none;		/* IOC_PR_READ_RESERVATION: none, as sd says it */
+	int sg_calls;
 } io;
 
 static int fail_errno(int err)
@@ -77,6 +80,8 @@ static int fake_ioctl(unsigned long req, void *arg, bool rw)
 
 		if (io.no_read_ioctls)
 			return fail_errno(ENOTTY);
+		if (io.rr_none)
+			return 0;
 		rr->generation = 9;
 		rr->key = 0xabc;
 		rr->type = 3;
@@ -89,6 +94,20 @@ static int fake_ioctl(unsigned long req, void *arg, bool rw)
 		assert_int_equal(h->dxfer_direction, SG_DXFER_FROM_DEV);
 		memcpy(io.cdb, h->cmdp, h->cmd_len);
 		io.dxfer_len = h->dxfer_len;
+		io.sg_calls++;
+		if (io.ua_left > 0) {
+			/* Fixed format: UNIT ATTENTION, reservations released. */
+			static const uint8_t ua[18] = { 0x70, 0, 0x06, 0, 0, 0,
+							0, 10, 0, 0, 0, 0,
+							0x2a, 0x04 };
+
+			io.ua_left--;
+			h->status = 0x02;
+			h->driver_status = 0x08;
+			memcpy(h->sbp, ua, sizeof(ua));
+			h->sb_len_wr = sizeof(ua);
+			return 0;
+		}
 		h->status = io.sg_status;
 		h->host_status = io.sg_host;
 		h->driver_status = io.sense_len ? 0x08 : 0;
@@ -460,6 +479,45 @@ static void test_read_keys_sg_io_descriptor_sense(void **state)
 	pr_dev_close(&d);
 }
 
+/* A UNIT ATTENTION means the read did not run: it is read again. */
+static void test_read_reservation_sg_io_unit_attention(void **state)
+{
+	struct pr_dev d;
+	struct pr_resv r;
+
+	(void)state;
+	io.no_read_ioctls = true;
+	io.ua_left = 2;
+	put_be32(io.sg_data, 0x5);
+	put_be32(io.sg_data + 4, 16);
+	put_be64(io.sg_data + 8, 0xa2);
+	io.sg_data[21] = 0x05;
+	io.sg_data_len = 24;
+	open_dev(&d, "/dev/fake-dm");
+	assert_int_equal(pr_read_reservation(&d, &r), 0);
+	assert_int_equal(io.sg_calls, 3);
+	assert_true(r.held);
+	assert_int_equal(r.key, 0xa2);
+	assert_int_equal(r.scsi_type, 5);
+	pr_dev_close(&d);
+}
+
+/* ... but not forever: after PR_IN_UA_RETRIES the UNIT ATTENTION counts. */
+static void test_read_keys_sg_io_unit_attention_persists(void **state)
+{
+	struct pr_dev d;
+	struct pr_keys k;
+
+	(void)state;
+	io.no_read_ioctls = true;
+	io.ua_left = 100;
+	open_dev(&d, "/dev/fake-dm");
+	assert_int_equal(pr_read_keys(&d, &k), 0x02);
+	assert_int_equal(io.sg_calls, 1 + PR_IN_UA_RETRIES);
+	assert_int_equal(d.sg.sense_key, 0x6);
+	pr_dev_close(&d);
+}
+
 static void test_read_keys_sg_io_path_failure(void **state)
 {
 	struct pr_dev d;
@@ -527,6 +585,27 @@ static void test_read_keys_eio_no_fallback(void **state)
 	open_dev(&d, "/dev/fake-dm");
 	assert_int_equal(pr_read_keys(&d, &k), -EIO);
 	assert_int_equal(io.calls, 1);
+	pr_dev_close(&d);
+}
+
+/*
+ * sd's pr_read_reservation() leaves the generation out when there is no
+ * reservation: it comes from READ KEYS instead.
+ */
+static void test_read_reservation_ioctl_none(void **state)
+{
+	struct pr_dev d;
+	struct pr_resv r;
+
+	(void)state;
+	io.rr_none = true;
+	open_dev(&d, "/dev/fake-dm");
+	assert_int_equal(pr_read_reservation(&d, &r), 0);
+	assert_int_equal(r.source, PR_SRC_IOCTL);
+	assert_false(r.held);
+	assert_int_equal(r.generation, 7);
+	assert_int_equal(io.req[0], IOC_PR_READ_RESERVATION);
+	assert_int_equal(io.req[1], IOC_PR_READ_KEYS);
 	pr_dev_close(&d);
 }
 
@@ -636,6 +715,9 @@ int main(void)
 		T(test_read_keys_sg_io_fallback),
 		T(test_read_keys_sg_io_check_condition),
 		T(test_read_keys_sg_io_descriptor_sense),
+		T(test_read_reservation_sg_io_unit_attention),
+		T(test_read_reservation_ioctl_none),
+		T(test_read_keys_sg_io_unit_attention_persists),
 		T(test_read_keys_sg_io_path_failure),
 		T(test_read_keys_sg_io_conflict),
 		T(test_read_no_ioctl_no_sg_io),
