@@ -35,6 +35,8 @@ static const struct subcommand {
 	{ "mpathpersist", cmd_mpathpersist,
 	  "mpathpersist (multipath-tools 0.14.3) options, output and exit "
 	  "codes" },
+	{ "lvmpersist", cmd_lvmpersist,
+	  "lvmpersist (LVM2) commands over a VG's PVs or a device list" },
 };
 
 static void usage(FILE *f)
@@ -94,6 +96,8 @@ int prtool_main(int argc, char *argv[])
 	/* A drop-in front end when installed under its name. */
 	if (!strcmp(invoked_as(argv[0]), "mpathpersist"))
 		return mpathpersist_main(argc, argv);
+	if (!strcmp(invoked_as(argv[0]), "lvmpersist"))
+		return lvmpersist_main(argc, argv);
 
 	if (argc < 2) {
 		usage(stderr);

@@ -42,12 +42,19 @@ int cmd_detach(int argc, char *argv[]);
 int cmd_list(int argc, char *argv[]);
 int cmd_show(int argc, char *argv[]);
 int cmd_mpathpersist(int argc, char *argv[]);
+int cmd_lvmpersist(int argc, char *argv[]);
 
 /*
  * The mpathpersist front end (mpathpersist.c): argv as mpathpersist gets
  * it. Returns an MPATH_PR_* code, which is its exit status.
  */
 int mpathpersist_main(int argc, char *argv[]);
+
+/*
+ * The lvmpersist front end (lvmpersist.c): argv as LVM2's lvmpersist gets
+ * it. Returns its exit status, 0 or 1.
+ */
+int lvmpersist_main(int argc, char *argv[]);
 
 /* The whole program, minus main(): unit tests call this on argv arrays. */
 int prtool_main(int argc, char *argv[]);
