@@ -8,10 +8,23 @@
 #   make demo       narrated walkthrough on the VM SAN (debug kernel)
 #   make check      every test: unit, kernel lint, KUnit, VM on 3 kernels
 #   make kernels    prepare the test kernels in the cache
+#   make install    prtool, libprtool, headers, libprtool.pc, man pages,
+#                   bash completion, udev rule and systemd unit (see
+#                   userspace/Makefile for PREFIX, DESTDIR and the other
+#                   directories; INSTALL_COMPAT_NAMES=1 adds the names
+#                   mpathpersist and lvmpersist), and the module sources
+#                   with dkms.conf in $(DKMS_SRCDIR)/dm-mpath-pr-VERSION
+#                   for "dkms install dm-mpath-pr/VERSION"
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 KERNELS ?= 6.1 6.12 debug
 DEMO_KERNEL ?= debug
+# DKMS looks for module sources here (its source_tree), whatever PREFIX is.
+DKMS_SRCDIR ?= /usr/src
+# The version, kept in one place: dkms.conf (userspace/Makefile has the
+# same; the install test checks that they agree).
+VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"$$/\1/p' dkms.conf)
+MODSRC := $(DESTDIR)$(DKMS_SRCDIR)/dm-mpath-pr-$(VERSION)
 
 all: userspace
 
@@ -30,8 +43,20 @@ check:
 demo:
 	DMPR_DEMO_KERNEL=$(DEMO_KERNEL) bash tools/testing/demo.sh
 
+install:
+	$(MAKE) -C userspace install
+	install -d $(MODSRC)/kernel/compat/tests $(MODSRC)/kernel/tests \
+		$(MODSRC)/include/uapi/linux
+	install -m 644 dkms.conf Kbuild $(MODSRC)/
+	install -m 644 kernel/*.c $(filter-out kernel/compat-autoconf.h,$(wildcard kernel/*.h)) \
+		$(MODSRC)/kernel/
+	install -m 644 kernel/compat/tests/*.c $(MODSRC)/kernel/compat/tests/
+	install -m 644 kernel/tests/*.c $(MODSRC)/kernel/tests/
+	install -m 644 include/uapi/linux/dm-mpath-pr.h \
+		$(MODSRC)/include/uapi/linux/
+
 clean:
 	$(MAKE) -C userspace clean
 	rm -rf build
 
-.PHONY: all userspace module kernels check demo clean
+.PHONY: all userspace module kernels check demo install clean
