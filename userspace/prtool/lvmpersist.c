@@ -140,8 +140,8 @@ static void on_signal(int sig)
 	lvp_signal = sig;
 }
 
-static void lvp_vlog(const struct lvp *l, bool syslog_too, const char *fmt,
-		     va_list ap)
+static void __attribute__((format(printf, 3, 0)))
+lvp_vlog(const struct lvp *l, bool syslog_too, const char *fmt, va_list ap)
 {
 	char msg[1024];
 

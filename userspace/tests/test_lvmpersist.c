@@ -313,7 +313,8 @@ uid_t __wrap_geteuid(void)
 	return uid;
 }
 
-void __wrap_syslog(int pri, const char *fmt, ...);
+void __wrap_syslog(int pri, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 void __wrap_syslog(int pri, const char *fmt, ...)
 {
 	size_t n = strlen(syslogged);
