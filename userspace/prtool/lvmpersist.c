@@ -35,6 +35,7 @@
 #include <prtool/prtool.h>
 
 #include "blkdev.h"
+#include "ipc.h"
 #include "libprtool_int.h"
 #include "lvm.h"
 #include "prtool.h"
@@ -1014,6 +1015,49 @@ static int add_device(struct lvp *l, const char *path)
 }
 
 /*
+ * LVM2 reminds of multipath.conf's reservation_key for maps; the
+ * counterpart here: a map that is not attached to dm_mpath_pr gets
+ * device-mapper's own reservation handling (no registration of paths that
+ * were down or come later). Said once per such map, on stderr.
+ */
+static void hint_unattached(struct lvp *l)
+{
+	struct mpr_dev_info *att = NULL;
+	struct ipc *ipc;
+	size_t i, j, n = 0;
+	int ret;
+
+	for (i = 0; i < l->ndevs && l->devs[i].bi.kind != BLKDEV_MPATH; i++)
+		;
+	if (i == l->ndevs)
+		return;
+	ret = ipc_open(&ipc, false);
+	if (!ret) {
+		ret = ipc_dump(ipc, &att, &n);
+		ipc_close(ipc);
+		if (ret)
+			return;
+	} else if (ret != -ENOENT) {
+		return;		/* cannot tell */
+	}
+	for (i = 0; i < l->ndevs; i++) {
+		const struct lvp_dev *d = &l->devs[i];
+
+		if (d->bi.kind != BLKDEV_MPATH)
+			continue;
+		for (j = 0; j < n; j++)
+			if (att[j].major == d->bi.major &&
+			    att[j].minor == d->bi.minor)
+				break;
+		if (j == n)
+			logmsg(l, "%s is not attached to dm_mpath_pr: "
+				  "device-mapper's own reservation handling "
+				  "runs (prtool attach %s).", d->path, d->path);
+	}
+	free(att);
+}
+
+/*
  * The checks of LVM2's check_devices: block devices of a supported kind
  * (SCSI disks, NVMe namespaces, multipath maps), then a TEST UNIT READY
  * on each SCSI disk and map to take a pending UNIT ATTENTION off.
@@ -1047,6 +1091,7 @@ static int check_devices(struct lvp *l)
 	}
 	if (err)
 		return errorexit(l, "unsupported or invalid device(s).");
+	hint_unattached(l);
 	for (i = 0; i < l->ndevs; i++) {
 		struct lvp_dev *d = &l->devs[i];
 

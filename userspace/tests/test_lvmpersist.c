@@ -20,6 +20,7 @@
 #include <prtool/prtool.h>
 
 #include "blkdev.h"
+#include "ipc.h"
 #include "prtool.h"
 
 #define MAX_DEVS 4
@@ -31,6 +32,7 @@ static struct fdev {
 	enum blkdev_kind kind;
 	const char *uuid;
 	bool not_blk;
+	bool unattached;	/* a map that dm_mpath_pr does not handle */
 	uint64_t keys[MAX_KEYS];
 	int nkeys;
 	uint64_t mine;		/* our registered key, 0 if none */
@@ -47,6 +49,8 @@ static struct fdev {
 } devs[MAX_DEVS];
 static int ndevs;
 
+static int module_state;	/* 0 loaded, -ENOENT not loaded */
+static int ipc_opens;
 static const char *lvm_report;	/* what "lvm vgs" prints, NULL: fails */
 static int lvm_status;
 static char lvm_argv[512];
@@ -115,7 +119,44 @@ int __wrap_blkdev_classify(const char *path, struct blkdev_info *bi)
 	if (d->not_blk)
 		return -ENOTBLK;
 	bi->kind = d->kind;
+	bi->major = 253;
+	bi->minor = (unsigned int)(d - devs);
 	snprintf(bi->dm_uuid, sizeof(bi->dm_uuid), "%s", d->uuid);
+	return 0;
+}
+
+int __wrap_ipc_open(struct ipc **ipcp, bool load);
+int __wrap_ipc_open(struct ipc **ipcp, bool load)
+{
+	assert_false(load);	/* lvmpersist never loads the module */
+	ipc_opens++;
+	*ipcp = module_state ? NULL : (struct ipc *)&module_state;
+	return module_state;
+}
+
+void __wrap_ipc_close(struct ipc *ipc);
+void __wrap_ipc_close(struct ipc *ipc)
+{
+	assert_ptr_equal(ipc, &module_state);
+}
+
+/* Every map that is not marked unattached is attached. */
+int __wrap_ipc_dump(struct ipc *ipc, struct mpr_dev_info **out, size_t *nr);
+int __wrap_ipc_dump(struct ipc *ipc, struct mpr_dev_info **out, size_t *nr)
+{
+	int i;
+
+	assert_ptr_equal(ipc, &module_state);
+	*out = calloc(MAX_DEVS, sizeof(**out));
+	assert_non_null(*out);
+	*nr = 0;
+	for (i = 0; i < ndevs; i++) {
+		if (devs[i].kind != BLKDEV_MPATH || devs[i].unattached)
+			continue;
+		(*out)[*nr].major = 253;
+		(*out)[*nr].minor = (uint32_t)i;
+		(*nr)++;
+	}
 	return 0;
 }
 
@@ -360,6 +401,7 @@ static int setup(void **state)
 	ndevs = 0;
 	lvm_report = NULL;
 	lvm_status = 0;
+	module_state = 0;
 	lvm_argv[0] = '\0';
 	syslogged[0] = '\0';
 	uid = 0;
@@ -921,6 +963,41 @@ static void test_vg_errors(void **state)
 	assert_contains(cap.err, "invalid VG name \"-x\"");
 }
 
+/* A map that is not attached (or no module at all) is pointed out. */
+static void test_hint_unattached(void **state)
+{
+	struct fdev *a, *c;
+
+	(void)state;
+	a = add_dev(MA, BLKDEV_MPATH);
+	c = add_dev(MC, BLKDEV_MPATH);
+	add_dev(SD, BLKDEV_SCSI);
+	c->unattached = true;
+	assert_int_equal(lvp("read-keys", "--device", MA, "--device", MC,
+			     "--device", SD, NULL), 0);
+	assert_string_equal(cap.err,
+			    "  lvmpersist: " MC " is not attached to "
+			    "dm_mpath_pr: device-mapper's own reservation "
+			    "handling runs (prtool attach " MC ").\n");
+	module_state = -ENOENT;
+	assert_int_equal(lvp("read-keys", "--device", MA, "--device", SD,
+			     NULL), 0);
+	assert_string_equal(cap.err,
+			    "  lvmpersist: " MA " is not attached to "
+			    "dm_mpath_pr: device-mapper's own reservation "
+			    "handling runs (prtool attach " MA ").\n");
+	/* No map: the module is not asked. */
+	ipc_opens = 0;
+	assert_int_equal(lvp("read-keys", "--device", SD, NULL), 0);
+	assert_int_equal(ipc_opens, 0);
+	/* The module cannot be asked: no claim either way. */
+	module_state = -EACCES;
+	assert_int_equal(lvp("read-keys", "--device", MA, NULL), 0);
+	assert_int_equal(ipc_opens, 1);
+	assert_string_equal(cap.err, "");
+	(void)a;
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -941,6 +1018,7 @@ int main(void)
 		T(test_clear),
 		T(test_read),
 		T(test_vg_errors),
+		T(test_hint_unattached),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

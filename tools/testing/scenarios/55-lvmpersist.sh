@@ -242,6 +242,14 @@ is "$(state)" "0x4d 0x4d| |0x4d 0x4d| |7|7" "LIO: key 0x4d on A's nexuses of bot
 run lvmpersist stop --ourkey 0x4d --device /dev/mapper/mpathA --device /dev/mapper/mpathC
 is "$rc:$(state)" "0: | | | ||" "stop on the two maps: nothing left"
 
+# a map that is not attached is pointed out
+prtool detach mpathC
+run lvmpersist read-keys --device /dev/mapper/mpathA --device /dev/mapper/mpathC
+is "$rc:$err" "0:  lvmpersist: /dev/mapper/mpathC is not attached to dm_mpath_pr: device-mapper's own reservation handling runs (prtool attach /dev/mapper/mpathC)." \
+	"a map that is not attached to the module is pointed out, the attached one is not"
+prtool attach mpathC
+ok $? "attach mpathC again"
+
 # a plain disk: a new path to LU0 that is in no map
 i=$(san_new_path A)
 sd=/dev/$(san_path_name A "$i")
