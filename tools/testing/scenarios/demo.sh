@@ -64,11 +64,25 @@ printf 'path 2 of host A carries 0xa2 again, %s ms after it came back\n' "$(elap
 san_dump
 run prtool read-keys /dev/mapper/mpathA
 
-say "Clean up: unregister both hosts and detach. Detached, the maps are plain \
-dm-multipath again."
-run prtool unregister /dev/mapper/mpathA --key 0xA2
-run prtool unregister /dev/mapper/mpathB --key 0xB1
+say "For comparison, the same accident without the module. Detach mpathA: \
+from now on the kernel's stock dm-multipath pr_ops handle it. Pull path 2 \
+again and change the key from 0xA2 to 0xA3."
 run prtool detach mpathA
+san_fail_path A 2
+run prtool register /dev/mapper/mpathA --old-key 0xA2 --key 0xA3
+say "Stock dm gave up at the dead path and rolled back by unregistering the \
+path that had worked: host A's healthy path A1 now carries no key at all, and \
+the dead one still has the old key. Under a registrants-only reservation, \
+host A's I/O through A1 would now fail with a reservation conflict."
+san_dump
+san_restore_path A 2
+
+say "Clean up: host A drops whatever key each of its nexuses holds (REGISTER \
+AND IGNORE with key 0), host B unregisters, mpathB is detached. Detached, the maps \
+are plain dm-multipath again."
+run prtool register-ignore /dev/mapper/mpathA --key 0
+run prtool unregister /dev/mapper/mpathB --key 0xB1
 run prtool detach mpathB
+san_dump
 san_teardown >/dev/null
 say "Done. The same steps run as assertions, on three kernels, in make check."
