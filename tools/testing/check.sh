@@ -81,12 +81,16 @@ if [ "${DMPR_CHECK_SKIP_LINT:-0}" != 1 ]; then
 	step lint bash "$here/kernel-lint.sh"
 fi
 
+# Extra run.sh options a scenario asks for on a "# vm-args:" line, with
+# paths relative to the top of the tree (e.g. --bin build/.../mpp-demo).
+vm_args() { sed -n 's/^# vm-args: //p' "$1"; }
+
 vm() {
 	local k=$1 name=$2
 	shift 2
-	bash "$here/vm/run.sh" --kernel "$k" --log "$DMPR_BUILD/vm-logs/$k-$name.log" \
+	(cd "$DMPR_TOP" && bash "$here/vm/run.sh" --kernel "$k" --log "$DMPR_BUILD/vm-logs/$k-$name.log" \
 		--module "$(dmpr_modbuild "$k")/dm-mpath-pr.ko" \
-		--bin "$DMPR_BUILD/userspace/prtool" --bin "$DMPR_BUILD/prbench" "$@"
+		--bin "$DMPR_BUILD/userspace/prtool" --bin "$DMPR_BUILD/prbench" "$@")
 }
 
 for k in $DMPR_KERNELS; do
@@ -100,7 +104,9 @@ for k in $DMPR_KERNELS; do
 		n=$(basename "$s" .sh)
 		# shellcheck disable=SC2053
 		[[ $n == ${DMPR_SCENARIOS:-*} ]] || continue
-		step "vm-$k-$n" vm "$k" "$n" -- bash "/dmpr/tools/testing/scenarios/$n.sh"
+		# shellcheck disable=SC2046
+		step "vm-$k-$n" vm "$k" "$n" $(vm_args "$s") -- \
+			bash "/dmpr/tools/testing/scenarios/$n.sh"
 	done
 done
 

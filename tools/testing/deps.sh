@@ -13,6 +13,11 @@ pkgs=(
 	qemu-system-x86 busybox-static sg3-utils dmsetup kmod cpio util-linux
 	bc flex bison libelf-dev libssl-dev dwarves xz-utils zstd rsync
 	sparse jq python3-yaml
+	# the iSCSI fabric of the VM tests (run.sh --iscsi): the initiator
+	# (installing it regenerates the host's initramfs, harmless) and tc
+	open-iscsi iproute2
+	# lvm2's tools for the lvmpersist scenario (55-lvmpersist)
+	lvm2
 )
 
 missing=()
