@@ -50,8 +50,6 @@ want() {
 		usr/lib/libprtool.so.0 -> libprtool.so.$version
 		usr/lib/libprtool.so.$version
 		usr/lib/pkgconfig/libprtool.pc
-		usr/lib/systemd/system/prtool-daemon.service
-		usr/lib/udev/rules.d/70-dm-mpath-pr.rules
 		usr/sbin/prtool
 		usr/share/bash-completion/completions/prtool
 		usr/share/man/man3/libprtool.3
@@ -125,10 +123,6 @@ is "$out" "lvmpersist
 start stop
 complete -F _prtool prtool" "bash completion: prtool's commands"
 
-is "$(grep -c '^ExecStart=/usr/sbin/prtool daemon$' "$d/usr/lib/systemd/system/prtool-daemon.service")" 1 \
-	"systemd unit: ExecStart=/usr/sbin/prtool daemon"
-is "$(grep -c 'ENV{DM_UUID}=="mpath-?\*", TAG+="systemd", ENV{SYSTEMD_WANTS}+="prtool-daemon.service"' \
-	"$d/usr/lib/udev/rules.d/70-dm-mpath-pr.rules")" 1 "udev rule: multipath maps want prtool-daemon.service"
 is "$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' "$d/$src/dkms.conf"):$(sed -n 's/^PACKAGE_NAME="\(.*\)"$/\1/p' "$d/$src/dkms.conf")" \
 	"$version:dm-mpath-pr" "dkms.conf: dm-mpath-pr, the version of userspace/Makefile"
 is "$(grep -c '^BUILT_MODULE_NAME\[0\]="dm-mpath-pr"$' "$d/$src/dkms.conf")" 1 "dkms.conf: builds dm-mpath-pr.ko"
@@ -138,12 +132,19 @@ if command -v man >/dev/null; then
 fi
 
 d=$tmp/b
-make -s -C "$top" install DESTDIR="$d" PREFIX=/usr O="$O" INSTALL_COMPAT_NAMES=1 >"$tmp/log" 2>&1
-ok $? "make install ... INSTALL_COMPAT_NAMES=1"
+make -s -C "$top" install DESTDIR="$d" PREFIX=/usr O="$O" INSTALL_COMPAT_NAMES=1 \
+	INSTALL_DAEMON_UNITS=1 >"$tmp/log" 2>&1
+ok $? "make install ... INSTALL_COMPAT_NAMES=1 INSTALL_DAEMON_UNITS=1"
 is "$(tree "$d" | grep -v "^$src/")" "$( (want | grep -v "^$src/"
+	echo 'usr/lib/systemd/system/prtool-daemon.service'
+	echo 'usr/lib/udev/rules.d/70-dm-mpath-pr.rules'
 	echo 'usr/sbin/lvmpersist -> prtool'
 	echo 'usr/sbin/mpathpersist -> prtool') | LC_ALL=C sort)" \
-	"... adds usr/sbin/mpathpersist and usr/sbin/lvmpersist, links to prtool"
+	"... adds mpathpersist and lvmpersist (links to prtool), the udev rule and the unit"
+is "$(grep -c '^ExecStart=/usr/sbin/prtool daemon$' "$d/usr/lib/systemd/system/prtool-daemon.service")" 1 \
+	"systemd unit: ExecStart=/usr/sbin/prtool daemon"
+is "$(grep -c 'ENV{DM_UUID}=="mpath-?\*", TAG+="systemd", ENV{SYSTEMD_WANTS}+="prtool-daemon.service"' \
+	"$d/usr/lib/udev/rules.d/70-dm-mpath-pr.rules")" 1 "udev rule: multipath maps want prtool-daemon.service"
 "$d/usr/sbin/mpathpersist" -h 2>"$tmp/mpp.err"
 rc=$?
 is "$rc:$(sed -n 2p "$tmp/mpp.err")" "0:Usage: mpathpersist [OPTIONS] [DEVICE]" "mpathpersist answers as mpathpersist"
