@@ -50,6 +50,9 @@ guest content:
   --file SRC[:DEST]    a host file or directory; DEST defaults to
                        /dmpr/<path in the tree> for files of the tree, else
                        /dmpr/files/<name> (repeatable)
+  --iscsi              the iSCSI fabric of san.sh: iscsid, iscsiadm, tc and
+                       the modules iscsi_tcp, iscsi_target_mod, crc32c,
+                       sch_netem (not loaded automatically)
 machine:
   --timeout SEC        limit for COMMAND in the guest (default 300); the host
                        kills QEMU at SEC + boot allowance
@@ -71,41 +74,103 @@ output:
   -v, --verbose        print the whole console live (kernel, init, COMMAND)
   -h, --help           this text
 
+A script named in COMMAND (/dmpr/X.sh is X.sh of the tree) may ask for
+what it needs in lines "# dmpr-vm-options: OPTIONS" among its first 40:
+--iscsi, --kmod, --bin, --file, --timeout, --mem, --smp, --no-kernel-check.
+They come before the command line's options (which win).
+
 Exit status: COMMAND's; 1 if it passed but the kernel log shows a problem;
 124 timeout; 125 guest died without reporting; 2 usage/setup error.
 EOF
 }
 
 # ---------------------------------------------------------------- options
-kid='' kdir='' timeout=300 mem=2048 smp=2 accel=${DMPR_VM_ACCEL:-tcg}
-append='' interactive=0 kcheck=1 log='' name='' passthrough=0 verbose=0
-modules=() kmods=() bins=() files=() cmd=()
-
 need_arg() { [ "$#" -ge 2 ] || die "option $1 needs an argument (see --help)"; }
-while [ "$#" -gt 0 ]; do
-	case $1 in
-	--kernel) need_arg "$@"; kid=$2; shift 2 ;;
-	--kdir) need_arg "$@"; kdir=$2; shift 2 ;;
-	--module) need_arg "$@"; modules+=("$2"); shift 2 ;;
-	--kmod) need_arg "$@"; kmods+=("$2"); shift 2 ;;
-	--bin) need_arg "$@"; bins+=("$2"); shift 2 ;;
-	--file) need_arg "$@"; files+=("$2"); shift 2 ;;
-	--timeout) need_arg "$@"; timeout=$2; shift 2 ;;
-	--mem) need_arg "$@"; mem=$2; shift 2 ;;
-	--smp) need_arg "$@"; smp=$2; shift 2 ;;
-	--accel) need_arg "$@"; accel=$2; shift 2 ;;
-	--append) need_arg "$@"; append=$2; shift 2 ;;
-	--interactive) interactive=1; shift ;;
-	--no-kernel-check) kcheck=0; shift ;;
-	--log) need_arg "$@"; log=$2; shift 2 ;;
-	--name) need_arg "$@"; name=$2; shift 2 ;;
-	--passthrough) passthrough=1; shift ;;
-	-v | --verbose) verbose=1; shift ;;
-	-h | --help) usage; exit 0 ;;
-	--) shift; cmd=("$@"); break ;;
-	*) die "unknown argument '$1' (the command goes after --; see --help)" ;;
-	esac
-done
+
+# defaults: set every option variable
+defaults() {
+	kid='' kdir='' timeout=300 mem=2048 smp=2 accel=${DMPR_VM_ACCEL:-tcg}
+	append='' interactive=0 kcheck=1 log='' name='' passthrough=0 verbose=0
+	iscsi=0 modules=() kmods=() bins=() files=() cmd=()
+}
+
+# parse_opts FROM ARGS...: FROM is "cli" (the command line) or the path of
+# a script whose "# dmpr-vm-options:" lines are parsed (only the options
+# that describe what the guest needs are allowed there)
+parse_opts() {
+	local from=$1
+	shift
+	while [ "$#" -gt 0 ]; do
+		if [ "$from" != cli ]; then
+			case $1 in
+			--iscsi | --kmod | --bin | --file | --timeout | --mem | --smp | --no-kernel-check) ;;
+			*) die "$from: option '$1' is not allowed in a dmpr-vm-options line" ;;
+			esac
+		fi
+		case $1 in
+		--kernel) need_arg "$@"; kid=$2; shift 2 ;;
+		--kdir) need_arg "$@"; kdir=$2; shift 2 ;;
+		--module) need_arg "$@"; modules+=("$2"); shift 2 ;;
+		--kmod) need_arg "$@"; kmods+=("$2"); shift 2 ;;
+		--bin) need_arg "$@"; bins+=("$2"); shift 2 ;;
+		--file) need_arg "$@"; files+=("$2"); shift 2 ;;
+		--iscsi) iscsi=1; shift ;;
+		--timeout) need_arg "$@"; timeout=$2; shift 2 ;;
+		--mem) need_arg "$@"; mem=$2; shift 2 ;;
+		--smp) need_arg "$@"; smp=$2; shift 2 ;;
+		--accel) need_arg "$@"; accel=$2; shift 2 ;;
+		--append) need_arg "$@"; append=$2; shift 2 ;;
+		--interactive) interactive=1; shift ;;
+		--no-kernel-check) kcheck=0; shift ;;
+		--log) need_arg "$@"; log=$2; shift 2 ;;
+		--name) need_arg "$@"; name=$2; shift 2 ;;
+		--passthrough) passthrough=1; shift ;;
+		-v | --verbose) verbose=1; shift ;;
+		-h | --help) usage; exit 0 ;;
+		--) shift; cmd=("$@"); break ;;
+		*) die "unknown argument '$1' (the command goes after --; see --help)" ;;
+		esac
+	done
+}
+
+# script_opts: the options the command's script asks for, in the array
+# sopts, and the script in sfile. The script is the first word of the
+# command that ends in .sh and exists in the tree (/dmpr/X is X of the
+# tree) or on the host; its "# dmpr-vm-options: OPTIONS" lines (among the
+# first 40) name them.
+script_opts() {
+	local words w f line o
+	sopts=() sfile=''
+	read -r -a words <<<"${cmd[*]}"
+	for w in "${words[@]}"; do
+		w=${w%;}
+		[[ $w == *.sh ]] || continue
+		case $w in
+		/dmpr/*) f=$DMPR_TOP/${w#/dmpr/} ;;
+		*) f=$w ;;
+		esac
+		[ -f "$f" ] || continue
+		sfile=$f
+		while IFS= read -r line; do
+			[[ $line =~ ^#\ dmpr-vm-options:(.*)$ ]] || continue
+			read -r -a o <<<"${BASH_REMATCH[1]}"
+			sopts+=("${o[@]}")
+		done < <(head -n 40 "$f")
+		return 0
+	done
+}
+
+defaults
+cli=("$@")
+parse_opts cli "${cli[@]}"
+script_opts
+if [ "${#sopts[@]}" -gt 0 ]; then
+	# the script's options first, the command line's after them (it wins)
+	defaults
+	parse_opts "$sfile" "${sopts[@]}"
+	parse_opts cli "${cli[@]}"
+	say "options of ${sfile#"$DMPR_TOP"/}: ${sopts[*]}"
+fi
 
 for n in "$timeout" "$mem" "$smp"; do
 	[[ $n =~ ^[1-9][0-9]*$ ]] || die "'$n' is not a positive number"
@@ -259,6 +324,18 @@ add l sbin usr/sbin
 add l lib usr/lib
 add l lib64 usr/lib64
 add l var/run ../run
+
+# --iscsi: what san_setup --fabric iscsi needs: the open-iscsi initiator
+# (iscsid, iscsiadm), tc for the netem latency, and the kernel modules of
+# both iSCSI ends, crc32c (iSCSI digests need it before any login) and netem
+if [ "$iscsi" = 1 ]; then
+	for b in iscsid iscsiadm tc; do
+		p=$(PATH=$PATH:/usr/sbin:/sbin command -v "$b") ||
+			die "--iscsi: '$b' not found on the host (apt-get install open-iscsi iproute2, or tools/testing/deps.sh)"
+		bins+=("$p")
+	done
+	kmods+=(iscsi_tcp iscsi_target_mod crc32c sch_netem)
+fi
 
 # programs: the listed ones, a few optional helpers if the host has them
 for b in bash dmsetup sg_persist sg_inq sg_raw sg_turs setpriv kmod modprobe \
