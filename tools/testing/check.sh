@@ -88,7 +88,7 @@ vm_args() { sed -n 's/^# vm-args: //p' "$1"; }
 vm() {
 	local k=$1 name=$2
 	shift 2
-	(cd "$DMPR_TOP" && bash "$here/vm/run.sh" --kernel "$k" --log "$DMPR_BUILD/vm-logs/$k-$name.log" \
+	(cd "$DMPR_TOP" && bash "$here/vm/run.sh" --kernel "$k" --timeout 900 --log "$DMPR_BUILD/vm-logs/$k-$name.log" \
 		--module "$(dmpr_modbuild "$k")/dm-mpath-pr.ko" \
 		--bin "$DMPR_BUILD/userspace/prtool" --bin "$DMPR_BUILD/prbench" "$@")
 }
