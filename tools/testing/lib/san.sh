@@ -4,27 +4,49 @@
 # san.sh: a small SAN inside the test VM, sourced by guest tests (bash).
 #
 # One LIO fileio LUN (a file on tmpfs, fixed serial, so a fixed WWID) is
-# exported through one tcm_loop target port per path. Every path has its
-# own initiator WWN, so every path is its own I_T nexus, as with real
-# multipath. Host A's paths make the dm-multipath map mpathA, host B's
-# mpathB (round-robin, one path group, no features, no udev).
+# exported through one target port or session per path, on one of two
+# fabrics. Every path has its own initiator name, so every path is its own
+# I_T nexus, as with real multipath. Host A's paths make the dm-multipath
+# map mpathA, host B's mpathB (round-robin, one path group, no features, no
+# udev).
+#
+# Fabrics (san_setup --fabric):
+#   tcm_loop  (default) one tcm_loop target port per path, in the kernel
+#             only: fast. Never send PREEMPT AND ABORT over it (it deadlocks
+#             LIO, see shared/TESTBED.md).
+#   iscsi     LIO's iSCSI target on 127.0.0.1:3260 and open-iscsi's initiator
+#             (iscsid, iscsiadm) in the same guest: one iface per path with
+#             its own initiator name, one session per path. Needs run.sh
+#             --iscsi (or "# dmpr-vm-options: --iscsi" in the script).
+#             --latency-ms L puts a netem qdisc on lo that delays every
+#             packet by L ms, so every SCSI command pays a round trip of
+#             2 L ms, as on a real SAN.
 #
 # Paths are named by host and index: "A 1" is host A's first path. Names:
-#   target port  naa.50014050<h>0000<iii>   h = a|b, iii = index in hex
-#   initiator    naa.50014051<h>0000<iii>   (san_nexus)
-#   map          mpathA, uuid mpath-<wwid>;  mpathB, uuid mpath-<wwid>-B
-#                (dm needs unique uuids; both start with "mpath-")
+#   tcm_loop target port  naa.50014050<h>0000<iii>   h = a|b, iii = index
+#            initiator    naa.50014051<h>0000<iii>   in hex (san_nexus)
+#   iscsi    target       iqn.2003-01.org.linux-iscsi.dmpr:lun0
+#            initiator    iqn.2003-01.org.linux-iscsi.dmpr:ini.<h>.<iii>
+#            iface        dmpr-<h>-<iii>
+#   map      mpathA, uuid mpath-<wwid>;  mpathB, uuid mpath-<wwid>-B
+#            (dm needs unique uuids; both start with "mpath-")
 #
 # Setup and teardown
-#   san_setup [--paths-a N] [--paths-b M] [--size MB]   (defaults 2, 2, 64)
-#   san_teardown
+#   san_setup [--paths-a N] [--paths-b M] [--size MB] [--fabric tcm_loop|iscsi]
+#             [--latency-ms L]     (defaults 2, 2, 64, tcm_loop, 0; L: iscsi)
+#   san_teardown          maps, (netem, iSCSI logout, iscsid,) ports,
+#                         backstore, trace instance, state
+#   san_fabric            tcm_loop or iscsi
+#   san_set_latency MS    iscsi: change the netem delay of lo (0: none)
+#   san_latency_ms        the delay set, or nothing
 # Accessors
 #   san_npaths H          number of paths host H has (in the map or not)
 #   san_paths H           their sd names, in index order
 #   san_path_name H I     sdX of path I
 #   san_path_dev H I      its maj:min
-#   san_nexus H I         its initiator WWN (naa.…)
-#   san_label WWN         the path a WWN belongs to ("A 1"), or nothing
+#   san_nexus H I         its initiator: WWN (naa.…) or iSCSI name (iqn.…)
+#   san_label NAME        the path an initiator belongs to ("A 1"), or
+#                         nothing
 #   san_map H             /dev/mapper/mpathH
 #   san_dm_name H         mpathH
 #   san_dm_dev H          /dev/dm-N
@@ -39,8 +61,8 @@
 #   san_restore_path H I  sd running + dm reinstate_path
 #   san_remove_path H I   reload H's table without path I (sd stays)
 #   san_add_path H I      reload H's table with path I again
-#   san_new_path H        a new target port for H, not in the map yet;
-#                         prints its index
+#   san_new_path H        a new path for H (target port, or ACL + iface +
+#                         login), not in the map yet; prints its index
 #   san_add_new_path H    san_new_path + san_add_path; prints the index
 # Ground truth, from LIO (per I_T nexus, also for offline paths)
 #   san_registrations     one line per registration: "A 1 0xkey" (a nexus
@@ -58,6 +80,18 @@
 #                         line; the path must be online)
 #   san_sg_persist ARGS   sg_persist -n ARGS, run again after a UNIT
 #                         ATTENTION (status 6); sg_persist's status
+# Which CDBs a path received (tracepoint scsi:scsi_dispatch_cmd_start, in
+# the tracefs instance dmpr-san; works on both fabrics)
+#   san_trace_start [OP...]  clear and start; OP: opcodes in hex (default
+#                         0x5e 0x5f: PR IN/OUT), "all" for every command
+#   san_trace_stop        stop (the trace stays readable)
+#   san_trace_cdbs [H I]  the commands dispatched since the start, of path
+#                         H I or of all: "sdX 0xOP 0xSA CDB-bytes" a line
+#                         (SA = CDB byte 1 & 0x1f, the service action)
+#   san_trace_sa H I [OP] the service actions of opcode OP (default 0x5f,
+#                         PR OUT) path H I received, one a line: 0x04
+#                         PREEMPT, 0x05 PREEMPT AND ABORT, ...
+#   san_trace_end         stop and remove the instance
 # The project's module
 #   mod_load [NAME]       modprobe NAME (default dm_mpath_pr); bails out
 #                         of the test when it cannot
@@ -73,6 +107,16 @@ SAN_STATE=/run/dmpr-san
 SAN_SERIAL=${SAN_SERIAL:-0d3a0c0de0000001}
 SAN_MAXPATHS=16
 SAN_LIO=$SAN_CFS/core/fileio_0/lun0
+# the iSCSI fabric: one target, one TPG, one portal on the loopback; the
+# initiator of path "A 1" is ${SAN_ISCSI_INI}a.001 (index in hex), its
+# open-iscsi iface dmpr-a-001
+SAN_ISCSI_IQN=iqn.2003-01.org.linux-iscsi.dmpr:lun0
+SAN_ISCSI_INI=iqn.2003-01.org.linux-iscsi.dmpr:ini.
+SAN_ISCSI_PORTAL=127.0.0.1:3260
+SAN_ISCSI_TPG=$SAN_CFS/iscsi/$SAN_ISCSI_IQN/tpgt_1
+SAN_ISCSID_LOG=/run/dmpr-iscsid.log
+_SAN_ISCSI_INI_RE="^${SAN_ISCSI_INI//./\\.}([ab])\\.([0-9a-f]{3})\$"
+SAN_TRACE=/sys/kernel/tracing/instances/dmpr-san
 
 # Speed: a fork costs ~10 ms on the Debian kernels under TCG and ~120 ms on
 # the debug kernel (KASAN), an exec more. So the internals pass results in
@@ -208,11 +252,13 @@ san_paths() {
 	done
 }
 
-# _san_label WWN: set _r to "A 1" for our nexus WWN, else fail
+# _san_label NAME: set _r to "A 1" for our initiator NAME (a tcm_loop WWN
+# or an iSCSI initiator name), else fail
 _san_label() {
 	local f
 	_r=''
-	[[ $1 =~ ^naa\.50014051([ab])0000([0-9a-f]{3})$ ]] || return 1
+	[[ $1 =~ ^naa\.50014051([ab])0000([0-9a-f]{3})$ ]] ||
+		[[ $1 =~ $_SAN_ISCSI_INI_RE ]] || return 1
 	f=$SAN_STATE/${BASH_REMATCH[1]^^}/$((16#${BASH_REMATCH[2]}))
 	[ -f "$f/initiator" ] || return 1
 	_r="${BASH_REMATCH[1]^^} $((16#${BASH_REMATCH[2]}))"
@@ -292,8 +338,17 @@ _san_find_sd() {
 	return 1
 }
 
-# _san_port H I: create target port + nexus for path I of H, find its sd
+# _san_port H I: path I of H on the SAN's fabric, up to its sd
 _san_port() {
+	if [ "$(<"$SAN_STATE/fabric")" = iscsi ]; then
+		_san_iscsi_acl "$1" "$2" && _san_iscsi_login "$1" "$2" && _san_iscsi_path "$1" "$2"
+	else
+		_san_loop_port "$1" "$2"
+	fi
+}
+
+# _san_loop_port H I: create target port + nexus for path I of H, find its sd
+_san_loop_port() {
 	local h=$1 i=$2 d tgt ini tp addr _r
 	d=$SAN_STATE/$h/$i
 	_san_hexid "$h" 0 "$i"
@@ -317,21 +372,258 @@ _san_port() {
 	echo "$_r" >"$d/sd"
 }
 
+# --- the iSCSI fabric ------------------------------------------------------
+# LIO's iSCSI target on 127.0.0.1:3260 (configfs only) and open-iscsi's
+# initiator in the same guest. Every path is one iscsiadm iface with its own
+# initiator name, so one login = one session = one I_T nexus. iscsid runs
+# in the foreground of its own session (no systemd: iscsid.startup is a
+# no-op), its log in $SAN_ISCSID_LOG.
+
+# _san_iscsi_names H I: set _r to the initiator name, _f to the iface name
+_san_iscsi_names() {
+	local hc=b
+	[ "$1" = A ] && hc=a
+	printf -v _r '%s%s.%03x' "$SAN_ISCSI_INI" "$hc" "$2"
+	printf -v _f 'dmpr-%s-%03x' "$hc" "$2"
+}
+
+# _san_iscsi_run ARGS: iscsiadm ARGS, its output in _r; message on failure
+_san_iscsi_run() {
+	_r=$(iscsiadm "$@" 2>&1) || _san_err "iscsiadm $*: $_r"
+}
+
+# _san_iscsid_up: iscsid running and listening (bounded wait)
+_san_iscsid_up() {
+	local line
+	while IFS= read -r line; do
+		[[ $line == *@ISCSIADM_ABSTRACT_NAMESPACE* ]] && return 0
+	done </proc/net/unix
+	return 1
+}
+
+# _san_iscsid_pid: set _r to the pid of the running iscsid
+_san_iscsid_pid() {
+	local c
+	_r=''
+	for c in /proc/[0-9]*/comm; do
+		read -r _r <"$c" 2>/dev/null || continue
+		[ "$_r" = iscsid ] || continue
+		c=${c%/comm}
+		_r=${c#/proc/}
+		return 0
+	done
+	_r=''
+	return 1
+}
+
+# _san_iscsi_target: modules, the target (TPG, LUN, portal), iscsid
+_san_iscsi_target() {
+	local m err line mods=(iscsi_target_mod scsi_transport_iscsi libiscsi_tcp iscsi_tcp)
+	command -v iscsiadm >/dev/null && command -v iscsid >/dev/null ||
+		_san_err "iscsiadm/iscsid missing in the guest (run.sh --iscsi)" || return 1
+	# crc32c before any login: LIO and iscsi_tcp allocate it for the
+	# digests, and the guest has no /sbin/modprobe for the kernel to call
+	mods=(crc32c "${mods[@]}")
+	while IFS= read -r line; do
+		[[ $line =~ ^name\ +:\ crc32c$ ]] && { mods=("${mods[@]:1}"); break; }
+	done </proc/crypto
+	for m in "${mods[@]}"; do
+		[ -d "/sys/module/$m" ] && continue
+		err=$(modprobe "$m" 2>&1) ||
+			_san_err "modprobe $m: $err (the guest needs run.sh --iscsi)" || return 1
+	done
+	[ -d "$SAN_CFS/iscsi" ] || mkdir -p "$SAN_CFS/iscsi" 2>/dev/null ||
+		_san_err "no iSCSI fabric in LIO's configfs" || return 1
+	read -r line </sys/class/net/lo/operstate
+	[ "$line" != down ] || ip link set lo up || _san_err "cannot bring lo up" || return 1
+
+	mkdir -p "$SAN_ISCSI_TPG/lun/lun_0" || _san_err "cannot create the iSCSI target" || return 1
+	ln -s "$SAN_LIO" "$SAN_ISCSI_TPG/lun/lun_0/dmpr_port" ||
+		_san_err "cannot map the LUN to the iSCSI target" || return 1
+	mkdir "$SAN_ISCSI_TPG/np/$SAN_ISCSI_PORTAL" ||
+		_san_err "cannot create the portal $SAN_ISCSI_PORTAL" || return 1
+	echo 0 >"$SAN_ISCSI_TPG/attrib/authentication" &&
+		echo 0 >"$SAN_ISCSI_TPG/attrib/generate_node_acls" &&
+		echo 1 >"$SAN_ISCSI_TPG/enable" || _san_err "cannot enable the iSCSI TPG" || return 1
+
+	# the initiator's configuration: no systemd, no noop-outs (a slow
+	# guest must not drop a connection), records of our own only
+	rm -rf /etc/iscsi
+	mkdir -p /etc/iscsi/ifaces /run/lock/iscsi
+	cat >/etc/iscsi/iscsid.conf <<-CONF
+		iscsid.startup = /bin/true
+		node.startup = manual
+		node.session.timeo.replacement_timeout = 20
+		node.conn[0].timeo.login_timeout = 15
+		node.conn[0].timeo.logout_timeout = 15
+		node.conn[0].timeo.noop_out_interval = 0
+		node.conn[0].timeo.noop_out_timeout = 0
+		node.session.initial_login_retry_max = 8
+		node.session.scan = auto
+		node.session.xmit_thread_priority = 0
+	CONF
+	echo "InitiatorName=${SAN_ISCSI_INI}default" >/etc/iscsi/initiatorname.iscsi
+	if ! _san_iscsid_up; then
+		setsid iscsid -f </dev/null >"$SAN_ISCSID_LOG" 2>&1 &
+		# shellcheck disable=SC2016 # evaluated by _san_wait
+		_san_wait 10 '_san_iscsid_up' ||
+			_san_err "iscsid did not come up: $(<"$SAN_ISCSID_LOG")" || return 1
+	fi
+}
+
+# _san_iscsi_acl H I: the node ACL and the iface of path I of H
+_san_iscsi_acl() {
+	local h=$1 i=$2 _r _f acl
+	_san_iscsi_names "$h" "$i"
+	acl=$SAN_ISCSI_TPG/acls/$_r
+	mkdir -p "$acl/lun_0" && ln -s "$SAN_ISCSI_TPG/lun/lun_0" "$acl/lun_0/dmpr_lun" ||
+		_san_err "cannot create the node ACL $_r" || return 1
+	printf '%s\n' "# BEGIN RECORD" "iface.iscsi_ifacename = $_f" "iface.transport_name = tcp" \
+		"iface.initiatorname = $_r" "# END RECORD" >"/etc/iscsi/ifaces/$_f"
+	mkdir -p "$SAN_STATE/$h/$i"
+	echo "$SAN_ISCSI_IQN" >"$SAN_STATE/$h/$i/target"
+	echo "$_r" >"$SAN_STATE/$h/$i/initiator"
+	echo "$_f" >"$SAN_STATE/$h/$i/iface"
+}
+
+# _san_iscsi_login [H I]: node records by SendTargets discovery and login,
+# for path I of H or for every path that has an iface but no session yet
+_san_iscsi_login() {
+	local -a ifs=()
+	local h i _n _r
+	if [ "$#" -eq 2 ]; then
+		ifs=(-I "$(<"$SAN_STATE/$1/$2/iface")")
+	else
+		for h in A B; do
+			_san_npaths "$h"
+			for ((i = 1; i <= _n; i++)); do
+				[ -f "$SAN_STATE/$h/$i/sd" ] || ifs+=(-I "$(<"$SAN_STATE/$h/$i/iface")")
+			done
+		done
+	fi
+	[ "${#ifs[@]}" -gt 0 ] || return 0
+	# one record per iface (-o new keeps the records of earlier paths)
+	_san_iscsi_run -m discovery -t st -p "$SAN_ISCSI_PORTAL" "${ifs[@]}" -o new || return 1
+	# node mode takes one -I; without -I, every record of the target logs
+	# in, in parallel (san_setup: no session exists yet)
+	[ "$#" -eq 2 ] || ifs=()
+	_san_iscsi_run -m node -T "$SAN_ISCSI_IQN" -p "$SAN_ISCSI_PORTAL" "${ifs[@]}" --login || return 1
+}
+
+# _san_iscsi_find INI: set _r to the H:C:T:L of the LUN of the session of
+# initiator INI once its sd device is ready
+_san_iscsi_find() {
+	local s name t
+	for s in /sys/class/iscsi_session/session*; do
+		[ -f "$s/initiatorname" ] || continue
+		read -r name <"$s/initiatorname" || continue
+		[ "$name" = "$1" ] || continue
+		for t in "$s"/device/target*/[0-9]*:0; do
+			[ -d "$t" ] || continue
+			_san_find_sd "${t##*/}" || return 1
+			_r="${t##*/} $_r ${s##*/}"
+			return 0
+		done
+	done
+	return 1
+}
+
+# _san_iscsi_path H I: wait for the sd device of path I's session
+_san_iscsi_path() {
+	local d=$SAN_STATE/$1/$2 ini _r w
+	ini=$(<"$d/initiator")
+	# shellcheck disable=SC2016 # evaluated by _san_wait
+	_san_wait 20 '_san_iscsi_find "$ini"' ||
+		_san_err "no sd device appeared for the session of $ini within 20 s" || return 1
+	read -r -a w <<<"$_r"
+	echo "${w[0]}" >"$d/hctl"
+	echo "${w[1]}" >"$d/sd"
+	echo "${w[2]}" >"$d/session"
+}
+
+# _san_iscsi_teardown: log out, stop iscsid, remove the target
+_san_iscsi_teardown() {
+	local rc=0 pid='' acl _r s
+	if _san_iscsid_up && compgen -G "/sys/class/iscsi_session/session*" >/dev/null; then
+		_san_iscsi_run -m node -T "$SAN_ISCSI_IQN" -p "$SAN_ISCSI_PORTAL" --logout || rc=1
+	fi
+	# logout removes the SCSI devices; wait for the sessions to be gone
+	# shellcheck disable=SC2016 # evaluated by _san_wait
+	_san_wait 10 '! compgen -G "/sys/class/iscsi_session/session*" >/dev/null' ||
+		{ _san_err "iSCSI sessions left after logout: $(ls /sys/class/iscsi_session)"; rc=1; }
+	_san_iscsid_pid && pid=$_r
+	if [ -n "$pid" ] && kill "$pid" 2>/dev/null; then
+		# shellcheck disable=SC2016 # evaluated by _san_wait
+		_san_wait 10 '! kill -0 "$pid" 2>/dev/null' || { _san_err "iscsid ($pid) does not stop"; rc=1; }
+	fi
+	# the records (iscsid keeps none of them in memory)
+	rm -rf /etc/iscsi/nodes /etc/iscsi/send_targets /etc/iscsi/ifaces
+	if [ -d "$SAN_ISCSI_TPG" ]; then
+		echo 0 >"$SAN_ISCSI_TPG/enable" 2>/dev/null
+		for acl in "$SAN_ISCSI_TPG"/acls/*; do
+			[ -d "$acl" ] || continue
+			rm -f "$acl"/lun_0/dmpr_lun
+			rmdir "$acl/lun_0" "$acl" || { _san_err "cannot remove the ACL ${acl##*/}"; rc=1; }
+		done
+		rm -f "$SAN_ISCSI_TPG/lun/lun_0/dmpr_port"
+		rmdir "$SAN_ISCSI_TPG/lun/lun_0" "$SAN_ISCSI_TPG/np/$SAN_ISCSI_PORTAL" 2>/dev/null
+		rmdir "$SAN_ISCSI_TPG" "${SAN_ISCSI_TPG%/tpgt_1}" ||
+			{ _san_err "cannot remove the iSCSI target"; rc=1; }
+	fi
+	return $rc
+}
+
+# --- network latency (netem on lo) ----------------------------------------
+
+san_latency_ms() {
+	[ ! -f "$SAN_STATE/latency_ms" ] || echo "$(<"$SAN_STATE/latency_ms")"
+}
+
+san_set_latency() {
+	local ms=$1 err
+	[[ $ms =~ ^[0-9]+(\.[0-9]+)?$ ]] || _san_err "san_set_latency: '$ms' is not a number of ms" || return 1
+	[ "$(<"$SAN_STATE/fabric")" = iscsi ] ||
+		_san_err "san_set_latency: only the iSCSI fabric goes through the network" || return 1
+	if [ -f "$SAN_STATE/latency_ms" ]; then
+		err=$(tc qdisc del dev lo root 2>&1) || _san_err "tc qdisc del dev lo root: $err" || return 1
+		rm -f "$SAN_STATE/latency_ms"
+	fi
+	[ "$ms" != 0 ] || return 0
+	if [ ! -d /sys/module/sch_netem ]; then
+		err=$(modprobe sch_netem 2>&1) || _san_err "modprobe sch_netem: $err (run.sh --iscsi)" || return 1
+	fi
+	# lo carries both directions: ms on each way, 2 ms per round trip
+	err=$(tc qdisc add dev lo root netem delay "${ms}ms" 2>&1) ||
+		_san_err "tc qdisc add dev lo root netem delay ${ms}ms: $err" || return 1
+	echo "$ms" >"$SAN_STATE/latency_ms"
+}
+
 san_setup() {
-	local na=2 nb=2 size=64 h i n err _r _n
+	local na=2 nb=2 size=64 fabric=tcm_loop lat=0 h i n err _r _n
 	while [ "$#" -gt 0 ]; do
 		case $1 in
 		--paths-a) na=$2; shift 2 ;;
 		--paths-b) nb=$2; shift 2 ;;
 		--size) size=$2; shift 2 ;;
+		--fabric) fabric=$2; shift 2 ;;
+		--latency-ms) lat=$2; shift 2 ;;
 		*) _san_err "san_setup: unknown option '$1'"; return 1 ;;
 		esac
 	done
 	[ "$na" -ge 1 ] && [ "$na" -le "$SAN_MAXPATHS" ] && [ "$nb" -ge 0 ] && [ "$nb" -le "$SAN_MAXPATHS" ] ||
 		_san_err "san_setup: paths per host must be 1..$SAN_MAXPATHS (B may be 0)" || return 1
+	case $fabric in
+	tcm_loop | loop) fabric=tcm_loop ;;
+	iscsi) ;;
+	*) _san_err "san_setup: unknown fabric '$fabric' (tcm_loop or iscsi)"; return 1 ;;
+	esac
+	[[ $lat =~ ^[0-9]+(\.[0-9]+)?$ ]] || _san_err "san_setup: --latency-ms '$lat' is not a number" || return 1
+	[ "$lat" = 0 ] || [ "$fabric" = iscsi ] ||
+		_san_err "san_setup: --latency-ms needs --fabric iscsi (tcm_loop has no network)" || return 1
 	[ -d "$SAN_CFS" ] || _san_err "LIO configfs ($SAN_CFS) missing: target_core_mod not loaded or configfs not mounted?" || return 1
 	[ ! -e "$SAN_STATE" ] || _san_err "a SAN is already set up (san_teardown first)" || return 1
 	mkdir -p /etc/target/pr "$SAN_STATE/A" "$SAN_STATE/B" /dev/mapper
+	echo "$fabric" >"$SAN_STATE/fabric"
 
 	truncate -s "${size}M" /tmp/dmpr-san-lun0.img || return 1
 	mkdir -p "$SAN_LIO" || _san_err "cannot create the fileio backstore" || return 1
@@ -339,10 +631,26 @@ san_setup() {
 		echo "$SAN_SERIAL" >"$SAN_LIO/wwn/vpd_unit_serial" &&
 		echo 1 >"$SAN_LIO/enable" || _san_err "cannot configure the fileio backstore" || return 1
 
+	if [ "$fabric" = iscsi ]; then
+		# all ACLs and ifaces first, then one discovery and one login
+		# for all paths (the sessions log in in parallel)
+		_san_iscsi_target || return 1
+		for h in A B; do
+			[ "$h" = A ] && n=$na || n=$nb
+			for ((i = 1; i <= n; i++)); do
+				_san_iscsi_acl "$h" "$i" || return 1
+			done
+		done
+		_san_iscsi_login || return 1
+	fi
 	for h in A B; do
 		[ "$h" = A ] && n=$na || n=$nb
 		for ((i = 1; i <= n; i++)); do
-			_san_port "$h" "$i" || return 1
+			if [ "$fabric" = iscsi ]; then
+				_san_iscsi_path "$h" "$i" || return 1
+			else
+				_san_loop_port "$h" "$i" || return 1
+			fi
 			: >"$SAN_STATE/$h/$i/member"
 		done
 	done
@@ -373,12 +681,20 @@ san_setup() {
 		_san_wait 5 '[ -b "/dev/mapper/mpath$h" ] && [ -b "/dev/$_r" ]' ||
 			_san_err "no device node for /dev/mapper/mpath$h or /dev/$_r" || return 1
 	done
-	echo "san: LUN $(<"$SAN_STATE/wwid") (${size} MB), host A: $(san_paths A | tr '\n' ' ')-> /dev/mapper/mpathA$(
+	[ "$lat" = 0 ] || san_set_latency "$lat" || return 1
+	echo "san: LUN $(<"$SAN_STATE/wwid") (${size} MB$(
+		[ "$fabric" = tcm_loop ] || echo ", iSCSI on $SAN_ISCSI_PORTAL$(
+			[ "$lat" = 0 ] || echo ", +$lat ms each way")")), host A: $(san_paths A | tr '\n' ' ')-> /dev/mapper/mpathA$(
 		[ "$nb" -gt 0 ] && echo ", host B: $(san_paths B | tr '\n' ' ')-> /dev/mapper/mpathB")"
 }
 
+san_fabric() { echo "$(<"$SAN_STATE/fabric")"; }
+
 san_teardown() {
 	local h tp rc=0
+	if [ -f "$SAN_STATE/latency_ms" ]; then
+		tc qdisc del dev lo root >/dev/null 2>&1 || { _san_err "cannot remove the netem qdisc of lo"; rc=1; }
+	fi
 	for h in A B; do
 		if [ -e "$SAN_STATE/$h/map_devno" ] || dmsetup info "mpath$h" >/dev/null 2>&1; then
 			if ! dmsetup remove "mpath$h" >/dev/null 2>&1 &&
@@ -388,6 +704,9 @@ san_teardown() {
 			fi
 		fi
 	done
+	if [ -d "$SAN_ISCSI_TPG" ] || [ -d /etc/iscsi/ifaces ] || _san_iscsid_up; then
+		_san_iscsi_teardown || rc=1
+	fi
 	for tp in "$SAN_CFS"/loopback/naa.*/tpgt_1; do
 		[ -d "$tp" ] || continue
 		rm -f "$tp"/lun/lun_0/dmpr_port
@@ -398,6 +717,7 @@ san_teardown() {
 		rmdir "$SAN_LIO" "${SAN_LIO%/*}" 2>/dev/null || { _san_err "cannot remove the backstore"; rc=1; }
 	fi
 	rm -f /tmp/dmpr-san-lun0.img /etc/target/pr/aptpl_"$SAN_SERIAL"
+	[ ! -d "$SAN_TRACE" ] || san_trace_end || rc=1
 	rm -rf "$SAN_STATE"
 	return $rc
 }
@@ -568,7 +888,10 @@ san_dump() {
 	_san_regs
 	printf 'LUN %s  PR generation %s  reservation: %s\n' "$(<"$SAN_STATE/wwid")" "$gen" \
 		"$([ -n "$holder" ] && echo "$type held by $holder" || echo none)"
-	printf '  %-5s %-5s %-22s %-8s %-3s %-18s %s\n' path sd initiator sd-state dm key holder
+	# the initiator column fits the fabric's names
+	local iw=22
+	[ "$(<"$SAN_STATE/fabric")" = tcm_loop ] || iw=$((${#SAN_ISCSI_INI} + 5))
+	printf "  %-5s %-5s %-${iw}s %-8s %-3s %-18s %s\n" path sd initiator sd-state dm key holder
 	for h in A B; do
 		_san_npaths "$h"
 		[ "$_n" -gt 0 ] || continue
@@ -581,7 +904,7 @@ san_dump() {
 			key=${_regs[$wwn]:--}
 			hl=''
 			[ "$holder" != "$h $i" ] || hl='<== holder'
-			printf '  %-5s %-5s %-22s %-8s %-3s %-18s %s\n' "$h$i" "$sd" "$wwn" "$state" \
+			printf "  %-5s %-5s %-${iw}s %-8s %-3s %-18s %s\n" "$h$i" "$sd" "$wwn" "$state" \
 				"${_st[$_r]:--}" "$key" "$hl"
 		done
 	done
@@ -590,6 +913,85 @@ san_dump() {
 		_san_label "$wwn" || echo "  other: $wwn ${_regs[$wwn]}"
 	done
 	return 0
+}
+
+# --- which CDBs a path received (scsi:scsi_dispatch_cmd_start) -----------
+# The tracepoint fires when the SCSI midlayer hands a command to the
+# path's low-level driver (tcm_loop or iscsi_tcp), retries included. The
+# trace lives in its own tracefs instance, so other tracing is unaffected.
+
+# _san_trace_ev: set _r to the event's directory in our instance (made)
+_san_trace_ev() {
+	local root=${SAN_TRACE%/instances/*}
+	_r=''
+	if [ ! -d "$root/instances" ]; then
+		mount -t tracefs tracefs "$root" 2>/dev/null ||
+			_san_err "tracefs is not mounted on $root" || return 1
+	fi
+	[ -d "$SAN_TRACE" ] || mkdir "$SAN_TRACE" || _san_err "cannot create the trace instance $SAN_TRACE" || return 1
+	_r=$SAN_TRACE/events/scsi/scsi_dispatch_cmd_start
+	[ -d "$_r" ] || _san_err "no scsi:scsi_dispatch_cmd_start tracepoint in this kernel" || return 1
+}
+
+san_trace_start() {
+	local _r ev op filter=''
+	_san_trace_ev || return 1
+	ev=$_r
+	[ "$#" -gt 0 ] || set -- 0x5e 0x5f
+	if [ "$1" != all ]; then
+		for op in "$@"; do
+			[[ $op =~ ^(0x)?[0-9a-fA-F]{1,2}$ ]] || _san_err "san_trace_start: '$op' is not an opcode" || return 1
+			filter+="${filter:+ || }opcode == 0x${op#0x}"
+		done
+	fi
+	echo 0 >"$ev/enable" &&
+		echo "${filter:-0}" >"$ev/filter" &&
+		: >"$SAN_TRACE/trace" &&
+		echo 1 >"$SAN_TRACE/tracing_on" &&
+		echo 1 >"$ev/enable" || _san_err "cannot start the trace" || return 1
+}
+
+san_trace_stop() {
+	[ ! -d "$SAN_TRACE" ] || echo 0 >"$SAN_TRACE/events/scsi/scsi_dispatch_cmd_start/enable"
+}
+
+# san_trace_end: stop and remove the trace instance
+san_trace_end() {
+	[ -d "$SAN_TRACE" ] || return 0
+	san_trace_stop
+	rmdir "$SAN_TRACE" || _san_err "cannot remove the trace instance $SAN_TRACE"
+}
+
+san_trace_cdbs() {
+	local _h _d line sd want='' b
+	local -a c
+	if [ "$#" -gt 0 ]; then
+		_san_pdir "$1" "$2" || return 1
+		want=$(<"$_d/hctl")
+	fi
+	[ -f "$SAN_TRACE/trace" ] || _san_err "no trace (san_trace_start first)" || return 1
+	while IFS= read -r line; do
+		[[ $line =~ scsi_dispatch_cmd_start:\ host_no=([0-9]+)\ channel=([0-9]+)\ id=([0-9]+)\ lun=([0-9]+)\ .*raw=([0-9a-f\ ]+)\)$ ]] ||
+			continue
+		b="${BASH_REMATCH[1]}:${BASH_REMATCH[2]}:${BASH_REMATCH[3]}:${BASH_REMATCH[4]}"
+		[ -z "$want" ] || [ "$b" = "$want" ] || continue
+		read -r -a c <<<"${BASH_REMATCH[5]}"
+		sd='?'
+		for sd in "/sys/class/scsi_device/$b/device/block/"*; do
+			sd=${sd##*/}
+		done
+		[ "$sd" != '*' ] || sd='?'
+		printf '%s 0x%s 0x%02x %s\n' "$sd" "${c[0]}" $((16#${c[1]:-0} & 0x1f)) "${c[*]}"
+	done <"$SAN_TRACE/trace"
+}
+
+san_trace_sa() {
+	local out op=${3:-0x5f} sd o sa rest
+	out=$(san_trace_cdbs "$1" "$2") || return 1
+	printf -v op '0x%02x' $((16#${op#0x}))
+	while read -r sd o sa rest; do
+		[ "$o" != "$op" ] || echo "$sa"
+	done <<<"$out"
 }
 
 # --- the project's module -------------------------------------------------

@@ -104,6 +104,29 @@ sgp "/dev/$(san_path_name B $bp)" --out --clear --param-rk=0xb0b0
 ok $? "CLEAR from B$bp"
 is "$(san_registrations)" "" "LIO: nothing registered after CLEAR"
 
+# --- the CDB trace: which path received a PREEMPT --------------------------
+# (plain PREEMPT only: PREEMPT AND ABORT deadlocks LIO over tcm_loop; see
+# scenarios/12-iscsi-preempt-abort.sh for it over iSCSI)
+sgp "/dev/$(san_path_name A 1)" --out --register --param-sark=0xa1 &&
+	sgp "/dev/$(san_path_name B 1)" --out --register --param-sark=0xb1 &&
+	sgp "/dev/$(san_path_name A 1)" --out --reserve --param-rk=0xa1 --prout-type=1
+ok $? "A1 registers and reserves (Write Exclusive), B1 registers"
+san_trace_start
+ok $? "san_trace_start"
+sgp "/dev/$(san_path_name B 1)" --out --preempt --param-rk=0xb1 --param-sark=0xa1 --prout-type=1
+ok $? "PREEMPT from raw path B1"
+san_trace_stop
+is "$(san_holder) $(san_key_of A 1)" "B 1 " "LIO: B1 holds, A1's key is gone"
+san_trace_sa B 1 | grep -qx 0x04
+ok $? "trace: B1 received PR OUT service action 0x04"
+is "$(san_trace_sa A 1; san_trace_sa A 2; san_trace_sa B 2)" "" "trace: no PR OUT on A1, A2, B2"
+like "$(san_trace_cdbs B 1 | grep ' 0x04 ' | head -n 1)" "^$(san_path_name B 1) 0x5f 0x04 5f 04 01 " \
+	"san_trace_cdbs: the CDB as the path received it"
+san_trace_end
+ok $? "san_trace_end"
+sgp "/dev/$(san_path_name B 1)" --out --clear --param-rk=0xb1
+ok $? "CLEAR from B1"
+
 # --- failing and restoring a path -----------------------------------------
 san_fail_path A 2
 ok $? "san_fail_path A 2"
