@@ -81,10 +81,8 @@ if [ "${DMPR_CHECK_SKIP_LINT:-0}" != 1 ]; then
 	step lint bash "$here/kernel-lint.sh"
 fi
 
-# Extra run.sh options a scenario asks for on a "# vm-args:" line, with
-# paths relative to the top of the tree (e.g. --bin build/.../mpp-demo).
-vm_args() { sed -n 's/^# vm-args: //p' "$1"; }
-
+# run.sh reads a scenario's own needs from its "# dmpr-vm-options:" lines
+# (paths relative to the top of the tree, hence the cd).
 vm() {
 	local k=$1 name=$2
 	shift 2
@@ -104,8 +102,7 @@ for k in $DMPR_KERNELS; do
 		n=$(basename "$s" .sh)
 		# shellcheck disable=SC2053
 		[[ $n == ${DMPR_SCENARIOS:-*} ]] || continue
-		# shellcheck disable=SC2046
-		step "vm-$k-$n" vm "$k" "$n" $(vm_args "$s") -- \
+		step "vm-$k-$n" vm "$k" "$n" -- \
 			bash "/dmpr/tools/testing/scenarios/$n.sh"
 	done
 done

@@ -13,7 +13,7 @@
 #   run.sh ... --bin build/userspace/examples/mpp-demo
 # Every --json read of prtool is parsed with jq.
 #
-# vm-args: --bin build/userspace/examples/mpp-demo
+# dmpr-vm-options: --bin build/userspace/examples/mpp-demo
 set -u
 . "$DMPR_LIB/tap.sh"
 . "$DMPR_LIB/san.sh"

@@ -23,7 +23,7 @@
 # tcm_loop (TESTBED, SAN fixture 7), so the scenario uses --no-abort,
 # which sends PREEMPT; the abort flag itself is covered by the unit tests.
 #
-# vm-args: --bin lvm
+# dmpr-vm-options: --bin lvm
 set -u
 . "$DMPR_LIB/tap.sh"
 . "$DMPR_LIB/san.sh"
