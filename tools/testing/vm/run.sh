@@ -76,8 +76,9 @@ output:
 
 A script named in COMMAND (/dmpr/X.sh is X.sh of the tree) may ask for
 what it needs in lines "# dmpr-vm-options: OPTIONS" among its first 40:
---iscsi, --kmod, --bin, --file, --timeout, --mem, --smp, --no-kernel-check.
-They come before the command line's options (which win).
+--iscsi, --kmod, --bin, --file, --timeout, --mem, --smp, --no-kernel-check
+(relative paths there are paths of the tree). They come before the command
+line's options (which win).
 
 Exit status: COMMAND's; 1 if it passed but the kernel log shows a problem;
 124 timeout; 125 guest died without reporting; 2 usage/setup error.
@@ -103,7 +104,15 @@ parse_opts() {
 	while [ "$#" -gt 0 ]; do
 		if [ "$from" != cli ]; then
 			case $1 in
-			--iscsi | --kmod | --bin | --file | --timeout | --mem | --smp | --no-kernel-check) ;;
+			--iscsi | --kmod | --timeout | --mem | --smp | --no-kernel-check) ;;
+			--bin | --file)
+				# a relative path is one of the tree, wherever
+				# run.sh runs from (a --bin NAME stays a PATH name)
+				need_arg "$@"
+				if [[ $2 != /* ]] && { [ "$1" = --file ] || [[ $2 == */* ]]; }; then
+					set -- "$1" "$DMPR_TOP/$2" "${@:3}"
+				fi
+				;;
 			*) die "$from: option '$1' is not allowed in a dmpr-vm-options line" ;;
 			esac
 		fi
