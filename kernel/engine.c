@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The PR engine: registration fan-out over all paths of a device, result
- * rules, and the work that brings returning paths to the wanted state.
+ * The PR engine: every persistent reservation operation of a device, run
+ * over the device's paths; the result rules; and the work that brings
+ * returning paths to the wanted registration state.
  *
- * Pure logic: paths are reached only through struct mpr_path_ops, so the
- * KUnit tests drive this file against a fake SPC-4 target.
+ * Pure logic: paths are reached only through struct mpr_path_ops and the
+ * device only through struct mpr_dev_ops, so the KUnit tests drive this
+ * file against a fake SPC-4 target. Documentation/kernel.md ("The engine")
+ * describes each operation.
  */
 
 #include <linux/completion.h>
@@ -130,10 +133,57 @@ const char *mpr_result_name(int result)
 	}
 }
 
+/**
+ * mpr_type_name() - a reservation type in words, for messages
+ * @type: enum pr_type, or 0 for none
+ *
+ * Return: a static string.
+ */
+const char *mpr_type_name(enum pr_type type)
+{
+	if (!type)
+		return "none";
+	switch (type) {
+	case PR_WRITE_EXCLUSIVE:
+		return "Write Exclusive";
+	case PR_EXCLUSIVE_ACCESS:
+		return "Exclusive Access";
+	case PR_WRITE_EXCLUSIVE_REG_ONLY:
+		return "Write Exclusive, registrants only";
+	case PR_EXCLUSIVE_ACCESS_REG_ONLY:
+		return "Exclusive Access, registrants only";
+	case PR_WRITE_EXCLUSIVE_ALL_REGS:
+		return "Write Exclusive, all registrants";
+	case PR_EXCLUSIVE_ACCESS_ALL_REGS:
+		return "Exclusive Access, all registrants";
+	default:
+		return "unknown type";
+	}
+}
+
+/* Every registrant holds an all-registrants reservation. */
+static bool mpr_type_all_regs(enum pr_type type)
+{
+	return type == PR_WRITE_EXCLUSIVE_ALL_REGS ||
+	       type == PR_EXCLUSIVE_ACCESS_ALL_REGS;
+}
+
+/* Only one I_T nexus has access beyond reading (or at all). */
+static bool mpr_type_single_holder(enum pr_type type)
+{
+	return type == PR_WRITE_EXCLUSIVE || type == PR_EXCLUSIVE_ACCESS;
+}
+
 static unsigned int mpr_op_timeout_ms(const struct mpr_engine *eng)
 {
 	return clamp_t(unsigned int, READ_ONCE(eng->params->op_timeout_ms),
 		       MPR_MIN_TIMEOUT_MS, MPR_MAX_TIMEOUT_MS);
+}
+
+/* Deadline of one step of an operation, from now. */
+static unsigned long mpr_deadline(const struct mpr_engine *eng)
+{
+	return jiffies + msecs_to_jiffies(mpr_op_timeout_ms(eng));
 }
 
 static unsigned long mpr_probe_delay(const struct mpr_engine *eng)
@@ -171,22 +221,22 @@ void mpr_engine_kick(struct mpr_engine *eng)
 	spin_unlock(&eng->lock);
 }
 
-static void mpr_path_release_kref(struct kref *ref)
+static void mpr_path_free_kref(struct kref *ref)
 {
 	struct mpr_path *path = container_of(ref, struct mpr_path, ref);
 
-	path->ops->release(path);
+	path->ops->free(path);
 }
 
 /**
  * mpr_path_put() - drop a reference to a path
  * @path: the path
  *
- * The last reference calls &mpr_path_ops.release. May sleep.
+ * The last reference calls &mpr_path_ops.free. May sleep.
  */
 void mpr_path_put(struct mpr_path *path)
 {
-	kref_put(&path->ref, mpr_path_release_kref);
+	kref_put(&path->ref, mpr_path_free_kref);
 }
 
 /**
@@ -231,6 +281,18 @@ void mpr_engine_add_path(struct mpr_engine *eng, struct mpr_path *path)
 	spin_unlock(&eng->lock);
 }
 
+/* Unlink @path; caller holds eng->lock and drops the list's reference. */
+static void mpr_engine_unlink_path_locked(struct mpr_engine *eng,
+					  struct mpr_path *path)
+{
+	lockdep_assert_held(&eng->lock);
+	list_del_init(&path->node);
+	path->removed = true;
+	eng->nr_paths--;
+	if (eng->holder == path)
+		eng->holder = NULL;
+}
+
 /**
  * mpr_engine_remove_path() - forget a path
  * @eng: the device
@@ -243,9 +305,7 @@ void mpr_engine_add_path(struct mpr_engine *eng, struct mpr_path *path)
 void mpr_engine_remove_path(struct mpr_engine *eng, struct mpr_path *path)
 {
 	spin_lock(&eng->lock);
-	list_del_init(&path->node);
-	path->removed = true;
-	eng->nr_paths--;
+	mpr_engine_unlink_path_locked(eng, path);
 	spin_unlock(&eng->lock);
 	mpr_path_put(path);
 }
@@ -357,6 +417,94 @@ static void mpr_path_account(struct mpr_path *path, int result)
 	path->last_result = result;
 }
 
+/* The reservation state the engine knows of; caller holds eng->lock. */
+static void mpr_set_holder_locked(struct mpr_engine *eng,
+				  struct mpr_path *holder, u64 key,
+				  enum pr_type type, enum pr_type asked)
+{
+	lockdep_assert_held(&eng->lock);
+	eng->holder = holder && !holder->removed ? holder : NULL;
+	eng->res_key = type ? key : 0;
+	eng->res_type = type;
+	eng->res_asked = type ? asked : 0;
+}
+
+static void mpr_forget_reservation_locked(struct mpr_engine *eng)
+{
+	mpr_set_holder_locked(eng, NULL, 0, 0, 0);
+}
+
+/**
+ * enum mpr_op - the PR commands the engine sends to paths
+ * @MPR_OP_REGISTER: REGISTER or REGISTER AND IGNORE EXISTING KEY
+ * @MPR_OP_RESERVE: RESERVE
+ * @MPR_OP_RELEASE: RELEASE
+ * @MPR_OP_PREEMPT: PREEMPT or PREEMPT AND ABORT
+ * @MPR_OP_CLEAR: CLEAR
+ * @MPR_OP_READ_KEYS: PR IN READ KEYS
+ * @MPR_OP_READ_RESV: PR IN READ RESERVATION
+ */
+enum mpr_op {
+	MPR_OP_REGISTER,
+	MPR_OP_RESERVE,
+	MPR_OP_RELEASE,
+	MPR_OP_PREEMPT,
+	MPR_OP_CLEAR,
+	MPR_OP_READ_KEYS,
+	MPR_OP_READ_RESV,
+};
+
+/**
+ * struct mpr_cmd - one PR command as it is sent to a path
+ * @op: the command
+ * @key: the reservation key (REGISTER: the old key)
+ * @sa_key: REGISTER: the new key; PREEMPT: the key preempted
+ * @type: reservation type, as sent (RESERVE, RELEASE, PREEMPT)
+ * @asked: the type the caller asked for, before translation
+ * @flags: REGISTER: PR_FL_IGNORE_KEY; RESERVE: the caller's flags
+ * @abort: PREEMPT AND ABORT
+ * @room: READ KEYS: keys the answer has room for
+ */
+struct mpr_cmd {
+	enum mpr_op op;
+	u64 key;
+	u64 sa_key;
+	enum pr_type type;
+	enum pr_type asked;
+	u32 flags;
+	bool abort;
+	u32 room;
+};
+
+static const char *mpr_cmd_name(const struct mpr_cmd *cmd)
+{
+	switch (cmd->op) {
+	case MPR_OP_REGISTER:
+		if (cmd->flags & PR_FL_IGNORE_KEY)
+			return "REGISTER AND IGNORE";
+		return cmd->sa_key ? "REGISTER" : "unregister";
+	case MPR_OP_RESERVE:
+		return "RESERVE";
+	case MPR_OP_RELEASE:
+		return "RELEASE";
+	case MPR_OP_PREEMPT:
+		return cmd->abort ? "PREEMPT AND ABORT" : "PREEMPT";
+	case MPR_OP_CLEAR:
+		return "CLEAR";
+	case MPR_OP_READ_KEYS:
+		return "READ KEYS";
+	case MPR_OP_READ_RESV:
+		return "READ RESERVATION";
+	}
+	return "?";
+}
+
+/* PR IN: no state changes, safe to send again on another path. */
+static bool mpr_cmd_is_read(const struct mpr_cmd *cmd)
+{
+	return cmd->op == MPR_OP_READ_KEYS || cmd->op == MPR_OP_READ_RESV;
+}
+
 /*
  * Fan-out: one work item per path, a refcounted context shared by the
  * caller and the work items. The caller waits until every path answered or
@@ -364,7 +512,8 @@ static void mpr_path_account(struct mpr_path *path, int result)
  * eng->lock; a work item finishing later sees that and folds its result
  * into the path state itself. Every slot is thus processed exactly once,
  * either by the caller or by its work item, and the context lives until
- * the last of them drops its reference.
+ * the last of them drops its reference. Commands on a single path use a
+ * fan-out of one, so that no caller waits for a path past the deadline.
  */
 struct mpr_fanout;
 
@@ -376,6 +525,9 @@ struct mpr_fanout;
  * @flags: PR flags for this path's command
  * @result: the command's result, valid if @done
  * @done: the command finished (under &mpr_engine.lock)
+ * @resv: READ RESERVATION: the answer
+ * @keys: READ KEYS: the answer (owned by the slot, so that a late answer
+ *	never lands in a caller's buffer)
  */
 struct mpr_slot {
 	struct work_struct work;
@@ -384,17 +536,18 @@ struct mpr_slot {
 	u32 flags;
 	int result;
 	bool done;
+	struct mpr_resv resv;
+	struct mpr_keys *keys;
 };
 
 /**
- * struct mpr_fanout - one REGISTER (or REGISTER AND IGNORE) over paths
+ * struct mpr_fanout - one command over one or more paths
  * @ref: the caller's reference and one per queued slot
  * @eng: the device
  * @done: completed when the last slot finished
  * @pending: slots not finished
  * @abandoned: the caller stopped waiting (under &mpr_engine.lock)
- * @old_key: old key of the command
- * @new_key: new key of the command
+ * @cmd: the command
  * @max: room in @slot
  * @nr: used slots
  * @slot: one per path
@@ -405,18 +558,27 @@ struct mpr_fanout {
 	struct completion done;
 	atomic_t pending;
 	bool abandoned;
-	u64 old_key;
-	u64 new_key;
+	struct mpr_cmd cmd;
 	unsigned int max;
 	unsigned int nr;
 	struct mpr_slot slot[];
 };
 
+static void mpr_fanout_free(struct mpr_fanout *fo)
+{
+	unsigned int i;
+
+	for (i = 0; i < fo->max; i++)
+		kfree(fo->slot[i].keys);
+	kfree(fo);
+}
+
 static struct mpr_fanout *mpr_fanout_alloc(struct mpr_engine *eng,
-					   unsigned int max, u64 old_key,
-					   u64 new_key)
+					   unsigned int max,
+					   const struct mpr_cmd *cmd)
 {
 	struct mpr_fanout *fo;
+	unsigned int i;
 
 	fo = kzalloc(struct_size(fo, slot, max), GFP_KERNEL);
 	if (!fo)
@@ -424,16 +586,25 @@ static struct mpr_fanout *mpr_fanout_alloc(struct mpr_engine *eng,
 	refcount_set(&fo->ref, 1);
 	fo->eng = eng;
 	init_completion(&fo->done);
-	fo->old_key = old_key;
-	fo->new_key = new_key;
+	fo->cmd = *cmd;
 	fo->max = max;
+	if (cmd->op != MPR_OP_READ_KEYS)
+		return fo;
+	for (i = 0; i < max; i++) {
+		fo->slot[i].keys = kzalloc(struct_size(fo->slot[i].keys, keys,
+						       cmd->room), GFP_KERNEL);
+		if (!fo->slot[i].keys) {
+			mpr_fanout_free(fo);
+			return NULL;
+		}
+	}
 	return fo;
 }
 
 static void mpr_fanout_put(struct mpr_fanout *fo)
 {
 	if (refcount_dec_and_test(&fo->ref))
-		kfree(fo);
+		mpr_fanout_free(fo);
 }
 
 /*
@@ -456,55 +627,110 @@ static void mpr_fanout_add_locked(struct mpr_fanout *fo, struct mpr_path *path,
 }
 
 /**
- * mpr_path_register_retry() - REGISTER on one path, retrying UNIT ATTENTION
+ * mpr_path_exec() - one command on one path, retrying UNIT ATTENTION
  * @path: the path
- * @old_key: old key
- * @new_key: new key
- * @flags: PR flags
+ * @cmd: the command
+ * @slot: flags for the command, and where PR IN answers go
  *
  * After a PR change, every other I_T nexus gets a UNIT ATTENTION once; the
  * target has not executed the command that reported it, so sending it again
- * is safe. pr_ops do not tell a UNIT ATTENTION from other CHECK CONDITIONs,
- * so any CHECK CONDITION is retried a few times.
+ * is safe. Where pr_ops do not tell a UNIT ATTENTION from other CHECK
+ * CONDITIONs, any CHECK CONDITION is retried a few times.
  *
  * Return: the last result.
  */
-static int mpr_path_register_retry(struct mpr_path *path, u64 old_key,
-				   u64 new_key, u32 flags)
+static int mpr_path_exec(struct mpr_path *path, const struct mpr_cmd *cmd,
+			 struct mpr_slot *slot)
 {
+	const struct mpr_path_ops *ops = path->ops;
 	unsigned int tries = 0;
 	int r;
 
 	do {
-		r = path->ops->pr_register(path, old_key, new_key, flags);
+		switch (cmd->op) {
+		case MPR_OP_REGISTER:
+			r = ops->pr_register(path, cmd->key, cmd->sa_key,
+					     slot->flags);
+			break;
+		case MPR_OP_RESERVE:
+			r = ops->pr_reserve(path, cmd->key, cmd->type,
+					    slot->flags);
+			break;
+		case MPR_OP_RELEASE:
+			r = ops->pr_release(path, cmd->key, cmd->type);
+			break;
+		case MPR_OP_PREEMPT:
+			r = ops->pr_preempt(path, cmd->key, cmd->sa_key,
+					    cmd->type, cmd->abort);
+			break;
+		case MPR_OP_CLEAR:
+			r = ops->pr_clear(path, cmd->key);
+			break;
+		case MPR_OP_READ_KEYS:
+			slot->keys->num_keys = cmd->room;
+			r = ops->read_keys(path, slot->keys);
+			break;
+		case MPR_OP_READ_RESV:
+			memset(&slot->resv, 0, sizeof(slot->resv));
+			r = ops->read_reservation(path, &slot->resv);
+			break;
+		default:
+			r = -EOPNOTSUPP;
+			break;
+		}
 	} while (r == PR_STS_IOERR && ++tries <= MPR_UA_RETRIES);
 	return r;
 }
 
+/* Path state after a command's result; caller holds eng->lock. */
+static void mpr_path_note_locked(struct mpr_engine *eng, struct mpr_path *path,
+				 int result)
+{
+	lockdep_assert_held(&eng->lock);
+	if (path->removed)
+		return;
+	if (mpr_result_is_path_error(result)) {
+		path->state = DM_MPATH_PR_PATH_FAILED;
+		mpr_engine_schedule_probe_locked(eng);
+	} else {
+		path->state = DM_MPATH_PR_PATH_ACTIVE;
+	}
+	if (result == -ETIMEDOUT)
+		path->last_result = result;
+}
+
 /*
  * A result that arrived after the caller gave up. The caller has marked the
- * path failed and pending already; correct that with what the path says.
+ * path failed (and pending, for a registration) already; correct that with
+ * what the path says.
  */
 static void mpr_fold_late_locked(struct mpr_engine *eng, struct mpr_path *path,
-				 u64 new_key, int result)
+				 const struct mpr_cmd *cmd, int result)
 {
 	if (path->removed)
 		return;
-	if (!result) {
-		path->state = DM_MPATH_PR_PATH_ACTIVE;
-		if (eng->wanted && eng->key == new_key)
-			path->reg = mpr_reg_of_key(new_key);
+	mpr_path_note_locked(eng, path, result);
+	switch (cmd->op) {
+	case MPR_OP_REGISTER:
+		if (result)
+			break;
+		if (eng->wanted && eng->key == cmd->sa_key)
+			path->reg = mpr_reg_of_key(cmd->sa_key);
 		else if (eng->wanted)
 			path->reg = DM_MPATH_PR_REG_PENDING;
 		else
 			path->reg = DM_MPATH_PR_REG_UNKNOWN;
-	} else if (mpr_result_is_path_error(result)) {
-		path->state = DM_MPATH_PR_PATH_FAILED;
-	} else {
-		path->state = DM_MPATH_PR_PATH_ACTIVE;
+		break;
+	case MPR_OP_RESERVE:
+		/* The caller was told -ETIMEDOUT; the device says otherwise. */
+		if (!result)
+			mpr_set_holder_locked(eng, path, cmd->key, cmd->type,
+					      cmd->asked);
+		break;
+	default:
+		break;
 	}
-	if (path->reg == DM_MPATH_PR_REG_PENDING ||
-	    path->state == DM_MPATH_PR_PATH_FAILED)
+	if (path->reg == DM_MPATH_PR_REG_PENDING)
 		mpr_engine_schedule_probe_locked(eng);
 }
 
@@ -516,8 +742,7 @@ static void mpr_slot_work(struct work_struct *work)
 	struct mpr_path *path = slot->path;
 	int r;
 
-	r = mpr_path_register_retry(path, fo->old_key, fo->new_key,
-				    slot->flags);
+	r = mpr_path_exec(path, &fo->cmd, slot);
 
 	spin_lock(&eng->lock);
 	path->busy = false;
@@ -525,9 +750,10 @@ static void mpr_slot_work(struct work_struct *work)
 	slot->result = r;
 	slot->done = true;
 	if (fo->abandoned) {
-		mpr_fold_late_locked(eng, path, fo->new_key, r);
-		DMINFO("%s: late result on path %s after the deadline: %s (%d)",
-		       eng->name, path->name, mpr_result_name(r), r);
+		mpr_fold_late_locked(eng, path, &fo->cmd, r);
+		DMINFO("%s: late result of %s on path %s after the deadline: %s (%d)",
+		       eng->name, mpr_cmd_name(&fo->cmd), path->name,
+		       mpr_result_name(r), r);
 	}
 	spin_unlock(&eng->lock);
 
@@ -605,11 +831,9 @@ static void mpr_fanout_release(struct mpr_fanout *fo)
 }
 
 /**
- * mpr_register_prepare() - choose the paths of a REGISTER
+ * mpr_fanout_prepare() - a command for every usable path
  * @eng: the device, op_mutex held
- * @old_key: old key
- * @new_key: new key
- * @flags: PR flags
+ * @cmd: the command
  *
  * All usable paths: active and without a command in flight. If no path is
  * active, every idle path is tried: a stale failed mark must not make the
@@ -617,15 +841,14 @@ static void mpr_fanout_release(struct mpr_fanout *fo)
  *
  * Return: the fan-out or NULL without memory.
  */
-static struct mpr_fanout *mpr_register_prepare(struct mpr_engine *eng,
-					       u64 old_key, u64 new_key,
-					       u32 flags)
+static struct mpr_fanout *mpr_fanout_prepare(struct mpr_engine *eng,
+					     const struct mpr_cmd *cmd)
 {
 	struct mpr_fanout *fo;
 	struct mpr_path *path;
 	bool any_active = false;
 
-	fo = mpr_fanout_alloc(eng, READ_ONCE(eng->nr_paths), old_key, new_key);
+	fo = mpr_fanout_alloc(eng, READ_ONCE(eng->nr_paths), cmd);
 	if (!fo)
 		return NULL;
 
@@ -638,7 +861,7 @@ static struct mpr_fanout *mpr_register_prepare(struct mpr_engine *eng,
 			continue;
 		if (any_active && path->state != DM_MPATH_PR_PATH_ACTIVE)
 			continue;
-		mpr_fanout_add_locked(fo, path, flags);
+		mpr_fanout_add_locked(fo, path, cmd->flags);
 	}
 	spin_unlock(&eng->lock);
 	return fo;
@@ -674,6 +897,301 @@ static void mpr_tally_add(struct mpr_tally *t, int r)
 	}
 }
 
+/*
+ * ---- one path at a time --------------------------------------------------
+ *
+ * RESERVE, RELEASE on a known holder, PREEMPT, CLEAR and the PR IN commands
+ * go to one path; the next path is tried according to the result. Each
+ * step of an operation numbers itself (op_seq), and a path gets at most one
+ * command per step.
+ */
+
+/* Start a step: every path may be tried once again. */
+static void mpr_step_begin(struct mpr_engine *eng)
+{
+	lockdep_assert_held(&eng->op_mutex);
+	spin_lock(&eng->lock);
+	eng->op_seq++;
+	spin_unlock(&eng->lock);
+}
+
+static bool mpr_pickable_locked(const struct mpr_engine *eng,
+				const struct mpr_path *path)
+{
+	return !path->busy && !path->removed && path->tried != eng->op_seq;
+}
+
+/*
+ * The next path of this step: the known holder if @prefer_holder (and the
+ * command's key is the one the reservation was taken with), then active
+ * paths in list order (the order userspace gave: dm's path groups), then
+ * failed ones. Caller holds eng->lock.
+ */
+static struct mpr_path *mpr_pick_locked(struct mpr_engine *eng,
+					const struct mpr_cmd *cmd,
+					bool prefer_holder)
+{
+	struct mpr_path *path, *holder = eng->holder;
+
+	if (prefer_holder && holder && eng->res_key == cmd->key &&
+	    holder->state == DM_MPATH_PR_PATH_ACTIVE &&
+	    mpr_pickable_locked(eng, holder))
+		return holder;
+	list_for_each_entry(path, &eng->paths, node)
+		if (path->state == DM_MPATH_PR_PATH_ACTIVE &&
+		    mpr_pickable_locked(eng, path))
+			return path;
+	list_for_each_entry(path, &eng->paths, node)
+		if (mpr_pickable_locked(eng, path))
+			return path;
+	return NULL;
+}
+
+/**
+ * struct mpr_in - where the answer of a PR IN goes
+ * @resv: READ RESERVATION
+ * @generation: READ KEYS: PRgeneration
+ * @num_keys: READ KEYS: keys the device reported
+ * @keys: READ KEYS: room for &mpr_cmd.room keys
+ */
+struct mpr_in {
+	struct mpr_resv *resv;
+	u32 *generation;
+	u32 *num_keys;
+	u64 *keys;
+};
+
+/* Run a fan-out of one and collect its result. */
+static int mpr_exec_run(struct mpr_engine *eng, struct mpr_fanout *fo,
+			struct mpr_in *in)
+{
+	struct mpr_slot *slot = &fo->slot[0];
+	int r;
+
+	mpr_fanout_run(fo, mpr_deadline(eng));
+	spin_lock(&eng->lock);
+	r = mpr_slot_result(slot);
+	mpr_path_note_locked(eng, slot->path, r);
+	spin_unlock(&eng->lock);
+
+	if (r) {
+		DMWARN("%s: %s on path %s failed: %s (%d)", eng->name,
+		       mpr_cmd_name(&fo->cmd), slot->path->name,
+		       mpr_result_name(r), r);
+		return r;
+	}
+	if (!in)
+		return 0;
+	if (fo->cmd.op == MPR_OP_READ_RESV && in->resv) {
+		*in->resv = slot->resv;
+	} else if (fo->cmd.op == MPR_OP_READ_KEYS && in->keys) {
+		*in->generation = slot->keys->generation;
+		*in->num_keys = slot->keys->num_keys;
+		memcpy(in->keys, slot->keys->keys,
+		       min(fo->cmd.room, slot->keys->num_keys) * sizeof(u64));
+	}
+	return 0;
+}
+
+/**
+ * mpr_exec_on() - one command on a given path
+ * @eng: the device, op_mutex held
+ * @path: the path (the caller holds a reference)
+ * @cmd: the command
+ * @in: where a PR IN answer goes, or NULL
+ *
+ * Return: the result; -ENODEV if the path left the device or is busy.
+ */
+static int mpr_exec_on(struct mpr_engine *eng, struct mpr_path *path,
+		       const struct mpr_cmd *cmd, struct mpr_in *in)
+{
+	struct mpr_fanout *fo;
+	bool added = false;
+	int r = -ENODEV;
+
+	fo = mpr_fanout_alloc(eng, 1, cmd);
+	if (!fo)
+		return -ENOMEM;
+	spin_lock(&eng->lock);
+	if (!path->busy && !path->removed) {
+		path->tried = eng->op_seq;
+		mpr_fanout_add_locked(fo, path, cmd->flags);
+		added = true;
+	}
+	spin_unlock(&eng->lock);
+	if (added)
+		r = mpr_exec_run(eng, fo, in);
+	mpr_fanout_release(fo);
+	return r;
+}
+
+/**
+ * mpr_exec_next() - one command on the next path of the step
+ * @eng: the device, op_mutex held
+ * @cmd: the command
+ * @prefer_holder: try the known holder first
+ * @used: set to the path used, with a reference, or NULL if no path was
+ *	left (or no memory)
+ * @in: where a PR IN answer goes, or NULL
+ *
+ * Return: the result; 0 or -ENOMEM if *@used is NULL.
+ */
+static int mpr_exec_next(struct mpr_engine *eng, const struct mpr_cmd *cmd,
+			 bool prefer_holder, struct mpr_path **used,
+			 struct mpr_in *in)
+{
+	struct mpr_fanout *fo;
+	struct mpr_path *path;
+	int r;
+
+	*used = NULL;
+	fo = mpr_fanout_alloc(eng, 1, cmd);
+	if (!fo)
+		return -ENOMEM;
+	spin_lock(&eng->lock);
+	path = mpr_pick_locked(eng, cmd, prefer_holder);
+	if (path) {
+		path->tried = eng->op_seq;
+		kref_get(&path->ref);
+		mpr_fanout_add_locked(fo, path, cmd->flags);
+	}
+	spin_unlock(&eng->lock);
+	r = path ? mpr_exec_run(eng, fo, in) : 0;
+	mpr_fanout_release(fo);
+	*used = path;
+	return r;
+}
+
+/**
+ * enum mpr_conflict_rule - whether a RESERVATION CONFLICT ends a step
+ * @MPR_CONFLICT_STOP: it is the answer
+ * @MPR_CONFLICT_NEXT: try the next path (RESERVE: only the holder nexus
+ *	answers GOOD while the host holds the reservation)
+ * @MPR_CONFLICT_NEXT_UNREG: try the next path if this one is not known to
+ *	carry the host's key (it was down when the key was registered, or was
+ *	added since); the answer otherwise
+ */
+enum mpr_conflict_rule {
+	MPR_CONFLICT_STOP,
+	MPR_CONFLICT_NEXT,
+	MPR_CONFLICT_NEXT_UNREG,
+};
+
+/**
+ * mpr_send_one() - a command on one path, failing over
+ * @eng: the device, op_mutex held
+ * @cmd: the command
+ * @prefer_holder: try the known holder first
+ * @rule: what a conflict means
+ * @used: if not NULL, set to the path that succeeded (with a reference)
+ * @in: where a PR IN answer goes, or NULL
+ *
+ * Paths are tried one at a time: success ends the step; a path error moves
+ * on to the next path, except for a PR OUT that got no answer before the
+ * deadline (its outcome is unknown, so it is not repeated elsewhere); a
+ * conflict moves on as @rule says; anything else is the answer (for PR IN:
+ * an ILLEGAL REQUEST is not retried on another path).
+ *
+ * Return: 0, the answer, PR_STS_RESERVATION_CONFLICT if paths conflicted
+ * and no path succeeded, or PR_STS_PATH_FAILED if no path could be reached
+ * (a path error is never reported as a conflict).
+ */
+static int mpr_send_one(struct mpr_engine *eng, const struct mpr_cmd *cmd,
+			bool prefer_holder, enum mpr_conflict_rule rule,
+			struct mpr_path **used, struct mpr_in *in)
+{
+	unsigned int conflicts = 0, down = 0;
+	struct mpr_path *path;
+	bool next;
+	int r;
+
+	if (used)
+		*used = NULL;
+	mpr_step_begin(eng);
+	for (;;) {
+		r = mpr_exec_next(eng, cmd, prefer_holder, &path, in);
+		if (!path) {
+			if (r)
+				return r;
+			break;
+		}
+		if (!r) {
+			if (used)
+				*used = path;
+			else
+				mpr_path_put(path);
+			return 0;
+		}
+		if (mpr_result_is_conflict(r)) {
+			spin_lock(&eng->lock);
+			next = rule == MPR_CONFLICT_NEXT ||
+			       (rule == MPR_CONFLICT_NEXT_UNREG &&
+				path->reg != DM_MPATH_PR_REG_REGISTERED);
+			spin_unlock(&eng->lock);
+			conflicts++;
+		} else if (mpr_result_is_path_error(r)) {
+			next = r != -ETIMEDOUT || mpr_cmd_is_read(cmd);
+			down++;
+			if (!next)
+				DMERR("%s: %s on path %s: no answer in time; not resent",
+				      eng->name, mpr_cmd_name(cmd), path->name);
+		} else {
+			next = false;
+		}
+		mpr_path_put(path);
+		if (!next)
+			return r;
+	}
+	if (conflicts)
+		return PR_STS_RESERVATION_CONFLICT;
+	if (!down)
+		DMERR("%s: %s: no path to send it on", eng->name,
+		      mpr_cmd_name(cmd));
+	return PR_STS_PATH_FAILED;
+}
+
+/**
+ * mpr_read_resv() - READ RESERVATION through the first path that answers
+ * @eng: the device, op_mutex held
+ * @rsv: the answer
+ *
+ * Return: 0, or the result of the last path.
+ */
+static int mpr_read_resv(struct mpr_engine *eng, struct mpr_resv *rsv)
+{
+	struct mpr_cmd cmd = { .op = MPR_OP_READ_RESV };
+	struct mpr_in in = { .resv = rsv };
+
+	memset(rsv, 0, sizeof(*rsv));
+	return mpr_send_one(eng, &cmd, false, MPR_CONFLICT_STOP, NULL, &in);
+}
+
+/* Quiesce the device's host I/O around a multi-nexus change. */
+static int mpr_suspend(struct mpr_engine *eng)
+{
+	int r = -EOPNOTSUPP;
+
+	if (eng->dev_ops && eng->dev_ops->suspend)
+		r = eng->dev_ops->suspend(eng);
+	if (r) {
+		DMERR("%s: cannot suspend the device: %d", eng->name, r);
+		return r;
+	}
+	spin_lock(&eng->lock);
+	eng->suspends++;
+	spin_unlock(&eng->lock);
+	return 0;
+}
+
+static void mpr_resume(struct mpr_engine *eng)
+{
+	eng->dev_ops->resume(eng);
+}
+
+/*
+ * ---- REGISTER, REGISTER AND IGNORE, unregister ---------------------------
+ */
+
 /* Final result of @path in a REGISTER: the retry's if there was one. */
 static int mpr_register_result(struct mpr_fanout *fo, struct mpr_fanout *retry,
 			       struct mpr_slot *slot)
@@ -688,14 +1206,12 @@ static int mpr_register_result(struct mpr_fanout *fo, struct mpr_fanout *retry,
  * @eng: the device, op_mutex held
  * @fo: the fan-out of the REGISTER
  * @retry: the REGISTER AND IGNORE retry of conflicting paths, or NULL
- * @new_key: the key asked for
- * @op: name of the operation, for messages
  *
  * Rules (DESIGN.md §3.2):
  *  - a path succeeded: the operation succeeded unless a path failed with
  *    an error that is neither a path error nor a conflict (that error is
- *    returned); @new_key becomes the wanted state; every path that did not
- *    get it is marked pending and is brought there when possible;
+ *    returned); the new key becomes the wanted state; every path that did
+ *    not get it is marked pending and is brought there when possible;
  *  - no path succeeded, some conflicted: PR_STS_RESERVATION_CONFLICT;
  *  - no path succeeded, some failed otherwise: the first such error;
  *  - no path was reachable: PR_STS_PATH_FAILED. A path error is never
@@ -705,9 +1221,10 @@ static int mpr_register_result(struct mpr_fanout *fo, struct mpr_fanout *retry,
  */
 static int mpr_register_conclude(struct mpr_engine *eng,
 				 struct mpr_fanout *fo,
-				 struct mpr_fanout *retry, u64 new_key,
-				 const char *op)
+				 struct mpr_fanout *retry)
 {
+	const char *op = mpr_cmd_name(&fo->cmd);
+	u64 new_key = fo->cmd.sa_key;
 	struct mpr_tally t = { 0 };
 	struct mpr_path *path;
 	bool probe = false;
@@ -758,7 +1275,6 @@ next:
 	}
 	if (probe)
 		mpr_engine_schedule_probe_locked(eng);
-	eng->ops_run++;
 	spin_unlock(&eng->lock);
 
 	if (t.ok)
@@ -781,88 +1297,52 @@ next:
 }
 
 /**
- * mpr_engine_op_begin() - start an operation the engine does not run itself
- * @eng: the device
- *
- * Operations forwarded elsewhere (to dm's own pr_ops) still count and still
- * run one at a time with the engine's own. Pair with mpr_engine_op_end().
- */
-void mpr_engine_op_begin(struct mpr_engine *eng)
-{
-	mutex_lock(&eng->op_mutex);
-}
-
-/**
- * mpr_engine_op_end() - end an operation started by mpr_engine_op_begin()
- * @eng: the device
- */
-void mpr_engine_op_end(struct mpr_engine *eng)
-{
-	spin_lock(&eng->lock);
-	eng->ops_run++;
-	spin_unlock(&eng->lock);
-	mutex_unlock(&eng->op_mutex);
-}
-
-/**
- * mpr_engine_register() - REGISTER, REGISTER AND IGNORE, or unregister
- * @eng: the device
- * @old_key: current key of the host (ignored with PR_FL_IGNORE_KEY)
- * @new_key: key to register; 0 unregisters
+ * mpr_register_locked() - the REGISTER fan-out
+ * @eng: the device, op_mutex held
+ * @old_key: old key
+ * @new_key: new key, 0 to unregister
  * @flags: PR_FL_IGNORE_KEY or 0
  *
- * Sent to all usable paths in parallel. A plain REGISTER that conflicts on
- * some paths while it succeeded on others is retried on those as REGISTER
- * AND IGNORE EXISTING KEY: the host proved it owns @old_key, and those
- * nexuses just lack it (they were down when it was registered, or were
- * added later). The caller waits at most the operation timeout; stragglers
- * are folded in when they finish.
+ * See mpr_engine_register().
  *
- * Return: 0, -errno, or PR_STS_* (see mpr_register_conclude()).
+ * Return: 0, -errno, or PR_STS_*.
  */
-int mpr_engine_register(struct mpr_engine *eng, u64 old_key, u64 new_key,
-			u32 flags)
+static int mpr_register_locked(struct mpr_engine *eng, u64 old_key,
+			       u64 new_key, u32 flags)
 {
-	const char *op = flags & PR_FL_IGNORE_KEY ? "REGISTER AND IGNORE" :
-			 new_key ? "REGISTER" : "unregister";
+	struct mpr_cmd cmd = {
+		.op = MPR_OP_REGISTER,
+		.key = old_key,
+		.sa_key = new_key,
+		.flags = flags,
+	};
 	struct mpr_fanout *fo, *retry = NULL;
 	unsigned long deadline;
 	unsigned int i;
 	int ret;
 
-	if (flags & ~PR_FL_IGNORE_KEY)
-		return -EOPNOTSUPP;
-
-	mutex_lock(&eng->op_mutex);
-	deadline = jiffies + msecs_to_jiffies(mpr_op_timeout_ms(eng));
-
-	fo = mpr_register_prepare(eng, old_key, new_key, flags);
-	if (!fo) {
-		ret = -ENOMEM;
-		goto out;
-	}
+	deadline = mpr_deadline(eng);
+	fo = mpr_fanout_prepare(eng, &cmd);
+	if (!fo)
+		return -ENOMEM;
 	mpr_fanout_run(fo, deadline);
 
 	if (!(flags & PR_FL_IGNORE_KEY)) {
 		struct mpr_tally t = { 0 };
-		unsigned int nr_conflict = 0;
 
 		spin_lock(&eng->lock);
-		for (i = 0; i < fo->nr; i++) {
-			int r = mpr_slot_result(&fo->slot[i]);
-
-			mpr_tally_add(&t, r);
-			if (mpr_result_is_conflict(r))
-				nr_conflict++;
-		}
+		for (i = 0; i < fo->nr; i++)
+			mpr_tally_add(&t, mpr_slot_result(&fo->slot[i]));
 		spin_unlock(&eng->lock);
 
-		if (t.ok && nr_conflict) {
-			retry = mpr_fanout_alloc(eng, nr_conflict, 0, new_key);
+		if (t.ok && t.conflict) {
+			retry = mpr_fanout_alloc(eng, t.conflict, &cmd);
 			if (!retry) {
 				ret = -ENOMEM;
-				goto out_release;
+				goto out;
 			}
+			retry->cmd.key = 0;
+			retry->cmd.flags = flags | PR_FL_IGNORE_KEY;
 			spin_lock(&eng->lock);
 			for (i = 0; i < fo->nr; i++) {
 				struct mpr_slot *slot = &fo->slot[i];
@@ -877,13 +1357,674 @@ int mpr_engine_register(struct mpr_engine *eng, u64 old_key, u64 new_key,
 		}
 	}
 
-	ret = mpr_register_conclude(eng, fo, retry, new_key, op);
-out_release:
+	ret = mpr_register_conclude(eng, fo, retry);
+out:
 	mpr_fanout_release(retry);
 	mpr_fanout_release(fo);
-out:
+	return ret;
+}
+
+static int mpr_release_locked(struct mpr_engine *eng, u64 key,
+			      enum pr_type type);
+
+/**
+ * mpr_follow_key_change() - keep the reservation with the host's new key
+ * @eng: the device, op_mutex held
+ * @old_key: the key before the change
+ * @new_key: the key after it
+ *
+ * The host held the reservation with @old_key. If the holder nexus was
+ * reachable it now holds it with @new_key. If it was down, it still holds
+ * it with @old_key and will not answer to @new_key: PREEMPT @old_key with
+ * @new_key from a live path moves the reservation there (and removes the
+ * stale registration). Only done when the engine itself took the
+ * reservation with @old_key: a node that shares the key must not be
+ * preempted by it.
+ */
+static void mpr_follow_key_change(struct mpr_engine *eng, u64 old_key,
+				  u64 new_key)
+{
+	struct mpr_cmd cmd = {
+		.op = MPR_OP_PREEMPT,
+		.key = new_key,
+		.sa_key = old_key,
+	};
+	struct mpr_path *path;
+	struct mpr_resv rsv;
+	bool held;
+	int r;
+
+	spin_lock(&eng->lock);
+	held = eng->res_type && !mpr_type_all_regs(eng->res_type) &&
+	       eng->res_key == old_key;
+	spin_unlock(&eng->lock);
+	if (!held)
+		return;
+
+	r = mpr_read_resv(eng, &rsv);
+	if (r) {
+		DMWARN("%s: key change while holding: READ RESERVATION failed: %s (%d)",
+		       eng->name, mpr_result_name(r), r);
+		return;
+	}
+	spin_lock(&eng->lock);
+	if (rsv.type && rsv.key == new_key) {
+		eng->res_key = new_key;
+		held = false;
+	} else if (!rsv.type || rsv.key != old_key) {
+		mpr_forget_reservation_locked(eng);
+		held = false;
+	}
+	spin_unlock(&eng->lock);
+	if (!held)
+		return;
+
+	cmd.type = rsv.type;
+	r = mpr_send_one(eng, &cmd, false, MPR_CONFLICT_NEXT_UNREG, &path,
+			 NULL);
+	if (r) {
+		DMERR("%s: reservation left with old key 0x%llx: PREEMPT failed: %s (%d)",
+		      eng->name, old_key, mpr_result_name(r), r);
+		return;
+	}
+	spin_lock(&eng->lock);
+	mpr_set_holder_locked(eng, path, new_key, rsv.type, eng->res_asked);
+	spin_unlock(&eng->lock);
+	DMINFO("%s: reservation moved from old key 0x%llx on an unreachable path to path %s",
+	       eng->name, old_key, path->name);
+	mpr_path_put(path);
+}
+
+/**
+ * mpr_engine_register() - REGISTER, REGISTER AND IGNORE, or unregister
+ * @eng: the device
+ * @old_key: current key of the host (ignored with PR_FL_IGNORE_KEY)
+ * @new_key: key to register; 0 unregisters
+ * @flags: PR_FL_IGNORE_KEY or 0
+ *
+ * Sent to all usable paths in parallel. A plain REGISTER that conflicts on
+ * some paths while it succeeded on others is retried on those as REGISTER
+ * AND IGNORE EXISTING KEY: the host proved it owns @old_key, and those
+ * nexuses just lack it (they were down when it was registered, or were
+ * added later). Nothing is rolled back: a path that did not get the new
+ * state is pending and gets it when it works again. The caller waits at
+ * most the operation timeout; stragglers are folded in when they finish.
+ *
+ * Unregistering while the host holds a reservation releases it first
+ * (through the suspended self-preempt if the holder path is down); a key
+ * change keeps the reservation with the host (mpr_follow_key_change()).
+ *
+ * Return: 0, -errno, or PR_STS_* (see mpr_register_conclude()).
+ */
+int mpr_engine_register(struct mpr_engine *eng, u64 old_key, u64 new_key,
+			u32 flags)
+{
+	struct mpr_resv rsv;
+	bool holding;
+	u64 ours;
+	int ret;
+
+	if (flags & ~PR_FL_IGNORE_KEY)
+		return -EOPNOTSUPP;
+
+	mutex_lock(&eng->op_mutex);
+	spin_lock(&eng->lock);
+	if (!(flags & PR_FL_IGNORE_KEY))
+		ours = old_key;
+	else
+		ours = eng->wanted ? eng->key : 0;
+	holding = ours && eng->res_type && eng->res_key == ours &&
+		  !mpr_type_all_regs(eng->res_type);
+	eng->ops_run++;
+	spin_unlock(&eng->lock);
+
+	/*
+	 * Unregistering the holder nexus releases the reservation, but a
+	 * holder nexus that cannot be reached keeps it: release first, which
+	 * copes with that. Only for a reservation the engine took (a node
+	 * sharing the key is not ours to release).
+	 */
+	if (!new_key && holding && !mpr_read_resv(eng, &rsv) && rsv.type &&
+	    rsv.key == ours) {
+		ret = mpr_release_locked(eng, ours, rsv.type);
+		if (ret)
+			DMWARN("%s: unregister: releasing the reservation first failed: %s (%d)",
+			       eng->name, mpr_result_name(ret), ret);
+	}
+
+	ret = mpr_register_locked(eng, old_key, new_key, flags);
+	if (!ret && ours && new_key && new_key != ours)
+		mpr_follow_key_change(eng, ours, new_key);
+	if (!ret && !new_key) {
+		/* An unregistered host holds no reservation. */
+		spin_lock(&eng->lock);
+		mpr_forget_reservation_locked(eng);
+		spin_unlock(&eng->lock);
+	}
 	mutex_unlock(&eng->op_mutex);
 	return ret;
+}
+
+/*
+ * ---- reservations ----------------------------------------------------------
+ */
+
+/**
+ * mpr_type_policy() - apply the single-holder policy to a reservation type
+ * @eng: the device
+ * @cmd: RESERVE or PREEMPT; @cmd->type may be translated
+ *
+ * Write Exclusive and Exclusive Access have one holder I_T nexus: through
+ * a multipath device the host's I/O on its other paths would fail with
+ * RESERVATION CONFLICT. See enum mpr_single_holder.
+ *
+ * Return: 0, or -EOPNOTSUPP if the type is refused.
+ */
+static int mpr_type_policy(struct mpr_engine *eng, struct mpr_cmd *cmd)
+{
+	unsigned int nr;
+
+	cmd->asked = cmd->type;
+	if (!mpr_type_single_holder(cmd->type))
+		return 0;
+	spin_lock(&eng->lock);
+	nr = eng->nr_paths;
+	spin_unlock(&eng->lock);
+	if (nr <= 1)
+		return 0;
+
+	switch (READ_ONCE(eng->params->single_holder)) {
+	case MPR_SH_PASSTHROUGH:
+		DMWARN_LIMIT("%s: %s %s: I/O on %u other paths will fail (single_holder)",
+			     eng->name, mpr_cmd_name(cmd),
+			     mpr_type_name(cmd->type), nr - 1);
+		return 0;
+	case MPR_SH_TRANSLATE:
+		cmd->type = cmd->type == PR_WRITE_EXCLUSIVE ?
+			    PR_WRITE_EXCLUSIVE_REG_ONLY :
+			    PR_EXCLUSIVE_ACCESS_REG_ONLY;
+		return 0;
+	default:
+		DMERR_LIMIT("%s: %s %s refused: I/O on %u other paths would fail (single_holder)",
+			    eng->name, mpr_cmd_name(cmd),
+			    mpr_type_name(cmd->type), nr - 1);
+		return -EOPNOTSUPP;
+	}
+}
+
+/* The type a RELEASE is sent with: the one the reservation was taken with. */
+static enum pr_type mpr_release_type(struct mpr_engine *eng, u64 key,
+				     enum pr_type type)
+{
+	struct mpr_cmd cmd = { .op = MPR_OP_RESERVE, .type = type };
+
+	spin_lock(&eng->lock);
+	if (eng->res_type && eng->res_key == key && eng->res_asked == type) {
+		type = eng->res_type;
+		spin_unlock(&eng->lock);
+		return type;
+	}
+	spin_unlock(&eng->lock);
+	if (READ_ONCE(eng->params->single_holder) == MPR_SH_TRANSLATE &&
+	    !mpr_type_policy(eng, &cmd))
+		type = cmd.type;
+	return type;
+}
+
+/**
+ * mpr_engine_reserve() - RESERVE
+ * @eng: the device
+ * @key: the host's key
+ * @type: reservation type
+ * @flags: as given to pr_ops
+ *
+ * One path at a time, the known holder first, then active paths in order
+ * (dm's current path is not known to other modules). While the host holds
+ * the reservation only the holder nexus answers GOOD, so a conflict moves
+ * on to the next path. If every reachable path conflicts but READ
+ * RESERVATION shows the host's key holding a reservation of this type, it
+ * is held through a path that cannot be reached: that is success, as the
+ * holder would have answered.
+ *
+ * Return: 0, -errno or PR_STS_*.
+ */
+int mpr_engine_reserve(struct mpr_engine *eng, u64 key, enum pr_type type,
+		       u32 flags)
+{
+	struct mpr_cmd cmd = {
+		.op = MPR_OP_RESERVE,
+		.key = key,
+		.type = type,
+		.flags = flags,
+	};
+	struct mpr_path *path;
+	struct mpr_resv rsv;
+	int r;
+
+	r = mpr_type_policy(eng, &cmd);
+	if (r)
+		return r;
+
+	mutex_lock(&eng->op_mutex);
+	spin_lock(&eng->lock);
+	eng->ops_run++;
+	spin_unlock(&eng->lock);
+
+	r = mpr_send_one(eng, &cmd, true, MPR_CONFLICT_NEXT, &path, NULL);
+	if (!r) {
+		spin_lock(&eng->lock);
+		mpr_set_holder_locked(eng, path, key, cmd.type, cmd.asked);
+		spin_unlock(&eng->lock);
+		mpr_path_put(path);
+	} else if (mpr_result_is_conflict(r) && !mpr_read_resv(eng, &rsv) &&
+		   rsv.type == cmd.type && rsv.key == key && key) {
+		DMINFO("%s: RESERVE: already held with this key through an unreachable path",
+		       eng->name);
+		spin_lock(&eng->lock);
+		if (eng->res_key != key || eng->res_type != cmd.type)
+			mpr_set_holder_locked(eng, NULL, key, cmd.type,
+					      cmd.asked);
+		spin_unlock(&eng->lock);
+		r = 0;
+	}
+	if (r)
+		DMERR("%s: RESERVE %s failed: %s (%d)", eng->name,
+		      mpr_type_name(cmd.type), mpr_result_name(r), r);
+	mutex_unlock(&eng->op_mutex);
+	return r;
+}
+
+/**
+ * mpr_preempt_suspended() - a PREEMPT that strips the host's own nexuses
+ * @eng: the device, op_mutex held
+ * @pcmd: the PREEMPT (of the host's own key, or of all registrants)
+ * @release: RELEASE the reservation on the issuing path afterwards
+ * @issuer: set to the path that carried the PREEMPT (with a reference), or
+ *	NULL
+ *
+ * Such a PREEMPT removes the host's registration from every nexus but the
+ * one it was sent on (from that one too if no reservation is held with the
+ * key). Host I/O in that window would fail with RESERVATION CONFLICT, so
+ * the device is suspended (without flushing: queued I/O waits), and every
+ * live path is registered again with REGISTER AND IGNORE EXISTING KEY
+ * before it resumes. Paths that cannot be reached are pending: the probe
+ * registers them when they return.
+ *
+ * Return: the result of the PREEMPT if it failed, else of the RELEASE.
+ */
+static int mpr_preempt_suspended(struct mpr_engine *eng,
+				 const struct mpr_cmd *pcmd, bool release,
+				 struct mpr_path **issuer)
+{
+	struct mpr_cmd rel = {
+		.op = MPR_OP_RELEASE,
+		.key = pcmd->key,
+		.type = pcmd->type,
+	};
+	struct mpr_path *path, *p;
+	int r, rr = 0;
+
+	*issuer = NULL;
+	r = mpr_suspend(eng);
+	if (r)
+		return r;
+
+	r = mpr_send_one(eng, pcmd, false, MPR_CONFLICT_NEXT_UNREG, &path,
+			 NULL);
+	if (r) {
+		DMERR("%s: %s of the host's own key failed: %s (%d)", eng->name,
+		      mpr_cmd_name(pcmd), mpr_result_name(r), r);
+		goto resume;
+	}
+	if (release)
+		rr = mpr_exec_on(eng, path, &rel, NULL);
+
+	/* The target dropped the key from our other nexuses: put it back. */
+	spin_lock(&eng->lock);
+	list_for_each_entry(p, &eng->paths, node)
+		p->reg = DM_MPATH_PR_REG_PENDING;
+	spin_unlock(&eng->lock);
+	if (mpr_register_locked(eng, 0, pcmd->key, PR_FL_IGNORE_KEY))
+		DMWARN("%s: registering the paths again after %s failed; the probe retries",
+		       eng->name, mpr_cmd_name(pcmd));
+	*issuer = path;
+resume:
+	mpr_resume(eng);
+	return r ? r : rr;
+}
+
+/* RELEASE on every usable path, results added to @t. */
+static int mpr_release_all(struct mpr_engine *eng, const struct mpr_cmd *cmd,
+			   struct mpr_tally *t)
+{
+	struct mpr_fanout *fo;
+	unsigned int i;
+	int r;
+
+	fo = mpr_fanout_prepare(eng, cmd);
+	if (!fo)
+		return -ENOMEM;
+	mpr_fanout_run(fo, mpr_deadline(eng));
+	spin_lock(&eng->lock);
+	for (i = 0; i < fo->nr; i++) {
+		r = mpr_slot_result(&fo->slot[i]);
+		mpr_tally_add(t, r);
+		mpr_path_note_locked(eng, fo->slot[i].path, r);
+		if (r)
+			DMWARN("%s: RELEASE on path %s failed: %s (%d)",
+			       eng->name, fo->slot[i].path->name,
+			       mpr_result_name(r), r);
+	}
+	spin_unlock(&eng->lock);
+	mpr_fanout_release(fo);
+	return 0;
+}
+
+/**
+ * mpr_release_locked() - RELEASE
+ * @eng: the device, op_mutex held
+ * @key: the host's key
+ * @type: reservation type, as sent to the device
+ *
+ * On the known holder path; if the holder is not known, or its path is
+ * down, on every usable path (a nexus that does not hold the reservation
+ * answers GOOD and changes nothing, so another host's reservation is never
+ * touched). Then READ RESERVATION tells what happened: if the host's key
+ * still holds a reservation of @type after every usable path was asked,
+ * the holder nexus could not be reached, and the suspended self-preempt
+ * moves the reservation to a live path and releases it there. That is
+ * only done when the engine itself took the reservation: a nexus of another
+ * node sharing the key is left alone.
+ *
+ * Return: 0, -errno or PR_STS_*.
+ */
+static int mpr_release_locked(struct mpr_engine *eng, u64 key,
+			      enum pr_type type)
+{
+	struct mpr_cmd cmd = {
+		.op = MPR_OP_RELEASE,
+		.key = key,
+		.type = type,
+	};
+	struct mpr_tally t = { 0 };
+	struct mpr_path *path;
+	struct mpr_resv rsv;
+	bool ours, all = false;
+	int r;
+
+	spin_lock(&eng->lock);
+	path = eng->holder;
+	if (path && (eng->res_key != key || eng->res_type != type ||
+		     path->state != DM_MPATH_PR_PATH_ACTIVE || path->busy))
+		path = NULL;
+	if (path)
+		kref_get(&path->ref);
+	spin_unlock(&eng->lock);
+	if (path) {
+		mpr_tally_add(&t, mpr_exec_on(eng, path, &cmd, NULL));
+		mpr_path_put(path);
+	}
+again:
+	if (!path || t.path_err) {
+		r = mpr_release_all(eng, &cmd, &t);
+		if (r)
+			return r;
+		all = true;
+	}
+	if (!t.ok) {
+		if (t.conflict)
+			return PR_STS_RESERVATION_CONFLICT;
+		if (t.other)
+			return t.first_other;
+		return PR_STS_PATH_FAILED;
+	}
+
+	r = mpr_read_resv(eng, &rsv);
+	if (r)
+		return r;
+	if (!rsv.type || rsv.key != key) {
+		/* Released, or another host's: nothing of ours is held. */
+		spin_lock(&eng->lock);
+		if (eng->res_key == key)
+			mpr_forget_reservation_locked(eng);
+		spin_unlock(&eng->lock);
+		return 0;
+	}
+	if (t.other)
+		return t.first_other;
+	if (rsv.type != type)
+		return PR_STS_RESERVATION_CONFLICT;
+	if (!all) {
+		/* The known holder was not the holder any more: ask all. */
+		path = NULL;
+		goto again;
+	}
+
+	spin_lock(&eng->lock);
+	ours = eng->res_type == type && eng->res_key == key;
+	spin_unlock(&eng->lock);
+	if (!ours) {
+		DMWARN("%s: RELEASE: key 0x%llx held via a nexus not known as ours; left alone",
+		       eng->name, key);
+		return 0;
+	}
+
+	DMINFO("%s: RELEASE: holder path unreachable; releasing through a live path",
+	       eng->name);
+	cmd.op = MPR_OP_PREEMPT;
+	cmd.sa_key = key;
+	r = mpr_preempt_suspended(eng, &cmd, true, &path);
+	if (path)
+		mpr_path_put(path);
+	if (!r) {
+		spin_lock(&eng->lock);
+		mpr_forget_reservation_locked(eng);
+		spin_unlock(&eng->lock);
+	}
+	return r;
+}
+
+/**
+ * mpr_engine_release() - RELEASE
+ * @eng: the device
+ * @key: the host's key
+ * @type: reservation type
+ *
+ * See mpr_release_locked().
+ *
+ * Return: 0, -errno or PR_STS_*.
+ */
+int mpr_engine_release(struct mpr_engine *eng, u64 key, enum pr_type type)
+{
+	int r;
+
+	type = mpr_release_type(eng, key, type);
+	mutex_lock(&eng->op_mutex);
+	spin_lock(&eng->lock);
+	eng->ops_run++;
+	spin_unlock(&eng->lock);
+	r = mpr_release_locked(eng, key, type);
+	if (r)
+		DMERR("%s: RELEASE %s failed: %s (%d)", eng->name,
+		      mpr_type_name(type), mpr_result_name(r), r);
+	mutex_unlock(&eng->op_mutex);
+	return r;
+}
+
+/**
+ * mpr_engine_preempt() - PREEMPT or PREEMPT AND ABORT
+ * @eng: the device
+ * @old_key: the host's key (the reservation key)
+ * @new_key: the key to preempt (the service action reservation key)
+ * @type: type of the reservation the host takes, if it preempts one
+ * @abort: PREEMPT AND ABORT: passed on to the path as is
+ *
+ * READ RESERVATION first tells which case this is. Preempting the host's
+ * own key, or an all-registrants reservation (@new_key 0), strips the
+ * host's other nexuses too: that runs with the device suspended and
+ * registers them again (mpr_preempt_suspended()). Anything else goes to one
+ * path, failing over on path errors and on conflicts of paths not known to
+ * carry the key. If a reservation was preempted, the issuing path holds it.
+ *
+ * Return: 0, -errno or PR_STS_*.
+ */
+int mpr_engine_preempt(struct mpr_engine *eng, u64 old_key, u64 new_key,
+		       enum pr_type type, bool abort)
+{
+	struct mpr_cmd cmd = {
+		.op = MPR_OP_PREEMPT,
+		.key = old_key,
+		.sa_key = new_key,
+		.type = type,
+		.abort = abort,
+	};
+	bool known, all_regs, takes_res, self;
+	struct mpr_path *path;
+	struct mpr_resv rsv;
+	int r;
+
+	mutex_lock(&eng->op_mutex);
+	spin_lock(&eng->lock);
+	eng->ops_run++;
+	spin_unlock(&eng->lock);
+
+	known = !mpr_read_resv(eng, &rsv);
+	all_regs = known && mpr_type_all_regs(rsv.type) && !new_key;
+	takes_res = known && rsv.type && (all_regs || rsv.key == new_key);
+	self = new_key == old_key;
+
+	/* The type matters only if a reservation is taken over. */
+	if (takes_res || self || !known) {
+		r = mpr_type_policy(eng, &cmd);
+		if (r)
+			goto out;
+	}
+
+	if (self || all_regs)
+		r = mpr_preempt_suspended(eng, &cmd, false, &path);
+	else
+		r = mpr_send_one(eng, &cmd, false, MPR_CONFLICT_NEXT_UNREG,
+				 &path, NULL);
+	if (!r && takes_res) {
+		spin_lock(&eng->lock);
+		mpr_set_holder_locked(eng, path, old_key, cmd.type, cmd.asked);
+		spin_unlock(&eng->lock);
+	}
+	if (path)
+		mpr_path_put(path);
+out:
+	if (r)
+		DMERR("%s: %s of key 0x%llx failed: %s (%d)", eng->name,
+		      mpr_cmd_name(&cmd), new_key, mpr_result_name(r), r);
+	mutex_unlock(&eng->op_mutex);
+	return r;
+}
+
+/**
+ * mpr_engine_clear() - CLEAR
+ * @eng: the device
+ * @key: the host's key
+ *
+ * One path, failing over like PREEMPT. Afterwards no nexus of the device
+ * is registered (the down ones included: the target dropped them all), and
+ * no key is wanted on any path.
+ *
+ * Return: 0, -errno or PR_STS_*.
+ */
+int mpr_engine_clear(struct mpr_engine *eng, u64 key)
+{
+	struct mpr_cmd cmd = { .op = MPR_OP_CLEAR, .key = key };
+	struct mpr_path *path;
+	int r;
+
+	mutex_lock(&eng->op_mutex);
+	spin_lock(&eng->lock);
+	eng->ops_run++;
+	spin_unlock(&eng->lock);
+	r = mpr_send_one(eng, &cmd, false, MPR_CONFLICT_NEXT_UNREG, NULL,
+			 NULL);
+	if (!r) {
+		spin_lock(&eng->lock);
+		eng->key = 0;
+		eng->wanted = true;
+		eng->preempted = false;
+		mpr_forget_reservation_locked(eng);
+		list_for_each_entry(path, &eng->paths, node)
+			path->reg = DM_MPATH_PR_REG_NONE;
+		spin_unlock(&eng->lock);
+	} else {
+		DMERR("%s: CLEAR failed: %s (%d)", eng->name,
+		      mpr_result_name(r), r);
+	}
+	mutex_unlock(&eng->op_mutex);
+	return r;
+}
+
+/**
+ * mpr_engine_read_keys() - READ KEYS
+ * @eng: the device
+ * @generation: the PRgeneration
+ * @num_keys: on entry the room in @keys; on return the number of keys the
+ *	device reported (which may exceed the room)
+ * @keys: the keys
+ *
+ * Through the first path that answers, failing over on path errors only.
+ *
+ * Return: 0, -errno or PR_STS_*.
+ */
+int mpr_engine_read_keys(struct mpr_engine *eng, u32 *generation,
+			 u32 *num_keys, u64 *keys)
+{
+	struct mpr_cmd cmd = { .op = MPR_OP_READ_KEYS, .room = *num_keys };
+	struct mpr_in in = {
+		.generation = generation,
+		.num_keys = num_keys,
+		.keys = keys,
+	};
+	int r;
+
+	mutex_lock(&eng->op_mutex);
+	spin_lock(&eng->lock);
+	eng->ops_run++;
+	spin_unlock(&eng->lock);
+	r = mpr_send_one(eng, &cmd, false, MPR_CONFLICT_STOP, NULL, &in);
+	mutex_unlock(&eng->op_mutex);
+	return r;
+}
+
+/**
+ * mpr_engine_read_reservation() - READ RESERVATION
+ * @eng: the device
+ * @rsv: the answer
+ *
+ * Through the first path that answers, failing over on path errors only.
+ * A reservation the engine took with a translated type (enum
+ * mpr_single_holder) is reported with the type the caller asked for.
+ *
+ * Return: 0, -errno or PR_STS_*.
+ */
+int mpr_engine_read_reservation(struct mpr_engine *eng, struct mpr_resv *rsv)
+{
+	int r;
+
+	mutex_lock(&eng->op_mutex);
+	spin_lock(&eng->lock);
+	eng->ops_run++;
+	spin_unlock(&eng->lock);
+	r = mpr_read_resv(eng, rsv);
+	if (!r) {
+		spin_lock(&eng->lock);
+		if (eng->res_type && (!rsv->type ||
+				      (!mpr_type_all_regs(rsv->type) &&
+				       rsv->key != eng->res_key)))
+			mpr_forget_reservation_locked(eng);
+		else if (eng->res_type && rsv->type == eng->res_type &&
+			 rsv->key == eng->res_key)
+			rsv->type = eng->res_asked;
+		spin_unlock(&eng->lock);
+	}
+	mutex_unlock(&eng->op_mutex);
+	return r;
 }
 
 /**
@@ -900,10 +2041,14 @@ static int mpr_key_present(struct mpr_engine *eng, struct mpr_path *path,
 			   struct mpr_keys *keys, u64 key, bool *present)
 {
 	unsigned int i;
+	unsigned int tries = 0;
 	int r;
 
-	keys->num_keys = MPR_MAX_KEYS;
-	r = path->ops->read_keys(path, keys);
+	/* A UNIT ATTENTION from the last PR change is no answer: ask again. */
+	do {
+		keys->num_keys = MPR_MAX_KEYS;
+		r = path->ops->read_keys(path, keys);
+	} while (r == PR_STS_IOERR && ++tries <= MPR_UA_RETRIES);
 
 	spin_lock(&eng->lock);
 	path->busy = false;
@@ -1057,6 +2202,10 @@ static void mpr_probe_failed_paths(struct mpr_engine *eng)
  */
 bool mpr_engine_probe_once(struct mpr_engine *eng)
 {
+	struct mpr_cmd cmd = {
+		.op = MPR_OP_REGISTER,
+		.flags = PR_FL_IGNORE_KEY,
+	};
 	struct mpr_fanout *fo;
 	struct mpr_path *path;
 	bool pending = false, again = false;
@@ -1101,7 +2250,8 @@ bool mpr_engine_probe_once(struct mpr_engine *eng)
 		}
 	}
 
-	fo = mpr_fanout_alloc(eng, READ_ONCE(eng->nr_paths), 0, key);
+	cmd.sa_key = key;
+	fo = mpr_fanout_alloc(eng, READ_ONCE(eng->nr_paths), &cmd);
 	if (!fo) {
 		again = true;
 		goto out;
@@ -1112,7 +2262,7 @@ bool mpr_engine_probe_once(struct mpr_engine *eng)
 			mpr_fanout_add_locked(fo, path, PR_FL_IGNORE_KEY);
 	spin_unlock(&eng->lock);
 
-	mpr_fanout_run(fo, jiffies + msecs_to_jiffies(mpr_op_timeout_ms(eng)));
+	mpr_fanout_run(fo, mpr_deadline(eng));
 
 	spin_lock(&eng->lock);
 	for (i = 0; i < fo->nr; i++) {
@@ -1166,14 +2316,17 @@ static void mpr_probe_work(struct work_struct *work)
  * @eng: zeroed structure
  * @name: the device's name, for messages; must outlive @eng
  * @params: tunables; must outlive @eng
+ * @dev_ops: suspend and resume of the device
  * @wq: unbound workqueue for path commands and the probe
  */
 void mpr_engine_init(struct mpr_engine *eng, const char *name,
 		     const struct mpr_engine_params *params,
+		     const struct mpr_dev_ops *dev_ops,
 		     struct workqueue_struct *wq)
 {
 	eng->name = name;
 	eng->params = params;
+	eng->dev_ops = dev_ops;
 	eng->wq = wq;
 	mutex_init(&eng->op_mutex);
 	spin_lock_init(&eng->lock);
@@ -1207,6 +2360,7 @@ void mpr_engine_stop(struct mpr_engine *eng)
 	list_for_each_entry(path, &paths, node)
 		path->removed = true;
 	eng->nr_paths = 0;
+	eng->holder = NULL;
 	spin_unlock(&eng->lock);
 
 	list_for_each_entry_safe(path, tmp, &paths, node) {

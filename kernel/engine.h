@@ -2,7 +2,8 @@
 /*
  * The PR engine: runs persistent reservation operations over an abstract set
  * of paths. It knows nothing about block devices; a backend (kernel/path.c,
- * or the fake target of the KUnit tests) implements struct mpr_path_ops.
+ * or the fake target of the KUnit tests) implements struct mpr_path_ops, and
+ * the owner of the device implements struct mpr_dev_ops.
  */
 #ifndef _MPR_ENGINE_H
 #define _MPR_ENGINE_H
@@ -10,6 +11,7 @@
 #include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/pr.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/workqueue.h>
@@ -18,7 +20,7 @@
 struct mpr_engine;
 struct mpr_path;
 
-/* Most keys a READ KEYS of the engine looks at. */
+/* Most keys a READ KEYS of the engine itself looks at. */
 #define MPR_MAX_KEYS		256
 
 /* Times a command failing with CHECK CONDITION is sent again. */
@@ -38,6 +40,19 @@ struct mpr_keys {
 };
 
 /**
+ * struct mpr_resv - result of READ RESERVATION, as struct
+ *	pr_held_reservation of newer kernels
+ * @key: the reservation key (0 for an all-registrants reservation)
+ * @generation: PRgeneration of the device server
+ * @type: the reservation's type; 0 if there is no reservation
+ */
+struct mpr_resv {
+	u64 key;
+	u32 generation;
+	enum pr_type type;
+};
+
+/**
  * struct mpr_path_ops - what the engine needs from one path
  *
  * Every call may sleep and may take as long as the transport takes; the
@@ -45,39 +60,100 @@ struct mpr_keys {
  * Results follow the pr_ops conventions of current kernels: 0, a negative
  * errno, or a positive PR_STS_* value (see compat.h for kernels that
  * predate them). Backends normalise whatever their transport returns into
- * that set; mpr_result_is_path_error() then decides what counts as a
- * transport failure.
+ * that set, identically on every kernel: mpr_result_is_path_error() then
+ * decides what counts as a transport failure. Keys and types are those of
+ * struct pr_ops; the PR OUT operations act on this path's I_T nexus only.
  */
 struct mpr_path_ops {
 	/**
-	 * @pr_register: PERSISTENT RESERVE OUT REGISTER (or, with
-	 * PR_FL_IGNORE_KEY in @flags, REGISTER AND IGNORE EXISTING KEY) on
-	 * this path's I_T nexus. @new_key 0 unregisters.
+	 * @pr_register: REGISTER (or, with PR_FL_IGNORE_KEY in @flags,
+	 * REGISTER AND IGNORE EXISTING KEY). @new_key 0 unregisters.
 	 */
 	int (*pr_register)(struct mpr_path *path, u64 old_key, u64 new_key,
 			   u32 flags);
+	/** @pr_reserve: RESERVE with reservation key @key. */
+	int (*pr_reserve)(struct mpr_path *path, u64 key, enum pr_type type,
+			  u32 flags);
+	/** @pr_release: RELEASE with reservation key @key. */
+	int (*pr_release)(struct mpr_path *path, u64 key, enum pr_type type);
+	/**
+	 * @pr_preempt: PREEMPT (PREEMPT AND ABORT if @abort) with
+	 * reservation key @old_key, removing the registrations of
+	 * @new_key (the service action reservation key), as pr_ops does.
+	 */
+	int (*pr_preempt)(struct mpr_path *path, u64 old_key, u64 new_key,
+			  enum pr_type type, bool abort);
+	/** @pr_clear: CLEAR with reservation key @key. */
+	int (*pr_clear)(struct mpr_path *path, u64 key);
 	/**
 	 * @read_keys: PERSISTENT RESERVE IN READ KEYS through this path.
 	 * @keys->num_keys holds the room in @keys->keys on entry.
 	 */
 	int (*read_keys)(struct mpr_path *path, struct mpr_keys *keys);
 	/**
-	 * @release: the last reference to @path is gone: close the transport
+	 * @read_reservation: PERSISTENT RESERVE IN READ RESERVATION through
+	 * this path. @rsv is zeroed by the caller; no reservation leaves
+	 * @rsv->type 0.
+	 */
+	int (*read_reservation)(struct mpr_path *path, struct mpr_resv *rsv);
+	/**
+	 * @free: the last reference to @path is gone: close the transport
 	 * and free the backend structure that embeds @path. May sleep; runs
 	 * in process context, possibly from the engine's workqueue.
 	 */
-	void (*release)(struct mpr_path *path);
+	void (*free)(struct mpr_path *path);
+};
+
+/**
+ * struct mpr_dev_ops - what the engine needs from the device as a whole
+ *
+ * Some operations change the registrations of several I_T nexuses of the
+ * host at once (a PREEMPT of the host's own key strips every nexus but
+ * the one it was sent on). Host I/O must not reach a nexus in that window,
+ * or it fails with RESERVATION CONFLICT: the engine quiesces the device
+ * around such sequences.
+ */
+struct mpr_dev_ops {
+	/**
+	 * @suspend: stop host I/O from being sent to the paths, without
+	 * failing it (it waits and continues after @resume). PR commands on
+	 * the paths must keep working. Return: 0 or -errno.
+	 */
+	int (*suspend)(struct mpr_engine *eng);
+	/** @resume: undo a successful @suspend. */
+	void (*resume)(struct mpr_engine *eng);
+};
+
+/**
+ * enum mpr_single_holder - what to do with single-holder reservation types
+ * @MPR_SH_REFUSE: RESERVE and PREEMPT with Write Exclusive or Exclusive
+ *	Access fail with -EOPNOTSUPP on a device with more than one path
+ * @MPR_SH_TRANSLATE: they are sent as the registrants-only variant of the
+ *	type, and READ RESERVATION reports the type that was asked for
+ * @MPR_SH_PASSTHROUGH: they are sent unchanged, with a warning (the holder
+ *	host's own I/O on its other paths fails with RESERVATION CONFLICT)
+ *
+ * Documentation/kernel.md ("Single-holder reservation types") explains the
+ * choice and the default.
+ */
+enum mpr_single_holder {
+	MPR_SH_REFUSE,
+	MPR_SH_TRANSLATE,
+	MPR_SH_PASSTHROUGH,
 };
 
 /**
  * struct mpr_engine_params - tunables, read on every use
- * @op_timeout_ms: how long a caller waits for the paths of one operation
+ * @op_timeout_ms: how long a caller waits for the paths of one step of an
+ *	operation
  * @probe_interval_ms: period of the work that brings pending paths to the
  *	wanted registration state
+ * @single_holder: enum mpr_single_holder
  */
 struct mpr_engine_params {
 	unsigned int op_timeout_ms;
 	unsigned int probe_interval_ms;
+	int single_holder;
 };
 
 /**
@@ -94,6 +170,8 @@ struct mpr_engine_params {
  * @busy: a command is in flight on the path; no second one is sent
  * @removed: the path left the device's path list
  * @probed: scratch mark of the probe round
+ * @tried: &mpr_engine.op_seq of the last operation that sent a command on
+ *	the path (one command per path and step)
  * @last_result: result of the last command (0, -errno or PR_STS_*)
  * @cmds: commands sent on the path
  * @errors: of which failed
@@ -113,6 +191,7 @@ struct mpr_path {
 	bool busy;
 	bool removed;
 	bool probed;
+	u64 tried;
 	int last_result;
 	u64 cmds;
 	u64 errors;
@@ -122,8 +201,10 @@ struct mpr_path {
  * struct mpr_engine - PR state of one device
  * @name: the device's name, for messages
  * @params: tunables
+ * @dev_ops: device operations (suspend/resume)
  * @wq: where path commands run (unbound, so that they run in parallel)
  * @op_mutex: one PR operation at a time on the device
+ * @op_seq: number of the current step of an operation (under @op_mutex)
  * @lock: protects the path list and all path and device state below
  * @paths: the device's paths
  * @nr_paths: number of entries in @paths
@@ -132,15 +213,25 @@ struct mpr_path {
  * @preempted: the host's key was found gone from the device: the engine
  *	no longer registers returning paths until the next successful REGISTER
  * @stopping: teardown started; no new work is queued
+ * @holder: the path known to hold the host's reservation, NULL if unknown
+ *	or none (no reference: cleared when the path is removed)
+ * @res_key: the key the host's reservation was taken with
+ * @res_type: type of the host's reservation as sent to the device; 0 if
+ *	the host holds none as far as the engine knows
+ * @res_asked: the type the caller asked for (differs from @res_type when
+ *	it was translated, see enum mpr_single_holder)
  * @ops_run: PR operations run on the device
+ * @suspends: internal suspends of the device
  * @inflight: path commands queued or running
  * @probe: periodic work for pending and failed paths
  */
 struct mpr_engine {
 	const char *name;
 	const struct mpr_engine_params *params;
+	const struct mpr_dev_ops *dev_ops;
 	struct workqueue_struct *wq;
 	struct mutex op_mutex;		/* one PR operation at a time */
+	u64 op_seq;
 
 	spinlock_t lock;		/* path list and state */
 	struct list_head paths;
@@ -149,7 +240,12 @@ struct mpr_engine {
 	bool wanted;
 	bool preempted;
 	bool stopping;
+	struct mpr_path *holder;
+	u64 res_key;
+	enum pr_type res_type;
+	enum pr_type res_asked;
 	u64 ops_run;
+	u64 suspends;
 
 	atomic_t inflight;
 	struct delayed_work probe;
@@ -157,6 +253,7 @@ struct mpr_engine {
 
 void mpr_engine_init(struct mpr_engine *eng, const char *name,
 		     const struct mpr_engine_params *params,
+		     const struct mpr_dev_ops *dev_ops,
 		     struct workqueue_struct *wq);
 void mpr_engine_stop(struct mpr_engine *eng);
 
@@ -171,15 +268,24 @@ struct mpr_path *mpr_engine_find_path(struct mpr_engine *eng, u64 id);
 void mpr_engine_adopt_key(struct mpr_engine *eng, u64 key);
 void mpr_engine_kick(struct mpr_engine *eng);
 
-void mpr_engine_op_begin(struct mpr_engine *eng);
-void mpr_engine_op_end(struct mpr_engine *eng);
 int mpr_engine_register(struct mpr_engine *eng, u64 old_key, u64 new_key,
 			u32 flags);
+int mpr_engine_reserve(struct mpr_engine *eng, u64 key, enum pr_type type,
+		       u32 flags);
+int mpr_engine_release(struct mpr_engine *eng, u64 key, enum pr_type type);
+int mpr_engine_preempt(struct mpr_engine *eng, u64 old_key, u64 new_key,
+		       enum pr_type type, bool abort);
+int mpr_engine_clear(struct mpr_engine *eng, u64 key);
+int mpr_engine_read_keys(struct mpr_engine *eng, u32 *generation,
+			 u32 *num_keys, u64 *keys);
+int mpr_engine_read_reservation(struct mpr_engine *eng,
+				struct mpr_resv *rsv);
 bool mpr_engine_probe_once(struct mpr_engine *eng);
 
 int mpr_result_normalise(int r);
 bool mpr_result_is_path_error(int result);
 bool mpr_result_is_conflict(int result);
 const char *mpr_result_name(int result);
+const char *mpr_type_name(enum pr_type type);
 
 #endif /* _MPR_ENGINE_H */

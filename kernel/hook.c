@@ -28,6 +28,7 @@
 #include <linux/srcu.h>
 #include <linux/workqueue.h>
 
+#include "dm-internal.h"
 #include "engine.h"
 #include "hook.h"
 #include "main.h"
@@ -56,6 +57,8 @@ struct mpr_fops {
  * @name: the disk's name, for messages
  * @orig_fops: the disk's operations before attach
  * @fops: our copy, published in @disk->fops
+ * @suspended: the mapped device while the engine has it suspended (held
+ *	with dm_get_md() for that long only); under &mpr_engine.op_mutex
  * @eng: PR state and paths
  */
 struct mpr_attach {
@@ -65,6 +68,7 @@ struct mpr_attach {
 	char name[DISK_NAME_LEN];
 	const struct block_device_operations *orig_fops;
 	struct mpr_fops *fops;
+	struct mapped_device *suspended;
 	struct mpr_engine eng;
 };
 
@@ -125,6 +129,55 @@ static const struct pr_ops *mpr_orig_pr_ops(struct block_device *bdev,
 	return ops == &mpr_pr_ops ? NULL : ops;
 }
 
+/**
+ * mpr_dm_suspend() - &mpr_dev_ops.suspend: internal suspend of the map
+ * @eng: the attachment's engine, op_mutex held
+ *
+ * dm_internal_suspend_noflush() waits for the I/O in flight and holds new
+ * I/O back without failing it (multipath requeues); the paths themselves,
+ * which the engine's PR commands go to directly, are not affected. The
+ * mapped device is held only until mpr_dm_resume(): a dm device being
+ * removed cannot be taken (-ENODEV), and its removal waits for the hold.
+ *
+ * Return: 0 or -ENODEV.
+ */
+static int mpr_dm_suspend(struct mpr_engine *eng)
+{
+	struct mpr_attach *att = container_of(eng, struct mpr_attach, eng);
+	struct mapped_device *md;
+
+	md = dm_get_md(att->devt);
+	if (!md)
+		return -ENODEV;
+	dm_internal_suspend_noflush(md);
+	att->suspended = md;
+	return 0;
+}
+
+/**
+ * mpr_dm_resume() - &mpr_dev_ops.resume
+ * @eng: the attachment's engine, op_mutex held
+ */
+static void mpr_dm_resume(struct mpr_engine *eng)
+{
+	struct mpr_attach *att = container_of(eng, struct mpr_attach, eng);
+	struct mapped_device *md = att->suspended;
+
+	att->suspended = NULL;
+	dm_internal_resume(md);
+	dm_put(md);
+}
+
+static const struct mpr_dev_ops mpr_dm_ops = {
+	.suspend	= mpr_dm_suspend,
+	.resume		= mpr_dm_resume,
+};
+
+/*
+ * Every entry point: inside an mpr_srcu read section, find the attachment;
+ * attached devices go to the engine, others (detached since the caller
+ * loaded our pr_ops) to the disk's current pr_ops.
+ */
 static int mpr_pr_register(struct block_device *bdev, u64 old_key,
 			   u64 new_key, u32 flags)
 {
@@ -144,11 +197,6 @@ static int mpr_pr_register(struct block_device *bdev, u64 old_key,
 	return r;
 }
 
-/*
- * The remaining operations go to dm's own implementation for now; only
- * registration is the engine's in this version. They are serialised with
- * the engine's operations and counted like them.
- */
 static int mpr_pr_reserve(struct block_device *bdev, u64 key,
 			  enum pr_type type, u32 flags)
 {
@@ -159,11 +207,11 @@ static int mpr_pr_reserve(struct block_device *bdev, u64 key,
 	idx = srcu_read_lock(&mpr_srcu);
 	ops = mpr_orig_pr_ops(bdev, &att);
 	if (att)
-		mpr_engine_op_begin(&att->eng);
-	r = ops && ops->pr_reserve ? ops->pr_reserve(bdev, key, type, flags) :
-				     -EOPNOTSUPP;
-	if (att)
-		mpr_engine_op_end(&att->eng);
+		r = mpr_engine_reserve(&att->eng, key, type, flags);
+	else if (ops && ops->pr_reserve)
+		r = ops->pr_reserve(bdev, key, type, flags);
+	else
+		r = -EOPNOTSUPP;
 	srcu_read_unlock(&mpr_srcu, idx);
 	return r;
 }
@@ -178,16 +226,16 @@ static int mpr_pr_release(struct block_device *bdev, u64 key,
 	idx = srcu_read_lock(&mpr_srcu);
 	ops = mpr_orig_pr_ops(bdev, &att);
 	if (att)
-		mpr_engine_op_begin(&att->eng);
-	r = ops && ops->pr_release ? ops->pr_release(bdev, key, type) :
-				     -EOPNOTSUPP;
-	if (att)
-		mpr_engine_op_end(&att->eng);
+		r = mpr_engine_release(&att->eng, key, type);
+	else if (ops && ops->pr_release)
+		r = ops->pr_release(bdev, key, type);
+	else
+		r = -EOPNOTSUPP;
 	srcu_read_unlock(&mpr_srcu, idx);
 	return r;
 }
 
-/* The abort flag is passed on unchanged, as the block layer gave it. */
+/* The abort flag goes to the paths as the block layer gave it. */
 static int mpr_pr_preempt(struct block_device *bdev, u64 old_key,
 			  u64 new_key, enum pr_type type, bool abort)
 {
@@ -198,11 +246,12 @@ static int mpr_pr_preempt(struct block_device *bdev, u64 old_key,
 	idx = srcu_read_lock(&mpr_srcu);
 	ops = mpr_orig_pr_ops(bdev, &att);
 	if (att)
-		mpr_engine_op_begin(&att->eng);
-	r = ops && ops->pr_preempt ?
-	    ops->pr_preempt(bdev, old_key, new_key, type, abort) : -EOPNOTSUPP;
-	if (att)
-		mpr_engine_op_end(&att->eng);
+		r = mpr_engine_preempt(&att->eng, old_key, new_key, type,
+				       abort);
+	else if (ops && ops->pr_preempt)
+		r = ops->pr_preempt(bdev, old_key, new_key, type, abort);
+	else
+		r = -EOPNOTSUPP;
 	srcu_read_unlock(&mpr_srcu, idx);
 	return r;
 }
@@ -216,10 +265,11 @@ static int mpr_pr_clear(struct block_device *bdev, u64 key)
 	idx = srcu_read_lock(&mpr_srcu);
 	ops = mpr_orig_pr_ops(bdev, &att);
 	if (att)
-		mpr_engine_op_begin(&att->eng);
-	r = ops && ops->pr_clear ? ops->pr_clear(bdev, key) : -EOPNOTSUPP;
-	if (att)
-		mpr_engine_op_end(&att->eng);
+		r = mpr_engine_clear(&att->eng, key);
+	else if (ops && ops->pr_clear)
+		r = ops->pr_clear(bdev, key);
+	else
+		r = -EOPNOTSUPP;
 	srcu_read_unlock(&mpr_srcu, idx);
 	return r;
 }
@@ -235,11 +285,12 @@ static int mpr_pr_read_keys(struct block_device *bdev,
 	idx = srcu_read_lock(&mpr_srcu);
 	ops = mpr_orig_pr_ops(bdev, &att);
 	if (att)
-		mpr_engine_op_begin(&att->eng);
-	r = ops && ops->pr_read_keys ? ops->pr_read_keys(bdev, keys_info) :
-				       -EOPNOTSUPP;
-	if (att)
-		mpr_engine_op_end(&att->eng);
+		r = mpr_engine_read_keys(&att->eng, &keys_info->generation,
+					 &keys_info->num_keys, keys_info->keys);
+	else if (ops && ops->pr_read_keys)
+		r = ops->pr_read_keys(bdev, keys_info);
+	else
+		r = -EOPNOTSUPP;
 	srcu_read_unlock(&mpr_srcu, idx);
 	return r;
 }
@@ -249,16 +300,23 @@ static int mpr_pr_read_reservation(struct block_device *bdev,
 {
 	const struct pr_ops *ops;
 	struct mpr_attach *att;
+	struct mpr_resv res;
 	int idx, r;
 
 	idx = srcu_read_lock(&mpr_srcu);
 	ops = mpr_orig_pr_ops(bdev, &att);
-	if (att)
-		mpr_engine_op_begin(&att->eng);
-	r = ops && ops->pr_read_reservation ?
-	    ops->pr_read_reservation(bdev, rsv) : -EOPNOTSUPP;
-	if (att)
-		mpr_engine_op_end(&att->eng);
+	if (att) {
+		r = mpr_engine_read_reservation(&att->eng, &res);
+		if (!r) {
+			rsv->key = res.key;
+			rsv->generation = res.generation;
+			rsv->type = res.type;
+		}
+	} else if (ops && ops->pr_read_reservation) {
+		r = ops->pr_read_reservation(bdev, rsv);
+	} else {
+		r = -EOPNOTSUPP;
+	}
 	srcu_read_unlock(&mpr_srcu, idx);
 	return r;
 }
@@ -487,7 +545,8 @@ static int mpr_attach_new(struct gendisk *disk,
 	att->disk = disk;
 	att->devt = disk_devt(disk);
 	strscpy(att->name, disk->disk_name, sizeof(att->name));
-	mpr_engine_init(&att->eng, att->name, &mpr_params, mpr_wq);
+	mpr_engine_init(&att->eng, att->name, &mpr_params, &mpr_dm_ops,
+			mpr_wq);
 
 	r = mpr_add_paths(att, req, names);
 	if (r)

@@ -10,6 +10,8 @@
 #include <linux/device-mapper.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include <linux/string.h>
+#include <linux/sysfs.h>
 
 #include "engine.h"
 #include "hook.h"
@@ -21,6 +23,34 @@
 struct mpr_engine_params mpr_params = {
 	.op_timeout_ms = 10000,
 	.probe_interval_ms = 500,
+	.single_holder = MPR_SH_PASSTHROUGH,
+};
+
+static const char * const mpr_single_holder_names[] = {
+	[MPR_SH_REFUSE]		= "refuse",
+	[MPR_SH_TRANSLATE]	= "translate",
+	[MPR_SH_PASSTHROUGH]	= "passthrough",
+};
+
+static int mpr_single_holder_set(const char *val, const struct kernel_param *kp)
+{
+	int i = sysfs_match_string(mpr_single_holder_names, val);
+
+	if (i < 0)
+		return -EINVAL;
+	WRITE_ONCE(*(int *)kp->arg, i);
+	return 0;
+}
+
+static int mpr_single_holder_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%s\n",
+			  mpr_single_holder_names[READ_ONCE(*(int *)kp->arg)]);
+}
+
+static const struct kernel_param_ops mpr_single_holder_ops = {
+	.set = mpr_single_holder_set,
+	.get = mpr_single_holder_get,
 };
 
 module_param_named(op_timeout_ms, mpr_params.op_timeout_ms, uint, 0644);
@@ -29,6 +59,10 @@ MODULE_PARM_DESC(op_timeout_ms,
 module_param_named(probe_interval_ms, mpr_params.probe_interval_ms, uint, 0644);
 MODULE_PARM_DESC(probe_interval_ms,
 		 "Interval of the work that brings pending paths to the wanted registration state, in ms (min 50, default 500)");
+module_param_cb(single_holder, &mpr_single_holder_ops,
+		&mpr_params.single_holder, 0644);
+MODULE_PARM_DESC(single_holder,
+		 "Write Exclusive and Exclusive Access on a device with several paths: passthrough (default, sent as asked), refuse, translate (to the registrants-only type)");
 
 static int __init mpr_init(void)
 {

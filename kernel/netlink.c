@@ -199,6 +199,7 @@ static size_t mpr_nl_dev_size(unsigned int nr_paths)
 	       2 * nla_total_size(sizeof(u32)) +	/* DEV_MAJOR, DEV_MINOR */
 	       nla_total_size(DISK_NAME_LEN) +		/* DEV_NAME */
 	       2 * nla_total_size_64bit(sizeof(u64)) +	/* KEY, OPS */
+	       3 * nla_total_size(sizeof(u32)) +	/* HOLDER_*, RES_TYPE */
 	       nr_paths * path;
 }
 
@@ -262,7 +263,14 @@ static int mpr_nl_fill_dev(struct mpr_engine *eng, dev_t devt,
 	if (nla_put_u64_64bit(skb, DM_MPATH_PR_A_KEY,
 			      eng->wanted ? eng->key : 0, DM_MPATH_PR_A_PAD) ||
 	    nla_put_u64_64bit(skb, DM_MPATH_PR_A_OPS, eng->ops_run,
-			      DM_MPATH_PR_A_PAD))
+			      DM_MPATH_PR_A_PAD) ||
+	    nla_put_u32(skb, DM_MPATH_PR_A_RES_TYPE, eng->res_asked))
+		goto unlock;
+	if (eng->holder &&
+	    (nla_put_u32(skb, DM_MPATH_PR_A_HOLDER_MAJOR,
+			 MAJOR(eng->holder->id)) ||
+	     nla_put_u32(skb, DM_MPATH_PR_A_HOLDER_MINOR,
+			 MINOR(eng->holder->id))))
 		goto unlock;
 	list_for_each_entry(path, &eng->paths, node)
 		if (mpr_nl_fill_path(skb, path))

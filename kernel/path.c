@@ -3,8 +3,10 @@
  * Paths as block devices: the backend of the engine's struct mpr_path_ops.
  *
  * A path is opened non-exclusively, read-only (pr_ops do not care about the
- * open mode), and its disk's pr_ops are called directly. Results are
- * normalised by mpr_result_normalise().
+ * open mode), and its disk's pr_ops are called directly; on kernels whose sd
+ * pr_ops fall short, SCSI paths get the PERSISTENT RESERVE commands through
+ * their scsi_device instead. Results are normalised by
+ * mpr_result_normalise(), so that they are the same on every kernel.
  */
 
 #include <linux/blkdev.h>
@@ -14,9 +16,11 @@
 #include <linux/pr.h>
 #include <linux/slab.h>
 #include <scsi/scsi_proto.h>
-#ifndef COMPAT_HAVE_PR_READ_KEYS
+#if !defined(COMPAT_HAVE_PR_STATUS) || !defined(COMPAT_HAVE_PR_READ_KEYS)
+#include <linux/delay.h>
 #include <linux/dma-direction.h>
 #include <asm/unaligned.h>
+#include <scsi/scsi_common.h>
 #include <scsi/scsi_device.h>
 #endif
 
@@ -110,109 +114,185 @@ static int mpr_bpath_get(struct mpr_bpath *bp, const struct pr_ops **ops)
 	return 0;
 }
 
-static int mpr_bpath_register(struct mpr_path *path, u64 old_key, u64 new_key,
-			      u32 flags)
-{
-	struct mpr_bpath *bp = to_bpath(path);
-	const struct pr_ops *ops;
-	int r;
+/*
+ * The SCSI commands themselves, for kernels whose sd pr_ops fall short:
+ * before v6.3 (no PR_STS_*) they return raw SCSI results, without the
+ * sense data that tells a UNIT ATTENTION from an ILLEGAL REQUEST, and
+ * before v6.5 there is no pr_read_keys/pr_read_reservation. On such kernels
+ * an sd path gets PERSISTENT RESERVE IN/OUT through its scsi_device (the
+ * parent of an sd disk's device; scsi_device_from_queue() is not exported
+ * on 6.1), with the sense handling of later sd_pr_*(): UNIT ATTENTION
+ * retried, ILLEGAL REQUEST with an invalid field is -EINVAL, so that every
+ * kernel gives the same answers.
+ */
+#if !defined(COMPAT_HAVE_PR_STATUS) || !defined(COMPAT_HAVE_PR_READ_KEYS)
+#define MPR_SCSI
 
-	r = mpr_bpath_get(bp, &ops);
-	if (r)
-		return r;
-	if (ops && ops->pr_register)
-		r = mpr_result_normalise(ops->pr_register(bp->bdev, old_key,
-							  new_key, flags));
-	else
-		r = -EOPNOTSUPP;
-	mutex_unlock(&bp->open_lock);
-	return r;
-}
-
-#ifdef COMPAT_HAVE_PR_READ_KEYS
-static int mpr_bpath_read_keys(struct mpr_path *path, struct mpr_keys *keys)
-{
-	struct mpr_bpath *bp = to_bpath(path);
-	const struct pr_ops *ops;
-	struct pr_keys *pk;
-	u32 room = keys->num_keys;
-	int r;
-
-	pk = kzalloc(struct_size(pk, keys, room), GFP_KERNEL);
-	if (!pk)
-		return -ENOMEM;
-	pk->num_keys = room;
-
-	r = mpr_bpath_get(bp, &ops);
-	if (r)
-		goto out;
-	if (ops && ops->pr_read_keys)
-		r = mpr_result_normalise(ops->pr_read_keys(bp->bdev, pk));
-	else
-		r = -EOPNOTSUPP;
-	mutex_unlock(&bp->open_lock);
-	if (!r) {
-		keys->generation = pk->generation;
-		keys->num_keys = pk->num_keys;
-		memcpy(keys->keys, pk->keys, min(room, pk->num_keys) * sizeof(u64));
-	}
-out:
-	kfree(pk);
-	return r;
-}
-#else
 #define MPR_SCSI_TIMEOUT	(30 * HZ)
 #define MPR_SCSI_RETRIES	3
+/* UNIT ATTENTIONs and "operation in progress" a command is sent again for. */
+#define MPR_SCSI_UA_RETRIES	5
+
 #define MPR_PRIN_READ_KEYS	0x00
+#define MPR_PRIN_READ_RESV	0x01
+#define MPR_PROUT_REGISTER	0x00
+#define MPR_PROUT_RESERVE	0x01
+#define MPR_PROUT_RELEASE	0x02
+#define MPR_PROUT_CLEAR		0x03
+#define MPR_PROUT_PREEMPT	0x04
+#define MPR_PROUT_PREEMPT_ABORT	0x05
+#define MPR_PROUT_REG_IGNORE	0x06
+#define MPR_PROUT_APTPL		0x01
+
+/* The scsi_device of an sd path, or NULL if the path is not SCSI. */
+static struct scsi_device *mpr_scsi_dev(struct block_device *bdev)
+{
+	struct device *parent = disk_to_dev(bdev->bd_disk)->parent;
+
+	if (!parent || !scsi_is_sdev_device(parent))
+		return NULL;
+	return to_scsi_device(parent);
+}
 
 /**
- * mpr_scsi_read_keys() - PERSISTENT RESERVE IN READ KEYS on a SCSI disk
- * @bdev: the path's block device
- * @keys: result; @keys->num_keys is the room on entry
+ * mpr_scsi_exec() - one PERSISTENT RESERVE IN or OUT, as later sd does it
+ * @sdev: the path's SCSI device
+ * @cdb: the command
+ * @out: data goes to the device
+ * @buf: the data (kmalloc'ed)
+ * @len: its length
  *
- * For kernels whose pr_ops have no pr_read_keys (before v6.5). The
- * scsi_device is the parent of an sd disk's device.
+ * Return: 0, -errno or PR_STS_*: host byte errors as in
+ * mpr_result_normalise(), RESERVATION CONFLICT, -EINVAL for ILLEGAL
+ * REQUEST with INVALID FIELD IN CDB or PARAMETER LIST, else PR_STS_IOERR.
+ */
+static int mpr_scsi_exec(struct scsi_device *sdev, const u8 *cdb, bool out,
+			 void *buf, unsigned int len)
+{
+	struct scsi_sense_hdr sshdr;
+	unsigned int tries = 0;
+	int r;
+
+	if (scsi_device_get(sdev))
+		return PR_STS_PATH_FAILED;
+	for (;;) {
+		memset(&sshdr, 0, sizeof(sshdr));
+#ifdef COMPAT_HAVE_SCSI_EXECUTE_CMD
+		{
+			const struct scsi_exec_args args = { .sshdr = &sshdr };
+
+			r = scsi_execute_cmd(sdev, cdb, out ? REQ_OP_DRV_OUT :
+					     REQ_OP_DRV_IN, buf, len,
+					     MPR_SCSI_TIMEOUT, MPR_SCSI_RETRIES,
+					     &args);
+		}
+#else
+		r = scsi_execute_req(sdev, cdb, out ? DMA_TO_DEVICE :
+				     DMA_FROM_DEVICE, buf, len, &sshdr,
+				     MPR_SCSI_TIMEOUT, MPR_SCSI_RETRIES, NULL);
+#endif
+		if (r <= 0 || !scsi_status_is_check_condition(r) ||
+		    !scsi_sense_valid(&sshdr))
+			break;
+		if (sshdr.sense_key == UNIT_ATTENTION &&
+		    ++tries <= MPR_SCSI_UA_RETRIES)
+			continue;
+		if (sshdr.sense_key == NOT_READY && sshdr.asc == 0x04 &&
+		    sshdr.ascq == 0x07 && ++tries <= MPR_SCSI_UA_RETRIES) {
+			usleep_range(1000, 2000);
+			continue;
+		}
+		if (sshdr.sense_key == ILLEGAL_REQUEST &&
+		    (sshdr.asc == 0x24 || sshdr.asc == 0x26))
+			r = -EINVAL;
+		break;
+	}
+	scsi_device_put(sdev);
+	return r < 0 ? r : mpr_result_normalise(r);
+}
+
+/* PERSISTENT RESERVE OUT with the 24-byte parameter list of sd. */
+static int mpr_scsi_pr_out(struct scsi_device *sdev, u8 sa, u64 key,
+			   u64 sa_key, enum pr_type type, u8 flags)
+{
+	u8 cdb[10] = { PERSISTENT_RESERVE_OUT, sa };
+	u8 *data;
+	int r;
+
+	data = kzalloc(24, GFP_KERNEL);
+	if (!data)
+		return -ENOMEM;
+	switch (type) {
+	case PR_WRITE_EXCLUSIVE:
+		cdb[2] = 0x01;
+		break;
+	case PR_EXCLUSIVE_ACCESS:
+		cdb[2] = 0x03;
+		break;
+	case PR_WRITE_EXCLUSIVE_REG_ONLY:
+		cdb[2] = 0x05;
+		break;
+	case PR_EXCLUSIVE_ACCESS_REG_ONLY:
+		cdb[2] = 0x06;
+		break;
+	case PR_WRITE_EXCLUSIVE_ALL_REGS:
+		cdb[2] = 0x07;
+		break;
+	case PR_EXCLUSIVE_ACCESS_ALL_REGS:
+		cdb[2] = 0x08;
+		break;
+	default:
+		break;
+	}
+	put_unaligned_be32(24, &cdb[5]);
+	put_unaligned_be64(key, &data[0]);
+	put_unaligned_be64(sa_key, &data[8]);
+	data[20] = flags;
+	r = mpr_scsi_exec(sdev, cdb, true, data, 24);
+	kfree(data);
+	return r;
+}
+
+static enum pr_type mpr_scsi_type_to_block(u8 type)
+{
+	switch (type) {
+	case 0x01:
+		return PR_WRITE_EXCLUSIVE;
+	case 0x03:
+		return PR_EXCLUSIVE_ACCESS;
+	case 0x05:
+		return PR_WRITE_EXCLUSIVE_REG_ONLY;
+	case 0x06:
+		return PR_EXCLUSIVE_ACCESS_REG_ONLY;
+	case 0x07:
+		return PR_WRITE_EXCLUSIVE_ALL_REGS;
+	case 0x08:
+		return PR_EXCLUSIVE_ACCESS_ALL_REGS;
+	default:
+		return 0;
+	}
+}
+
+/**
+ * mpr_scsi_read_keys() - PERSISTENT RESERVE IN READ KEYS
+ * @sdev: the path's SCSI device
+ * @keys: result; @keys->num_keys is the room on entry
  *
  * Return: 0, -errno or PR_STS_*.
  */
-static int mpr_scsi_read_keys(struct block_device *bdev, struct mpr_keys *keys)
+static int mpr_scsi_read_keys(struct scsi_device *sdev, struct mpr_keys *keys)
 {
-	struct device *parent = disk_to_dev(bdev->bd_disk)->parent;
 	u8 cdb[10] = { PERSISTENT_RESERVE_IN, MPR_PRIN_READ_KEYS };
 	u32 room = keys->num_keys, len, have, i;
-	struct scsi_sense_hdr sshdr;
-	struct scsi_device *sdev;
 	u8 *buf;
 	int r;
-
-	if (!parent || !scsi_is_sdev_device(parent))
-		return -EOPNOTSUPP;
-	sdev = to_scsi_device(parent);
 
 	len = min_t(u32, 8 + 8 * room, U16_MAX);
 	buf = kzalloc(len, GFP_KERNEL);
 	if (!buf)
 		return -ENOMEM;
 	put_unaligned_be16(len, &cdb[7]);
-
-	if (scsi_device_get(sdev)) {
-		kfree(buf);
-		return PR_STS_PATH_FAILED;
-	}
-#ifdef COMPAT_HAVE_SCSI_EXECUTE_CMD
-	{
-		const struct scsi_exec_args args = { .sshdr = &sshdr };
-
-		r = scsi_execute_cmd(sdev, cdb, REQ_OP_DRV_IN, buf, len,
-				     MPR_SCSI_TIMEOUT, MPR_SCSI_RETRIES, &args);
-	}
-#else
-	r = scsi_execute_req(sdev, cdb, DMA_FROM_DEVICE, buf, len, &sshdr,
-			     MPR_SCSI_TIMEOUT, MPR_SCSI_RETRIES, NULL);
-#endif
-	scsi_device_put(sdev);
-
-	r = mpr_result_normalise(r);
+	r = mpr_scsi_exec(sdev, cdb, false, buf, len);
 	if (!r) {
 		keys->generation = get_unaligned_be32(&buf[0]);
 		keys->num_keys = get_unaligned_be32(&buf[4]) / 8;
@@ -224,7 +304,190 @@ static int mpr_scsi_read_keys(struct block_device *bdev, struct mpr_keys *keys)
 	return r;
 }
 
-static int mpr_bpath_read_keys(struct mpr_path *path, struct mpr_keys *keys)
+/**
+ * mpr_scsi_read_resv() - PERSISTENT RESERVE IN READ RESERVATION
+ * @sdev: the path's SCSI device
+ * @rsv: result, zeroed by the caller
+ *
+ * Return: 0, -errno or PR_STS_*.
+ */
+static int mpr_scsi_read_resv(struct scsi_device *sdev, struct mpr_resv *rsv)
+{
+	u8 cdb[10] = { PERSISTENT_RESERVE_IN, MPR_PRIN_READ_RESV };
+	u8 *buf;
+	int r;
+
+	buf = kzalloc(24, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	put_unaligned_be16(24, &cdb[7]);
+	r = mpr_scsi_exec(sdev, cdb, false, buf, 24);
+	if (!r) {
+		rsv->generation = get_unaligned_be32(&buf[0]);
+		/* ADDITIONAL LENGTH 0: no reservation. */
+		if (get_unaligned_be32(&buf[4]) >= 16) {
+			rsv->key = get_unaligned_be64(&buf[8]);
+			rsv->type = mpr_scsi_type_to_block(buf[21] & 0x0f);
+		}
+	}
+	kfree(buf);
+	return r;
+}
+#endif /* !COMPAT_HAVE_PR_STATUS || !COMPAT_HAVE_PR_READ_KEYS */
+
+/*
+ * Every PR command of a path: the path's pr_ops, or, where those fall
+ * short (see above), the SCSI command itself.
+ */
+enum mpr_bpath_op {
+	MPR_BP_REGISTER,
+	MPR_BP_RESERVE,
+	MPR_BP_RELEASE,
+	MPR_BP_PREEMPT,
+	MPR_BP_CLEAR,
+	MPR_BP_READ_KEYS,
+	MPR_BP_READ_RESV,
+};
+
+/**
+ * struct mpr_bpath_args - arguments of one command
+ * @key: reservation key (REGISTER: old key)
+ * @sa_key: REGISTER: new key; PREEMPT: the key preempted
+ * @type: reservation type
+ * @flags: pr_ops flags
+ * @abort: PREEMPT AND ABORT
+ * @keys: READ KEYS answer
+ * @rsv: READ RESERVATION answer
+ */
+struct mpr_bpath_args {
+	u64 key;
+	u64 sa_key;
+	enum pr_type type;
+	u32 flags;
+	bool abort;
+	struct mpr_keys *keys;
+	struct mpr_resv *rsv;
+};
+
+#ifdef MPR_SCSI
+/* mpr_bpath_scsi() leaves the command to pr_ops. */
+#define MPR_SCSI_NOT_HANDLED	1
+
+/* The SCSI command for @op, or MPR_SCSI_NOT_HANDLED. */
+static int mpr_bpath_scsi(struct block_device *bdev, enum mpr_bpath_op op,
+			  const struct mpr_bpath_args *a)
+{
+	struct scsi_device *sdev = mpr_scsi_dev(bdev);
+
+	if (!sdev)
+		return MPR_SCSI_NOT_HANDLED;
+	switch (op) {
+#ifndef COMPAT_HAVE_PR_STATUS
+	case MPR_BP_REGISTER:
+		/* APTPL, as sd sets it. */
+		return mpr_scsi_pr_out(sdev, a->flags & PR_FL_IGNORE_KEY ?
+				       MPR_PROUT_REG_IGNORE : MPR_PROUT_REGISTER,
+				       a->key, a->sa_key, 0, MPR_PROUT_APTPL);
+	case MPR_BP_RESERVE:
+		return mpr_scsi_pr_out(sdev, MPR_PROUT_RESERVE, a->key, 0,
+				       a->type, 0);
+	case MPR_BP_RELEASE:
+		return mpr_scsi_pr_out(sdev, MPR_PROUT_RELEASE, a->key, 0,
+				       a->type, 0);
+	case MPR_BP_PREEMPT:
+		return mpr_scsi_pr_out(sdev, a->abort ? MPR_PROUT_PREEMPT_ABORT :
+				       MPR_PROUT_PREEMPT, a->key, a->sa_key,
+				       a->type, 0);
+	case MPR_BP_CLEAR:
+		return mpr_scsi_pr_out(sdev, MPR_PROUT_CLEAR, a->key, 0, 0, 0);
+#endif
+#ifndef COMPAT_HAVE_PR_READ_KEYS
+	case MPR_BP_READ_KEYS:
+		return mpr_scsi_read_keys(sdev, a->keys);
+	case MPR_BP_READ_RESV:
+		return mpr_scsi_read_resv(sdev, a->rsv);
+#endif
+	default:
+		return MPR_SCSI_NOT_HANDLED;
+	}
+}
+#endif
+
+/* The command through the path disk's pr_ops. */
+static int mpr_bpath_pr_ops(struct block_device *bdev,
+			    const struct pr_ops *ops, enum mpr_bpath_op op,
+			    const struct mpr_bpath_args *a)
+{
+	int r = -EOPNOTSUPP;
+
+	if (!ops)
+		return r;
+	switch (op) {
+	case MPR_BP_REGISTER:
+		if (ops->pr_register)
+			r = ops->pr_register(bdev, a->key, a->sa_key, a->flags);
+		break;
+	case MPR_BP_RESERVE:
+		if (ops->pr_reserve)
+			r = ops->pr_reserve(bdev, a->key, a->type, a->flags);
+		break;
+	case MPR_BP_RELEASE:
+		if (ops->pr_release)
+			r = ops->pr_release(bdev, a->key, a->type);
+		break;
+	case MPR_BP_PREEMPT:
+		/* The abort flag goes down as given (dm's own drops it). */
+		if (ops->pr_preempt)
+			r = ops->pr_preempt(bdev, a->key, a->sa_key, a->type,
+					    a->abort);
+		break;
+	case MPR_BP_CLEAR:
+		if (ops->pr_clear)
+			r = ops->pr_clear(bdev, a->key);
+		break;
+#ifdef COMPAT_HAVE_PR_READ_KEYS
+	case MPR_BP_READ_KEYS: {
+		u32 room = a->keys->num_keys;
+		struct pr_keys *pk;
+
+		if (!ops->pr_read_keys)
+			break;
+		pk = kzalloc(struct_size(pk, keys, room), GFP_KERNEL);
+		if (!pk)
+			return -ENOMEM;
+		pk->num_keys = room;
+		r = ops->pr_read_keys(bdev, pk);
+		if (!r) {
+			a->keys->generation = pk->generation;
+			a->keys->num_keys = pk->num_keys;
+			memcpy(a->keys->keys, pk->keys,
+			       min(room, pk->num_keys) * sizeof(u64));
+		}
+		kfree(pk);
+		break;
+	}
+	case MPR_BP_READ_RESV: {
+		struct pr_held_reservation h = { 0 };
+
+		if (!ops->pr_read_reservation)
+			break;
+		r = ops->pr_read_reservation(bdev, &h);
+		if (!r) {
+			a->rsv->key = h.key;
+			a->rsv->generation = h.generation;
+			a->rsv->type = h.type;
+		}
+		break;
+	}
+#endif
+	default:
+		break;
+	}
+	return r;
+}
+
+static int mpr_bpath_do(struct mpr_path *path, enum mpr_bpath_op op,
+			const struct mpr_bpath_args *a)
 {
 	struct mpr_bpath *bp = to_bpath(path);
 	const struct pr_ops *ops;
@@ -233,13 +496,77 @@ static int mpr_bpath_read_keys(struct mpr_path *path, struct mpr_keys *keys)
 	r = mpr_bpath_get(bp, &ops);
 	if (r)
 		return r;
-	r = mpr_scsi_read_keys(bp->bdev, keys);
+#ifdef MPR_SCSI
+	r = mpr_bpath_scsi(bp->bdev, op, a);
+	if (r == MPR_SCSI_NOT_HANDLED)
+		r = mpr_result_normalise(mpr_bpath_pr_ops(bp->bdev, ops, op, a));
+#else
+	r = mpr_result_normalise(mpr_bpath_pr_ops(bp->bdev, ops, op, a));
+#endif
 	mutex_unlock(&bp->open_lock);
 	return r;
 }
-#endif
 
-static void mpr_bpath_release(struct mpr_path *path)
+static int mpr_bpath_register(struct mpr_path *path, u64 old_key, u64 new_key,
+			      u32 flags)
+{
+	const struct mpr_bpath_args a = {
+		.key = old_key, .sa_key = new_key, .flags = flags,
+	};
+
+	return mpr_bpath_do(path, MPR_BP_REGISTER, &a);
+}
+
+static int mpr_bpath_reserve(struct mpr_path *path, u64 key,
+			     enum pr_type type, u32 flags)
+{
+	const struct mpr_bpath_args a = {
+		.key = key, .type = type, .flags = flags,
+	};
+
+	return mpr_bpath_do(path, MPR_BP_RESERVE, &a);
+}
+
+static int mpr_bpath_release_resv(struct mpr_path *path, u64 key,
+				  enum pr_type type)
+{
+	const struct mpr_bpath_args a = { .key = key, .type = type };
+
+	return mpr_bpath_do(path, MPR_BP_RELEASE, &a);
+}
+
+static int mpr_bpath_preempt(struct mpr_path *path, u64 old_key, u64 new_key,
+			     enum pr_type type, bool abort)
+{
+	const struct mpr_bpath_args a = {
+		.key = old_key, .sa_key = new_key, .type = type, .abort = abort,
+	};
+
+	return mpr_bpath_do(path, MPR_BP_PREEMPT, &a);
+}
+
+static int mpr_bpath_clear(struct mpr_path *path, u64 key)
+{
+	const struct mpr_bpath_args a = { .key = key };
+
+	return mpr_bpath_do(path, MPR_BP_CLEAR, &a);
+}
+
+static int mpr_bpath_read_keys(struct mpr_path *path, struct mpr_keys *keys)
+{
+	const struct mpr_bpath_args a = { .keys = keys };
+
+	return mpr_bpath_do(path, MPR_BP_READ_KEYS, &a);
+}
+
+static int mpr_bpath_read_resv(struct mpr_path *path, struct mpr_resv *rsv)
+{
+	const struct mpr_bpath_args a = { .rsv = rsv };
+
+	return mpr_bpath_do(path, MPR_BP_READ_RESV, &a);
+}
+
+static void mpr_bpath_free(struct mpr_path *path)
 {
 	struct mpr_bpath *bp = to_bpath(path);
 
@@ -249,9 +576,14 @@ static void mpr_bpath_release(struct mpr_path *path)
 }
 
 static const struct mpr_path_ops mpr_bpath_ops = {
-	.pr_register	= mpr_bpath_register,
-	.read_keys	= mpr_bpath_read_keys,
-	.release	= mpr_bpath_release,
+	.pr_register		= mpr_bpath_register,
+	.pr_reserve		= mpr_bpath_reserve,
+	.pr_release		= mpr_bpath_release_resv,
+	.pr_preempt		= mpr_bpath_preempt,
+	.pr_clear		= mpr_bpath_clear,
+	.read_keys		= mpr_bpath_read_keys,
+	.read_reservation	= mpr_bpath_read_resv,
+	.free			= mpr_bpath_free,
 };
 
 /**

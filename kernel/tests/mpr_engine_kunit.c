@@ -2,12 +2,24 @@
 /*
  * KUnit tests of the PR engine against a fake SPC-4 target.
  *
- * The fake models one I_T nexus per path: each nexus holds at most one
- * key, REGISTER needs the nexus' current key as old key (else RESERVATION
- * CONFLICT), REGISTER AND IGNORE EXISTING KEY does not, new key 0
- * unregisters, and every change bumps the PRgeneration. Each path can be
- * scripted to be down, slow, always conflicting, or to report a UNIT
- * ATTENTION (CHECK CONDITION) a number of times.
+ * The fake target models persistent reservations per I_T nexus, as SPC-4
+ * (and LIO, where the two differ and the engine must cope with both)
+ * describes them: a key per nexus, the reservation (type and holder
+ * nexus; every registrant holds an all-registrants one), the PRgeneration,
+ * a UNIT ATTENTION for the other nexuses after a PREEMPT, RELEASE or CLEAR,
+ * the conflict rules of every PR OUT command, the access rules of every
+ * reservation type (which nexus may write), and PREEMPT AND ABORT (the
+ * aborted nexuses are recorded). Nexuses 0..3 are host A's paths, driven
+ * by the engine under test; nexuses 4..7 are another host, B, that the
+ * tests drive directly.
+ *
+ * Every path has scripted faults: down before the command reaches the
+ * target, down after (the target executes it, the answer is lost), down
+ * after its first command (during an operation), slower than the deadline,
+ * UNIT ATTENTIONs, a target that refuses with RESERVATION CONFLICT, and
+ * ILLEGAL REQUEST. The device's suspend and resume are recorded, and a
+ * PREEMPT that strips host A's own nexuses while host I/O could flow is
+ * counted as a violation.
  *
  * The engine is compiled into this module (it is not exported by
  * dm-mpath-pr.ko), so the tests need nothing but KUnit.
@@ -20,45 +32,104 @@
 
 #include "../engine.c"
 
-#define FAKE_MAX_PATHS	8
+#define FAKE_MAX_NEXUS	8
+#define FAKE_HOST_B	4	/* first nexus of host B */
 #define KEY_A		0xaaaa0001ULL
+#define KEY_A2		0xaaaa0002ULL
 #define KEY_B		0xbbbb0002ULL
 #define KEY_OTHER	0x99990009ULL
 
+#define WE		PR_WRITE_EXCLUSIVE
+#define EA		PR_EXCLUSIVE_ACCESS
+#define WE_RO		PR_WRITE_EXCLUSIVE_REG_ONLY
+#define EA_RO		PR_EXCLUSIVE_ACCESS_REG_ONLY
+#define WE_AR		PR_WRITE_EXCLUSIVE_ALL_REGS
+#define EA_AR		PR_EXCLUSIVE_ACCESS_ALL_REGS
+
+/* A nexus number in a table where 0 means "none". */
+#define NX(n)		((n) + 1)
+
+#define CONFLICT	PR_STS_RESERVATION_CONFLICT
+#define PATH_FAILED	PR_STS_PATH_FAILED
+#define IOERR		PR_STS_IOERR
+
 /**
- * struct fake_target - the device server's registrations
+ * struct fake_target - the device server's persistent reservation state
  * @lock: protects everything below
  * @generation: PRgeneration
  * @key: key of each nexus, 0 if it is not registered
+ * @type: type of the reservation, 0 if there is none
+ * @holder: the holder nexus of a reservation that is not all-registrants
+ * @ua: nexuses with a UNIT ATTENTION pending
+ * @aborted: nexuses whose tasks a PREEMPT AND ABORT aborted
+ * @lio: RELEASE with the wrong type answers RESERVATION CONFLICT, as LIO
+ *	does (SPC-4 says ILLEGAL REQUEST)
  */
 struct fake_target {
-	spinlock_t lock;	/* the target's registrations */
+	spinlock_t lock;	/* the target's state */
 	u32 generation;
-	u64 key[FAKE_MAX_PATHS];
+	u64 key[FAKE_MAX_NEXUS];
+	enum pr_type type;
+	int holder;
+	unsigned long ua;
+	unsigned long aborted;
+	bool lio;
 };
+
+/**
+ * enum fake_fault - scripted behaviour of a path
+ * @F_NONE: works
+ * @F_DOWN: every command fails with a transport error before reaching the
+ *	target
+ * @F_LOSE: the target executes every command, the answer is lost
+ *	(transport error)
+ * @F_DOWN_AFTER1: the first command works, then the path is down
+ * @F_SLOW: every command takes longer than the deadline, then works
+ * @F_UA: the first command gets a UNIT ATTENTION (CHECK CONDITION)
+ * @F_UA_MANY: every command gets a UNIT ATTENTION
+ * @F_CONFLICT: the target answers every PR OUT with RESERVATION CONFLICT
+ * @F_ILLEGAL: every command is rejected with ILLEGAL REQUEST (-EINVAL)
+ */
+enum fake_fault {
+	F_NONE,
+	F_DOWN,
+	F_LOSE,
+	F_DOWN_AFTER1,
+	F_SLOW,
+	F_UA,
+	F_UA_MANY,
+	F_CONFLICT,
+	F_ILLEGAL,
+};
+
+struct fake_env;
 
 /**
  * struct fake_path - a path to the fake target, with scripted faults
  * @path: the engine's part
- * @tgt: the target
+ * @env: the test's device
  * @nexus: index of the path's I_T nexus
- * @down: commands fail with PR_STS_PATH_FAILED
- * @conflict: REGISTER commands fail with RESERVATION CONFLICT
+ * @fault: enum fake_fault
+ * @down: commands fail with PR_STS_PATH_FAILED before the target
  * @ua: number of commands that still get a UNIT ATTENTION
  * @delay_ms: latency of every command
  * @calls: commands received
- * @released: set by the release callback
+ * @op_calls: of which per enum mpr_op
+ * @abort_seen: a PREEMPT arrived with the abort flag set
+ * @plain_preempt_seen: a PREEMPT arrived without it
  */
 struct fake_path {
 	struct mpr_path path;
-	struct fake_target *tgt;
+	struct fake_env *env;
 	unsigned int nexus;
+	enum fake_fault fault;
 	bool down;
-	bool conflict;
 	atomic_t ua;
 	unsigned int delay_ms;
 	atomic_t calls;
-	bool *released;
+	atomic_t op_calls[MPR_OP_READ_RESV + 1];
+	bool abort_seen;
+	bool plain_preempt_seen;
 };
 
 /**
@@ -67,18 +138,32 @@ struct fake_path {
  * @params: its tunables
  * @wq: its workqueue
  * @tgt: the fake target
- * @paths: the paths
- * @released: release callback seen, per path
+ * @paths: the paths of host A
+ * @released: the free callback ran, per path
  * @nr: number of paths
+ * @suspended: the device is suspended now
+ * @suspend_fails: the next suspends fail with -ENODEV
+ * @suspends: suspends
+ * @resumes: resumes
+ * @self_preempt_unsuspended: PREEMPTs of host A's own key (or of all
+ *	registrants) by host A while the device was not suspended
+ * @resume_unregistered: at a resume, reachable paths of host A whose
+ *	nexus lacked the wanted key (their I/O would have failed)
  */
 struct fake_env {
 	struct mpr_engine eng;
 	struct mpr_engine_params params;
 	struct workqueue_struct *wq;
 	struct fake_target tgt;
-	struct fake_path *paths[FAKE_MAX_PATHS];
-	bool released[FAKE_MAX_PATHS];
+	struct fake_path *paths[FAKE_HOST_B];
+	bool released[FAKE_HOST_B];
 	unsigned int nr;
+	bool suspended;
+	bool suspend_fails;
+	unsigned int suspends;
+	unsigned int resumes;
+	unsigned int self_preempt_unsuspended;
+	unsigned int resume_unregistered;
 };
 
 static struct fake_path *to_fake(struct mpr_path *path)
@@ -86,84 +171,448 @@ static struct fake_path *to_fake(struct mpr_path *path)
 	return container_of(path, struct fake_path, path);
 }
 
-/* Scripted faults that hit before the target sees the command. */
-static int fake_fault(struct fake_path *fp)
+/* ---- the target ------------------------------------------------------ */
+
+static bool tgt_all_regs(const struct fake_target *t)
 {
-	atomic_inc(&fp->calls);
+	return mpr_type_all_regs(t->type);
+}
+
+static bool tgt_is_holder(const struct fake_target *t, unsigned int n)
+{
+	if (!t->type || !t->key[n])
+		return false;
+	return tgt_all_regs(t) || t->holder == n;
+}
+
+/* The RESERVATION KEY of READ RESERVATION: 0 for all-registrants. */
+static u64 tgt_res_key(const struct fake_target *t)
+{
+	if (!t->type || tgt_all_regs(t))
+		return 0;
+	return t->key[t->holder];
+}
+
+/* UNIT ATTENTION to every registered nexus but @n. */
+static void tgt_ua_registrants(struct fake_target *t, unsigned int n)
+{
+	unsigned int m;
+
+	for (m = 0; m < FAKE_MAX_NEXUS; m++)
+		if (m != n && t->key[m])
+			__set_bit(m, &t->ua);
+}
+
+static void tgt_release(struct fake_target *t, unsigned int n)
+{
+	enum pr_type old = t->type;
+
+	t->type = 0;
+	t->holder = -1;
+	if (!mpr_type_single_holder(old))
+		tgt_ua_registrants(t, n);
+}
+
+/* Remove the registration of @m on behalf of @n. */
+static void tgt_unregister(struct fake_target *t, unsigned int n,
+			   unsigned int m, bool abort)
+{
+	t->key[m] = 0;
+	if (m != n)
+		__set_bit(m, &t->ua);
+	if (abort)
+		__set_bit(m, &t->aborted);
+}
+
+/* Access rules of SPC-4 table 5.14: may nexus @n write? */
+static bool tgt_can_write(struct fake_target *t, unsigned int n)
+{
+	bool ok;
+
+	spin_lock(&t->lock);
+	if (!t->type) {
+		spin_unlock(&t->lock);
+		return true;
+	}
+	switch (t->type) {
+	case PR_WRITE_EXCLUSIVE:
+	case PR_EXCLUSIVE_ACCESS:
+		ok = t->holder == n && t->key[n];
+		break;
+	default:
+		ok = t->key[n];
+		break;
+	}
+	spin_unlock(&t->lock);
+	return ok;
+}
+
+static int tgt_register(struct fake_target *t, unsigned int n,
+			const struct mpr_cmd *c, u32 flags)
+{
+	u64 new_key = c->sa_key;
+
+	if (!(flags & PR_FL_IGNORE_KEY) && c->key != t->key[n])
+		return CONFLICT;
+	if (!new_key) {
+		if (!t->key[n])
+			return 0;
+		if (tgt_is_holder(t, n)) {
+			if (!tgt_all_regs(t)) {
+				tgt_release(t, n);
+			} else {
+				unsigned int m, left = 0;
+
+				for (m = 0; m < FAKE_MAX_NEXUS; m++)
+					left += m != n && t->key[m];
+				if (!left)
+					tgt_release(t, n);
+			}
+		}
+		t->key[n] = 0;
+	} else {
+		t->key[n] = new_key;
+	}
+	t->generation++;
+	return 0;
+}
+
+static int tgt_reserve(struct fake_target *t, unsigned int n,
+		       const struct mpr_cmd *c)
+{
+	if (!t->key[n] || t->key[n] != c->key)
+		return CONFLICT;
+	if (t->type)
+		return tgt_is_holder(t, n) && t->type == c->type ? 0 : CONFLICT;
+	t->type = c->type;
+	t->holder = n;
+	return 0;
+}
+
+static int tgt_release_cmd(struct fake_target *t, unsigned int n,
+			   const struct mpr_cmd *c)
+{
+	if (!t->key[n] || t->key[n] != c->key)
+		return CONFLICT;
+	if (!t->type || !tgt_is_holder(t, n))
+		return 0;
+	if (t->type != c->type)
+		return t->lio ? CONFLICT : -EINVAL;
+	tgt_release(t, n);
+	return 0;
+}
+
+static int tgt_clear(struct fake_target *t, unsigned int n,
+		     const struct mpr_cmd *c)
+{
+	unsigned int m;
+
+	if (!t->key[n] || t->key[n] != c->key)
+		return CONFLICT;
+	t->type = 0;
+	t->holder = -1;
+	for (m = 0; m < FAKE_MAX_NEXUS; m++)
+		if (t->key[m])
+			tgt_unregister(t, n, m, false);
+	t->generation++;
+	return 0;
+}
+
+/* PREEMPT as SPC-4 5.14.11.4 and LIO's core_scsi3_emulate_pro_preempt(). */
+static int tgt_preempt(struct fake_target *t, unsigned int n,
+		       const struct mpr_cmd *c)
+{
+	bool all_regs = tgt_all_regs(t), takes, matched = false;
+	u64 sark = c->sa_key;
+	unsigned int m;
+
+	if (!t->key[n] || t->key[n] != c->key)
+		return CONFLICT;
+	if (!all_regs && !sark)
+		return -EINVAL;
+	takes = t->type && (all_regs ? !sark : tgt_res_key(t) == sark);
+	if (!takes) {
+		/* Registrations only; the issuer too (no reservation of it). */
+		for (m = 0; m < FAKE_MAX_NEXUS; m++) {
+			if (!t->key[m] || t->key[m] != sark ||
+			    (all_regs && m == n))
+				continue;
+			matched = true;
+			tgt_unregister(t, n, m, c->abort);
+		}
+		if (!matched)
+			return CONFLICT;
+		t->generation++;
+		return 0;
+	}
+	for (m = 0; m < FAKE_MAX_NEXUS; m++) {
+		if (m == n || !t->key[m] || (sark && t->key[m] != sark))
+			continue;
+		tgt_unregister(t, n, m, c->abort);
+	}
+	if (t->type != c->type)
+		tgt_ua_registrants(t, n);
+	t->type = c->type;
+	t->holder = n;
+	t->generation++;
+	return 0;
+}
+
+static int tgt_read_keys(struct fake_target *t, struct mpr_keys *keys)
+{
+	u32 room = keys->num_keys, nr = 0;
+	unsigned int m;
+
+	keys->generation = t->generation;
+	for (m = 0; m < FAKE_MAX_NEXUS; m++) {
+		if (!t->key[m])
+			continue;
+		if (nr < room)
+			keys->keys[nr] = t->key[m];
+		nr++;
+	}
+	keys->num_keys = nr;
+	return 0;
+}
+
+static int tgt_read_resv(struct fake_target *t, struct mpr_resv *rsv)
+{
+	rsv->generation = t->generation;
+	rsv->type = t->type;
+	rsv->key = tgt_res_key(t);
+	return 0;
+}
+
+/**
+ * tgt_exec() - one command on one nexus
+ * @t: the target
+ * @n: the nexus
+ * @c: the command
+ * @flags: REGISTER and RESERVE flags
+ * @keys: READ KEYS answer
+ * @rsv: READ RESERVATION answer
+ *
+ * Return: 0, PR_STS_* or -EINVAL, as a path would after normalisation.
+ */
+static int tgt_exec(struct fake_target *t, unsigned int n,
+		    const struct mpr_cmd *c, u32 flags, struct mpr_keys *keys,
+		    struct mpr_resv *rsv)
+{
+	int r;
+
+	spin_lock(&t->lock);
+	if (__test_and_clear_bit(n, &t->ua)) {
+		spin_unlock(&t->lock);
+		return IOERR;
+	}
+	switch (c->op) {
+	case MPR_OP_REGISTER:
+		r = tgt_register(t, n, c, flags);
+		break;
+	case MPR_OP_RESERVE:
+		r = tgt_reserve(t, n, c);
+		break;
+	case MPR_OP_RELEASE:
+		r = tgt_release_cmd(t, n, c);
+		break;
+	case MPR_OP_PREEMPT:
+		r = tgt_preempt(t, n, c);
+		break;
+	case MPR_OP_CLEAR:
+		r = tgt_clear(t, n, c);
+		break;
+	case MPR_OP_READ_KEYS:
+		r = tgt_read_keys(t, keys);
+		break;
+	case MPR_OP_READ_RESV:
+		r = tgt_read_resv(t, rsv);
+		break;
+	default:
+		r = -EOPNOTSUPP;
+		break;
+	}
+	spin_unlock(&t->lock);
+	return r;
+}
+
+/* Host B's commands, straight to its nexus. */
+static int host_b(struct fake_env *env, unsigned int i, enum mpr_op op,
+		  u64 key, u64 sa_key, enum pr_type type)
+{
+	struct mpr_cmd c = { .op = op, .key = key, .sa_key = sa_key,
+			     .type = type };
+
+	return tgt_exec(&env->tgt, FAKE_HOST_B + i, &c, 0, NULL, NULL);
+}
+
+/* ---- the paths --------------------------------------------------------- */
+
+static bool fake_is_self_preempt(struct fake_env *env, unsigned int n,
+				 const struct mpr_cmd *c)
+{
+	struct fake_target *t = &env->tgt;
+	bool self;
+
+	if (c->op != MPR_OP_PREEMPT || n >= FAKE_HOST_B)
+		return false;
+	spin_lock(&t->lock);
+	self = c->sa_key == t->key[n] || (!c->sa_key && tgt_all_regs(t));
+	spin_unlock(&t->lock);
+	return self;
+}
+
+/* A command of host A on path @fp, with its scripted faults. */
+static int fake_cmd(struct fake_path *fp, const struct mpr_cmd *c, u32 flags,
+		    struct mpr_keys *keys, struct mpr_resv *rsv)
+{
+	struct fake_env *env = fp->env;
+	unsigned int nr;
+	int r;
+
+	nr = atomic_inc_return(&fp->calls);
+	atomic_inc(&fp->op_calls[c->op]);
+	if (c->op == MPR_OP_PREEMPT) {
+		if (c->abort)
+			WRITE_ONCE(fp->abort_seen, true);
+		else
+			WRITE_ONCE(fp->plain_preempt_seen, true);
+	}
 	if (fp->delay_ms)
 		msleep(fp->delay_ms);
 	if (READ_ONCE(fp->down))
-		return PR_STS_PATH_FAILED;
+		return PATH_FAILED;
+	if (fp->fault == F_DOWN_AFTER1 && nr > 1)
+		return PATH_FAILED;
 	if (atomic_add_unless(&fp->ua, -1, 0))
-		return PR_STS_IOERR;
-	return 0;
+		return IOERR;
+	if (fp->fault == F_ILLEGAL)
+		return -EINVAL;
+	if (fp->fault == F_CONFLICT && !mpr_cmd_is_read(c))
+		return CONFLICT;
+	if (fake_is_self_preempt(env, fp->nexus, c) && !READ_ONCE(env->suspended))
+		env->self_preempt_unsuspended++;
+	r = tgt_exec(&env->tgt, fp->nexus, c, flags, keys, rsv);
+	if (fp->fault == F_LOSE)
+		return PATH_FAILED;
+	return r;
 }
 
 static int fake_register(struct mpr_path *path, u64 old_key, u64 new_key,
 			 u32 flags)
 {
-	struct fake_path *fp = to_fake(path);
-	struct fake_target *tgt = fp->tgt;
-	u64 *key = &tgt->key[fp->nexus];
-	int r;
+	struct mpr_cmd c = { .op = MPR_OP_REGISTER, .key = old_key,
+			     .sa_key = new_key };
 
-	r = fake_fault(fp);
-	if (r)
-		return r;
-	if (READ_ONCE(fp->conflict))
-		return PR_STS_RESERVATION_CONFLICT;
+	return fake_cmd(to_fake(path), &c, flags, NULL, NULL);
+}
 
-	spin_lock(&tgt->lock);
-	if (!(flags & PR_FL_IGNORE_KEY) && old_key != *key) {
-		/* SPC-4 5.14.7: REGISTER with a wrong reservation key. */
-		spin_unlock(&tgt->lock);
-		return PR_STS_RESERVATION_CONFLICT;
-	}
-	if (*key != new_key) {
-		*key = new_key;
-		tgt->generation++;
-	}
-	spin_unlock(&tgt->lock);
-	return 0;
+static int fake_reserve(struct mpr_path *path, u64 key, enum pr_type type,
+			u32 flags)
+{
+	struct mpr_cmd c = { .op = MPR_OP_RESERVE, .key = key, .type = type };
+
+	return fake_cmd(to_fake(path), &c, flags, NULL, NULL);
+}
+
+static int fake_release_resv(struct mpr_path *path, u64 key,
+			     enum pr_type type)
+{
+	struct mpr_cmd c = { .op = MPR_OP_RELEASE, .key = key, .type = type };
+
+	return fake_cmd(to_fake(path), &c, 0, NULL, NULL);
+}
+
+static int fake_preempt(struct mpr_path *path, u64 old_key, u64 new_key,
+			enum pr_type type, bool abort)
+{
+	struct mpr_cmd c = { .op = MPR_OP_PREEMPT, .key = old_key,
+			     .sa_key = new_key, .type = type, .abort = abort };
+
+	return fake_cmd(to_fake(path), &c, 0, NULL, NULL);
+}
+
+static int fake_clear(struct mpr_path *path, u64 key)
+{
+	struct mpr_cmd c = { .op = MPR_OP_CLEAR, .key = key };
+
+	return fake_cmd(to_fake(path), &c, 0, NULL, NULL);
 }
 
 static int fake_read_keys(struct mpr_path *path, struct mpr_keys *keys)
 {
-	struct fake_path *fp = to_fake(path);
-	struct fake_target *tgt = fp->tgt;
-	u32 room = keys->num_keys, n = 0;
-	unsigned int i;
-	int r;
+	struct mpr_cmd c = { .op = MPR_OP_READ_KEYS };
 
-	r = fake_fault(fp);
-	if (r)
-		return r;
-	spin_lock(&tgt->lock);
-	keys->generation = tgt->generation;
-	for (i = 0; i < FAKE_MAX_PATHS; i++) {
-		if (!tgt->key[i])
-			continue;
-		if (n < room)
-			keys->keys[n] = tgt->key[i];
-		n++;
-	}
-	keys->num_keys = n;
-	spin_unlock(&tgt->lock);
-	return 0;
+	return fake_cmd(to_fake(path), &c, 0, keys, NULL);
 }
 
-static void fake_release(struct mpr_path *path)
+static int fake_read_resv(struct mpr_path *path, struct mpr_resv *rsv)
+{
+	struct mpr_cmd c = { .op = MPR_OP_READ_RESV };
+
+	return fake_cmd(to_fake(path), &c, 0, NULL, rsv);
+}
+
+static void fake_free(struct mpr_path *path)
 {
 	struct fake_path *fp = to_fake(path);
 
-	*fp->released = true;
+	fp->env->released[fp->nexus] = true;
 	kfree(fp);
 }
 
 static const struct mpr_path_ops fake_ops = {
-	.pr_register	= fake_register,
-	.read_keys	= fake_read_keys,
-	.release	= fake_release,
+	.pr_register		= fake_register,
+	.pr_reserve		= fake_reserve,
+	.pr_release		= fake_release_resv,
+	.pr_preempt		= fake_preempt,
+	.pr_clear		= fake_clear,
+	.read_keys		= fake_read_keys,
+	.read_reservation	= fake_read_resv,
+	.free			= fake_free,
+};
+
+/* ---- the device ---------------------------------------------------------- */
+
+static int fake_suspend(struct mpr_engine *eng)
+{
+	struct fake_env *env = container_of(eng, struct fake_env, eng);
+
+	if (env->suspend_fails)
+		return -ENODEV;
+	WARN_ON(env->suspended);
+	WRITE_ONCE(env->suspended, true);
+	env->suspends++;
+	return 0;
+}
+
+/*
+ * At resume, host I/O flows again: every path of host A that the target
+ * can reach must carry the wanted key, or its I/O fails.
+ */
+static void fake_resume(struct mpr_engine *eng)
+{
+	struct fake_env *env = container_of(eng, struct fake_env, eng);
+	unsigned int i;
+	u64 key;
+
+	WARN_ON(!env->suspended);
+	spin_lock(&eng->lock);
+	key = eng->wanted ? eng->key : 0;
+	spin_unlock(&eng->lock);
+	spin_lock(&env->tgt.lock);
+	for (i = 0; i < env->nr; i++)
+		if (key && !READ_ONCE(env->paths[i]->down) &&
+		    env->paths[i]->fault != F_DOWN_AFTER1 &&
+		    env->tgt.key[i] != key)
+			env->resume_unregistered++;
+	spin_unlock(&env->tgt.lock);
+	env->resumes++;
+	WRITE_ONCE(env->suspended, false);
+}
+
+static const struct mpr_dev_ops fake_dev_ops = {
+	.suspend	= fake_suspend,
+	.resume		= fake_resume,
 };
 
 static struct fake_path *fake_add_path(struct kunit *test, struct fake_env *env)
@@ -172,20 +621,27 @@ static struct fake_path *fake_add_path(struct kunit *test, struct fake_env *env)
 	struct fake_path *fp;
 	char name[16];
 
-	KUNIT_ASSERT_LT(test, i, FAKE_MAX_PATHS);
+	KUNIT_ASSERT_LT(test, i, FAKE_HOST_B);
 	fp = kzalloc_obj(*fp, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, fp);
-	fp->tgt = &env->tgt;
+	fp->env = env;
 	fp->nexus = i;
-	fp->released = &env->released[i];
-	atomic_set(&fp->ua, 0);
-	atomic_set(&fp->calls, 0);
 	snprintf(name, sizeof(name), "fake%u", i);
 	mpr_path_init(&fp->path, &fake_ops, i, name);
 	mpr_engine_add_path(&env->eng, &fp->path);
 	env->paths[i] = fp;
 	env->nr++;
 	return fp;
+}
+
+/* Script a path's behaviour. */
+static void fake_set_fault(struct fake_path *fp, enum fake_fault f,
+			   unsigned int deadline_ms)
+{
+	fp->fault = f;
+	fp->down = f == F_DOWN;
+	fp->delay_ms = f == F_SLOW ? deadline_ms + 300 : 0;
+	atomic_set(&fp->ua, f == F_UA ? 1 : f == F_UA_MANY ? 1000 : 0);
 }
 
 /* Wait until no path command is in flight (stragglers included). */
@@ -219,10 +675,13 @@ static struct fake_env *fake_env_new(struct kunit *test, unsigned int nr)
 	env->params.op_timeout_ms = 2000;
 	/* The tests run the probe themselves, with mpr_engine_probe_once(). */
 	env->params.probe_interval_ms = 3600 * 1000;
+	env->params.single_holder = MPR_SH_REFUSE;
 	env->wq = alloc_workqueue("mpr_kunit", WQ_UNBOUND, 0);
 	KUNIT_ASSERT_NOT_NULL(test, env->wq);
 	spin_lock_init(&env->tgt.lock);
-	mpr_engine_init(&env->eng, "kunit", &env->params, env->wq);
+	env->tgt.holder = -1;
+	mpr_engine_init(&env->eng, "kunit", &env->params, &fake_dev_ops,
+			env->wq);
 #ifdef COMPAT_HAVE_KUNIT_ADD_ACTION
 	KUNIT_ASSERT_EQ(test, 0,
 			kunit_add_action_or_reset(test, fake_env_stop, env));
@@ -251,6 +710,17 @@ static void fake_suite_exit(struct kunit *test)
 	if (test->priv)
 		fake_env_stop(test->priv);
 #endif
+}
+
+/* Invariants every test ends with. */
+static void fake_check_invariants(struct kunit *test, struct fake_env *env)
+{
+	KUNIT_EXPECT_EQ(test, env->suspends, env->resumes);
+	KUNIT_EXPECT_FALSE(test, env->suspended);
+	KUNIT_EXPECT_EQ_MSG(test, env->self_preempt_unsuspended, 0U,
+			    "a PREEMPT stripped host A's nexuses while I/O could flow");
+	KUNIT_EXPECT_EQ_MSG(test, env->resume_unregistered, 0U,
+			    "a reachable path lacked the key when I/O resumed");
 }
 
 /* ---- result normalisation ------------------------------------------ */
@@ -305,19 +775,12 @@ static void mpr_test_normalise(struct kunit *test)
 
 /* ---- register fan-out: operation x path outcome --------------------- */
 
-enum fake_fault_kind {
-	F_NONE,
-	F_DOWN,		/* transport failure */
-	F_CONFLICT,	/* target always answers RESERVATION CONFLICT */
-	F_UA,		/* one UNIT ATTENTION, then normal */
-};
-
 /**
  * struct reg_case - one register fan-out scenario
  * @desc: case name
  * @nr: number of paths
  * @pre: key of each nexus before the operation
- * @fault: scripted fault of each path
+ * @fault: scripted fault of each path (enum fake_fault)
  * @old_key: old key of the operation
  * @new_key: new key of the operation
  * @flags: PR flags
@@ -325,12 +788,13 @@ enum fake_fault_kind {
  * @reg: expected registration state of each path
  * @state: expected path state of each path
  * @post: expected key of each nexus afterwards
+ * @calls: if not 0, expected commands on each path
  */
 struct reg_case {
 	const char *desc;
 	unsigned int nr;
 	u64 pre[4];
-	enum fake_fault_kind fault[4];
+	enum fake_fault fault[4];
 	u64 old_key;
 	u64 new_key;
 	u32 flags;
@@ -338,6 +802,7 @@ struct reg_case {
 	enum dm_mpath_pr_reg_state reg[4];
 	enum dm_mpath_pr_path_state state[4];
 	u64 post[4];
+	unsigned int calls;
 };
 
 #define R_REG	DM_MPATH_PR_REG_REGISTERED
@@ -356,14 +821,14 @@ static const struct reg_case reg_cases[] = {
 		.post = { KEY_A, KEY_A, KEY_A, KEY_A },
 	},
 	{
-		.desc = "register, one path down: success, path pending",
+		.desc = "register, one path down: success, path pending (#5)",
 		.nr = 4, .fault = { F_NONE, F_DOWN }, .new_key = KEY_A, .ret = 0,
 		.reg = { R_REG, R_PEND, R_REG, R_REG },
 		.state = { S_OK, S_FAIL, S_OK, S_OK },
 		.post = { KEY_A, 0, KEY_A, KEY_A },
 	},
 	{
-		.desc = "key change, nexuses without the old key retried with ignore",
+		.desc = "key change, nexuses without the old key retried with ignore (#1)",
 		.nr = 4, .pre = { KEY_A, KEY_A, 0, 0 },
 		.old_key = KEY_A, .new_key = KEY_B, .ret = 0,
 		.reg = { R_REG, R_REG, R_REG, R_REG },
@@ -371,30 +836,49 @@ static const struct reg_case reg_cases[] = {
 		.post = { KEY_B, KEY_B, KEY_B, KEY_B },
 	},
 	{
-		.desc = "wrong old key on every path: conflict, nothing changes",
+		.desc = "wrong old key on every path: conflict, nothing changes (#2)",
 		.nr = 3, .pre = { KEY_OTHER, KEY_OTHER, KEY_OTHER },
 		.old_key = KEY_A, .new_key = KEY_B,
-		.ret = PR_STS_RESERVATION_CONFLICT,
+		.ret = CONFLICT,
 		.reg = { R_UNK, R_UNK, R_UNK },
 		.state = { S_OK, S_OK, S_OK },
 		.post = { KEY_OTHER, KEY_OTHER, KEY_OTHER },
 	},
 	{
-		.desc = "all paths down: path error, not conflict",
+		.desc = "all paths down: path error, not conflict (#6, #31)",
 		.nr = 2, .fault = { F_DOWN, F_DOWN }, .new_key = KEY_A,
-		.ret = PR_STS_PATH_FAILED,
+		.ret = PATH_FAILED,
 		.reg = { R_UNK, R_UNK },
 		.state = { S_FAIL, S_FAIL },
 		.post = { 0, 0 },
 	},
 	{
-		.desc = "conflict on one path, the other down: conflict",
+		.desc = "conflict on one path, the other down: conflict (#3)",
 		.nr = 2, .pre = { KEY_OTHER, 0 }, .fault = { F_NONE, F_DOWN },
 		.old_key = KEY_A, .new_key = KEY_B,
-		.ret = PR_STS_RESERVATION_CONFLICT,
+		.ret = CONFLICT,
 		.reg = { R_UNK, R_UNK },
 		.state = { S_OK, S_FAIL },
 		.post = { KEY_OTHER, 0 },
+	},
+	{
+		.desc = "conflict on one path, ILLEGAL REQUEST on the other: conflict (#3)",
+		.nr = 2, .pre = { KEY_OTHER, 0 }, .fault = { F_NONE, F_ILLEGAL },
+		.old_key = KEY_A, .new_key = KEY_B,
+		.ret = CONFLICT,
+		.reg = { R_UNK, R_UNK },
+		.state = { S_OK, S_OK },
+		.post = { KEY_OTHER, 0 },
+	},
+	{
+		.desc = "register and ignore refused everywhere: conflict, not retried (#4)",
+		.nr = 2, .fault = { F_CONFLICT, F_CONFLICT },
+		.new_key = KEY_A, .flags = PR_FL_IGNORE_KEY,
+		.ret = CONFLICT,
+		.reg = { R_UNK, R_UNK },
+		.state = { S_OK, S_OK },
+		.post = { 0, 0 },
+		.calls = 1,
 	},
 	{
 		.desc = "unit attention once: retried",
@@ -402,6 +886,15 @@ static const struct reg_case reg_cases[] = {
 		.reg = { R_REG, R_REG, R_REG },
 		.state = { S_OK, S_OK, S_OK },
 		.post = { KEY_A, KEY_A, KEY_A },
+		.calls = 0,
+	},
+	{
+		.desc = "unit attention that persists: I/O error after retries (#29)",
+		.nr = 1, .fault = { F_UA_MANY }, .new_key = KEY_A, .ret = IOERR,
+		.reg = { R_UNK },
+		.state = { S_OK },
+		.post = { 0 },
+		.calls = MPR_UA_RETRIES + 1,
 	},
 	{
 		.desc = "unregister with one path down",
@@ -427,6 +920,35 @@ static const struct reg_case reg_cases[] = {
 		.state = { S_OK, S_OK, S_OK },
 		.post = { KEY_A, 0, KEY_A },
 	},
+	{
+		/*
+		 * dm's rollback bug: stock dm_pr_register() re-registers the
+		 * old key on the paths that succeeded when one path failed,
+		 * which with REGISTER semantics unregisters them: the healthy
+		 * path ends up without a key, the dead one with the old key.
+		 */
+		.desc = "dm rollback bug: key change with path 1 down keeps the new key",
+		.nr = 2, .pre = { KEY_A, KEY_A }, .fault = { F_NONE, F_DOWN },
+		.old_key = KEY_A, .new_key = KEY_A2, .ret = 0,
+		.reg = { R_REG, R_PEND },
+		.state = { S_OK, S_FAIL },
+		.post = { KEY_A2, KEY_A },
+	},
+	{
+		.desc = "dm rollback bug: key change with path 0 down keeps the new key",
+		.nr = 2, .pre = { KEY_A, KEY_A }, .fault = { F_DOWN, F_NONE },
+		.old_key = KEY_A, .new_key = KEY_A2, .ret = 0,
+		.reg = { R_PEND, R_REG },
+		.state = { S_FAIL, S_OK },
+		.post = { KEY_A, KEY_A2 },
+	},
+	{
+		.desc = "answer lost after the target registered: pending, not failed op",
+		.nr = 2, .fault = { F_NONE, F_LOSE }, .new_key = KEY_A, .ret = 0,
+		.reg = { R_REG, R_PEND },
+		.state = { S_OK, S_FAIL },
+		.post = { KEY_A, KEY_A },
+	},
 };
 
 static void reg_case_desc(const struct reg_case *c, char *desc)
@@ -445,9 +967,7 @@ static void mpr_test_register_fanout(struct kunit *test)
 
 	for (i = 0; i < c->nr; i++) {
 		env->tgt.key[i] = c->pre[i];
-		env->paths[i]->down = c->fault[i] == F_DOWN;
-		env->paths[i]->conflict = c->fault[i] == F_CONFLICT;
-		atomic_set(&env->paths[i]->ua, c->fault[i] == F_UA ? 1 : 0);
+		fake_set_fault(env->paths[i], c->fault[i], 0);
 	}
 
 	r = mpr_engine_register(&env->eng, c->old_key, c->new_key, c->flags);
@@ -455,14 +975,17 @@ static void mpr_test_register_fanout(struct kunit *test)
 	fake_quiesce(test, env);
 
 	for (i = 0; i < c->nr; i++) {
-		struct mpr_path *p = &env->paths[i]->path;
+		struct fake_path *fp = env->paths[i];
 
-		KUNIT_EXPECT_EQ_MSG(test, p->reg, c->reg[i], "path %u", i);
-		KUNIT_EXPECT_EQ_MSG(test, p->state, c->state[i], "path %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, fp->path.reg, c->reg[i], "path %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, fp->path.state, c->state[i], "path %u", i);
 		KUNIT_EXPECT_EQ_MSG(test, env->tgt.key[i], c->post[i],
 				    "nexus %u", i);
 		if (c->fault[i] == F_UA)
-			KUNIT_EXPECT_GE(test, atomic_read(&env->paths[i]->calls), 2);
+			KUNIT_EXPECT_GE(test, atomic_read(&fp->calls), 2);
+		if (c->calls)
+			KUNIT_EXPECT_EQ_MSG(test, atomic_read(&fp->calls),
+					    (int)c->calls, "path %u", i);
 	}
 	if (!c->ret) {
 		KUNIT_EXPECT_TRUE(test, env->eng.wanted);
@@ -470,6 +993,7 @@ static void mpr_test_register_fanout(struct kunit *test)
 	} else {
 		KUNIT_EXPECT_FALSE(test, env->eng.wanted);
 	}
+	fake_check_invariants(test, env);
 }
 
 /* ---- returning paths and fencing ------------------------------------ */
@@ -504,27 +1028,28 @@ static void mpr_test_returning_path_fenced(struct kunit *test)
 	p1->down = true;
 	KUNIT_ASSERT_EQ(test, 0, mpr_engine_register(&env->eng, 0, KEY_A, 0));
 
-	/* Another host preempts us: our key is gone from every nexus. */
-	spin_lock(&env->tgt.lock);
-	env->tgt.key[0] = 0;
-	env->tgt.key[1] = 0;
-	env->tgt.generation++;
-	spin_unlock(&env->tgt.lock);
+	/* Host B reserves and preempts us: our key is gone from every nexus. */
+	KUNIT_ASSERT_EQ(test, 0, host_b(env, 0, MPR_OP_REGISTER, 0, KEY_B, 0));
+	KUNIT_ASSERT_EQ(test, 0, host_b(env, 0, MPR_OP_RESERVE, KEY_B, 0, WE_RO));
+	KUNIT_ASSERT_EQ(test, 0, host_b(env, 0, MPR_OP_PREEMPT, KEY_B, KEY_A,
+					WE_RO));
+	KUNIT_EXPECT_EQ(test, env->tgt.key[0], 0ULL);
 
 	p1->down = false;
 	KUNIT_EXPECT_FALSE(test, mpr_engine_probe_once(&env->eng));
 	KUNIT_EXPECT_TRUE(test, env->eng.preempted);
 	KUNIT_EXPECT_EQ(test, env->tgt.key[1], 0ULL);
 	KUNIT_EXPECT_NE(test, p1->path.reg, R_REG);
+	KUNIT_EXPECT_FALSE(test, tgt_can_write(&env->tgt, 1));
 
 	/* And it stays fenced on later rounds. */
 	mpr_engine_probe_once(&env->eng);
 	KUNIT_EXPECT_EQ(test, env->tgt.key[1], 0ULL);
 
 	/* A new REGISTER by the host lifts the mark. */
-	KUNIT_EXPECT_EQ(test, 0, mpr_engine_register(&env->eng, 0, KEY_B, 0));
+	KUNIT_EXPECT_EQ(test, 0, mpr_engine_register(&env->eng, 0, KEY_A2, 0));
 	KUNIT_EXPECT_FALSE(test, env->eng.preempted);
-	KUNIT_EXPECT_EQ(test, env->tgt.key[1], KEY_B);
+	KUNIT_EXPECT_EQ(test, env->tgt.key[1], KEY_A2);
 }
 
 static void mpr_test_added_path_pending(struct kunit *test)
@@ -558,6 +1083,21 @@ static void mpr_test_adopt_key(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, env->tgt.key[1], KEY_A);
 	KUNIT_EXPECT_EQ(test, env->tgt.key[2], KEY_A);
 	KUNIT_EXPECT_EQ(test, env->paths[2]->path.reg, R_REG);
+}
+
+/* A stale key on a returning path is dropped when no key is wanted (#35). */
+static void mpr_test_stale_key_cleared(struct kunit *test)
+{
+	struct fake_env *env = fake_env_new(test, 2);
+
+	KUNIT_ASSERT_EQ(test, 0, mpr_engine_register(&env->eng, 0, KEY_A, 0));
+	env->paths[1]->down = true;
+	KUNIT_ASSERT_EQ(test, 0, mpr_engine_register(&env->eng, KEY_A, 0, 0));
+	KUNIT_EXPECT_EQ(test, env->tgt.key[1], KEY_A);
+	env->paths[1]->down = false;
+	KUNIT_EXPECT_FALSE(test, mpr_engine_probe_once(&env->eng));
+	KUNIT_EXPECT_EQ(test, env->tgt.key[1], 0ULL);
+	KUNIT_EXPECT_EQ(test, env->paths[1]->path.reg, R_NONE);
 }
 
 /* ---- deadline and stragglers ---------------------------------------- */
@@ -601,11 +1141,37 @@ static void mpr_test_all_slow_paths(struct kunit *test)
 
 	/* Nobody answered in time: a path error, never a conflict. */
 	KUNIT_EXPECT_EQ(test, mpr_engine_register(&env->eng, 0, KEY_A, 0),
-			PR_STS_PATH_FAILED);
+			PATH_FAILED);
 	fake_quiesce(test, env);
 	KUNIT_EXPECT_EQ(test, env->paths[0]->path.state, S_OK);
 	/* Registered late, but the operation failed: state is unknown. */
 	KUNIT_EXPECT_EQ(test, env->paths[0]->path.reg, R_UNK);
+}
+
+/*
+ * A RESERVE whose answer comes after the deadline is not sent again on
+ * another path (its outcome is unknown); the late answer records the
+ * holder.
+ */
+static void mpr_test_slow_reserve(struct kunit *test)
+{
+	struct fake_env *env = fake_env_new(test, 2);
+
+	KUNIT_ASSERT_EQ(test, 0, mpr_engine_register(&env->eng, 0, KEY_A, 0));
+	env->params.op_timeout_ms = 100;
+	env->paths[0]->delay_ms = 400;
+	KUNIT_EXPECT_EQ(test, mpr_engine_reserve(&env->eng, KEY_A, WE_RO, 0),
+			-ETIMEDOUT);
+	KUNIT_EXPECT_EQ(test, atomic_read(&env->paths[1]->op_calls[MPR_OP_RESERVE]),
+			0);
+	fake_quiesce(test, env);
+	KUNIT_EXPECT_EQ(test, env->tgt.type, WE_RO);
+	KUNIT_EXPECT_EQ(test, env->tgt.holder, 0);
+	KUNIT_EXPECT_PTR_EQ(test, env->eng.holder, &env->paths[0]->path);
+	KUNIT_EXPECT_EQ(test, env->eng.res_type, WE_RO);
+	/* Asking again now answers from the holder. */
+	env->paths[0]->delay_ms = 0;
+	KUNIT_EXPECT_EQ(test, mpr_engine_reserve(&env->eng, KEY_A, WE_RO, 0), 0);
 }
 
 /* ---- parallelism ----------------------------------------------------- */
@@ -632,11 +1198,892 @@ static s64 mpr_time_register(struct kunit *test, unsigned int nr,
 static void mpr_test_parallel_fanout(struct kunit *test)
 {
 	s64 one = mpr_time_register(test, 1, 50);
-	s64 eight = mpr_time_register(test, 8, 50);
+	s64 four = mpr_time_register(test, 4, 50);
 
-	kunit_info(test, "REGISTER, 50 ms per path: 1 path %lld us, 8 paths %lld us, ratio %lld.%02lld (sequential would be 8)",
-		   one, eight, eight / max_t(s64, one, 1),
-		   (eight * 100 / max_t(s64, one, 1)) % 100);
+	kunit_info(test, "REGISTER, 50 ms per path: 1 path %lld us, 4 paths %lld us, ratio %lld.%02lld (sequential would be 4)",
+		   one, four, four / max_t(s64, one, 1),
+		   (four * 100 / max_t(s64, one, 1)) % 100);
+	/* Sequential would take 200 ms at least. */
+	KUNIT_EXPECT_LT(test, four, 190 * USEC_PER_MSEC);
+}
+
+/* ---- every operation x path outcome, against the SPC-4 model -------- */
+
+/**
+ * struct op_case - one operation in one situation
+ * @desc: case name; "(#N)" names the item of the reference's §2.10
+ *	checklist it covers (Documentation/pr-checklist.md)
+ * @nr: paths of host A (default 2)
+ * @a_reg: host A's nexuses carry KEY_A and the engine wants it
+ * @a_unreg: ...except these, which the engine has pending
+ * @a_gone: host A's keys were removed behind the engine's back
+ * @a_type: host A holds a reservation of this type...
+ * @a_asked: ...which the caller asked as this type (default @a_type)
+ * @a_holder: ...through nexus NX(n)
+ * @a_holder_unknown: the engine does not know which path holds it
+ * @a_stale_holder: the engine believes path NX(n) holds it
+ * @a_not_ours: the engine did not take it (e.g. reserved before attach)
+ * @b_reg: host B's nexuses 4 and 5 carry KEY_B
+ * @b_type: host B holds a reservation of this type through nexus 4
+ * @ua_pending: nexuses with a UNIT ATTENTION pending from earlier changes
+ * @fault: scripted fault of each path of host A
+ * @lio: the target answers RELEASE with the wrong type like LIO
+ * @policy: single_holder
+ * @suspend_fails: the device cannot be suspended
+ * @op: the operation
+ * @key: its reservation key (REGISTER: old key)
+ * @sa_key: REGISTER: new key; PREEMPT: the key preempted
+ * @type: its type
+ * @abort: PREEMPT AND ABORT
+ * @flags: REGISTER flags
+ * @room: READ KEYS: room for keys (default 8)
+ * @ret: expected result
+ * @post: expected key of each nexus afterwards
+ * @post_type: expected reservation type afterwards
+ * @post_holder: expected holder nexus NX(n) (not checked for
+ *	all-registrants)
+ * @suspends: expected suspends of the device
+ * @aborted: nexuses whose tasks must have been aborted
+ * @not_sent: paths that must not have received the operation's command
+ * @a_io: 1: every reachable path of host A can write; -1: one cannot
+ * @b_io: 1: host B's nexus 4 can write; -1: it cannot
+ * @check_eng: check @eng_holder and @eng_type
+ * @eng_holder: the path NX(n) the engine believes holds the reservation
+ * @eng_type: the type the engine believes it holds
+ * @rd_nkeys: READ KEYS: keys reported
+ * @rd_type: READ RESERVATION: type reported
+ * @rd_key: READ RESERVATION: key reported
+ * @probe: then the faults go away and the probe runs...
+ * @post_probe: ...and host A's nexuses carry these keys
+ */
+struct op_case {
+	const char *desc;
+	unsigned int nr;
+	bool a_reg;
+	unsigned int a_unreg;
+	bool a_gone;
+	enum pr_type a_type;
+	enum pr_type a_asked;
+	int a_holder;
+	bool a_holder_unknown;
+	int a_stale_holder;
+	bool a_not_ours;
+	bool b_reg;
+	enum pr_type b_type;
+	unsigned int ua_pending;
+	enum fake_fault fault[4];
+	bool lio;
+	int policy;
+	bool suspend_fails;
+	enum mpr_op op;
+	u64 key;
+	u64 sa_key;
+	enum pr_type type;
+	bool abort;
+	u32 flags;
+	u32 room;
+	int ret;
+	u64 post[FAKE_MAX_NEXUS];
+	enum pr_type post_type;
+	int post_holder;
+	unsigned int suspends;
+	unsigned int aborted;
+	unsigned int not_sent;
+	int a_io;
+	int b_io;
+	bool check_eng;
+	int eng_holder;
+	enum pr_type eng_type;
+	u32 rd_nkeys;
+	enum pr_type rd_type;
+	u64 rd_key;
+	bool probe;
+	u64 post_probe[4];
+};
+
+#define A	KEY_A
+#define A2	KEY_A2
+#define B	KEY_B
+
+static const struct op_case op_cases[] = {
+	/* RESERVE */
+	{
+		.desc = "reserve WE_RO on the first path",
+		.a_reg = true, .op = MPR_OP_RESERVE, .key = A, .type = WE_RO,
+		.post = { A, A }, .post_type = WE_RO, .post_holder = NX(0),
+		.a_io = 1, .check_eng = true, .eng_holder = NX(0),
+		.eng_type = WE_RO, .not_sent = BIT(1),
+	},
+	{
+		.desc = "reserve EA_RO",
+		.a_reg = true, .op = MPR_OP_RESERVE, .key = A, .type = EA_RO,
+		.post = { A, A }, .post_type = EA_RO, .post_holder = NX(0),
+		.a_io = 1,
+	},
+	{
+		.desc = "reserve WE_AR",
+		.a_reg = true, .b_reg = true, .op = MPR_OP_RESERVE, .key = A,
+		.type = WE_AR, .post = { A, A, 0, 0, B, B }, .post_type = WE_AR,
+		.a_io = 1, .b_io = 1,
+	},
+	{
+		.desc = "reserve EA_AR",
+		.a_reg = true, .op = MPR_OP_RESERVE, .key = A, .type = EA_AR,
+		.post = { A, A }, .post_type = EA_AR, .a_io = 1, .b_io = -1,
+	},
+	{
+		.desc = "reserve, first path down: the next one holds",
+		.a_reg = true, .fault = { F_DOWN }, .op = MPR_OP_RESERVE,
+		.key = A, .type = WE_RO, .post = { A, A }, .post_type = WE_RO,
+		.post_holder = NX(1), .check_eng = true, .eng_holder = NX(1),
+		.eng_type = WE_RO,
+	},
+	{
+		.desc = "reserve, conflict of an unregistered path moves on (#18)",
+		.a_reg = true, .a_unreg = BIT(0), .op = MPR_OP_RESERVE, .key = A,
+		.type = WE_RO, .post = { 0, A }, .post_type = WE_RO,
+		.post_holder = NX(1),
+	},
+	{
+		.desc = "reserve again, holder path unknown: conflict moves on (#18)",
+		.a_reg = true, .a_type = WE_RO, .a_holder = NX(1),
+		.a_holder_unknown = true, .op = MPR_OP_RESERVE, .key = A,
+		.type = WE_RO, .post = { A, A }, .post_type = WE_RO,
+		.post_holder = NX(1), .check_eng = true, .eng_holder = NX(1),
+		.eng_type = WE_RO,
+	},
+	{
+		.desc = "reserve held through a down path, same type: 0 (#19)",
+		.a_reg = true, .a_type = WE_RO, .a_holder = NX(0),
+		.fault = { F_DOWN }, .op = MPR_OP_RESERVE, .key = A,
+		.type = WE_RO, .post = { A, A }, .post_type = WE_RO,
+		.post_holder = NX(0),
+	},
+	{
+		.desc = "reserve held through a down path, other type: conflict (#19)",
+		.a_reg = true, .a_type = WE_RO, .a_holder = NX(0),
+		.fault = { F_DOWN }, .op = MPR_OP_RESERVE, .key = A,
+		.type = EA_RO, .ret = CONFLICT, .post = { A, A },
+		.post_type = WE_RO, .post_holder = NX(0),
+	},
+	{
+		.desc = "reserve while host B holds: conflict",
+		.a_reg = true, .b_reg = true, .b_type = WE_RO,
+		.op = MPR_OP_RESERVE, .key = A, .type = WE_RO, .ret = CONFLICT,
+		.post = { A, A, 0, 0, B, B }, .post_type = WE_RO,
+		.post_holder = NX(4), .b_io = 1,
+	},
+	{
+		.desc = "reserve, all paths down: path error, not conflict (#31)",
+		.a_reg = true, .fault = { F_DOWN, F_DOWN }, .op = MPR_OP_RESERVE,
+		.key = A, .type = WE_RO, .ret = PATH_FAILED, .post = { A, A },
+	},
+	{
+		.desc = "reserve, unit attention retried (#29)",
+		.a_reg = true, .fault = { F_UA }, .op = MPR_OP_RESERVE, .key = A,
+		.type = WE_RO, .post = { A, A }, .post_type = WE_RO,
+		.post_holder = NX(0),
+	},
+	{
+		.desc = "reserve, host not registered: conflict",
+		.op = MPR_OP_RESERVE, .key = A, .type = WE_RO, .ret = CONFLICT,
+	},
+	{
+		.desc = "reserve WE refused on a multipath device (refuse)",
+		.a_reg = true, .op = MPR_OP_RESERVE, .key = A, .type = WE,
+		.ret = -EOPNOTSUPP, .post = { A, A }, .not_sent = BIT(0) | BIT(1),
+	},
+	{
+		.desc = "reserve EA refused on a multipath device (refuse)",
+		.a_reg = true, .op = MPR_OP_RESERVE, .key = A, .type = EA,
+		.ret = -EOPNOTSUPP, .post = { A, A }, .not_sent = BIT(0) | BIT(1),
+	},
+	{
+		.desc = "reserve WE translated to WE_RO (translate)",
+		.a_reg = true, .policy = MPR_SH_TRANSLATE, .op = MPR_OP_RESERVE,
+		.key = A, .type = WE, .post = { A, A }, .post_type = WE_RO,
+		.post_holder = NX(0), .a_io = 1, .b_io = -1, .check_eng = true,
+		.eng_holder = NX(0), .eng_type = WE_RO,
+	},
+	{
+		.desc = "reserve WE passed through: the other path cannot write",
+		.a_reg = true, .policy = MPR_SH_PASSTHROUGH, .op = MPR_OP_RESERVE,
+		.key = A, .type = WE, .post = { A, A }, .post_type = WE,
+		.post_holder = NX(0), .a_io = -1,
+	},
+	{
+		.desc = "reserve WE on a single-path device: sent as is",
+		.nr = 1, .a_reg = true, .op = MPR_OP_RESERVE, .key = A, .type = WE,
+		.post = { A }, .post_type = WE, .post_holder = NX(0), .a_io = 1,
+	},
+	{
+		.desc = "reserve, answer lost after the target reserved: 0",
+		.a_reg = true, .fault = { F_LOSE }, .op = MPR_OP_RESERVE, .key = A,
+		.type = WE_RO, .post = { A, A }, .post_type = WE_RO,
+		.post_holder = NX(0),
+	},
+
+	/* RELEASE */
+	{
+		.desc = "release on the known holder path only",
+		.a_reg = true, .a_type = WE_RO, .a_holder = NX(0),
+		.op = MPR_OP_RELEASE, .key = A, .type = WE_RO, .post = { A, A },
+		.not_sent = BIT(1), .check_eng = true, .a_io = 1,
+	},
+	{
+		.desc = "release, holder unknown: every path, then verified",
+		.a_reg = true, .a_type = WE_RO, .a_holder = NX(1),
+		.a_holder_unknown = true, .op = MPR_OP_RELEASE, .key = A,
+		.type = WE_RO, .post = { A, A }, .check_eng = true,
+	},
+	{
+		.desc = "release, known holder is stale: every path asked, no suspend",
+		.a_reg = true, .a_type = WE_RO, .a_holder = NX(1),
+		.a_stale_holder = NX(0), .op = MPR_OP_RELEASE, .key = A,
+		.type = WE_RO, .post = { A, A }, .check_eng = true, .a_io = 1,
+	},
+	{
+		.desc = "release, unit attentions on other paths retried, not returned",
+		.nr = 4, .a_reg = true, .a_type = EA_RO, .a_holder = NX(2),
+		.a_holder_unknown = true, .ua_pending = 0xf,
+		.op = MPR_OP_RELEASE, .key = A, .type = EA_RO,
+		.post = { A, A, A, A }, .a_io = 1,
+	},
+	{
+		.desc = "release, holder path down: suspended self-preempt (#23)",
+		.a_reg = true, .a_type = WE_RO, .a_holder = NX(0),
+		.fault = { F_DOWN }, .op = MPR_OP_RELEASE, .key = A,
+		.type = WE_RO, .post = { 0, A }, .suspends = 1, .a_io = 1,
+		.check_eng = true, .probe = true, .post_probe = { A, A },
+	},
+	{
+		.desc = "release, unknown holder path down: suspended self-preempt (#23)",
+		.nr = 3, .a_reg = true, .a_type = WE_RO, .a_holder = NX(1),
+		.a_holder_unknown = true, .fault = { F_NONE, F_DOWN },
+		.op = MPR_OP_RELEASE, .key = A, .type = WE_RO,
+		.post = { A, 0, A }, .suspends = 1, .a_io = 1, .probe = true,
+		.post_probe = { A, A, A },
+	},
+	{
+		.desc = "release, holder down, another path fails mid-sequence (#23)",
+		.nr = 3, .a_reg = true, .a_type = EA_RO, .a_holder = NX(0),
+		.fault = { F_DOWN, F_DOWN_AFTER1 }, .op = MPR_OP_RELEASE,
+		.key = A, .type = EA_RO, .post = { 0, 0, A }, .suspends = 1,
+		.a_io = 1, .probe = true, .post_probe = { A, A, A },
+	},
+	{
+		.desc = "release, holder down, the only other path fails: path error",
+		.a_reg = true, .a_type = WE_RO, .a_holder = NX(0),
+		.fault = { F_DOWN, F_DOWN_AFTER1 }, .op = MPR_OP_RELEASE, .key = A,
+		.type = WE_RO, .ret = PATH_FAILED, .post = { A, A },
+		.post_type = WE_RO, .post_holder = NX(0),
+	},
+	{
+		.desc = "release while host B holds: 0, nothing changes (#22)",
+		.a_reg = true, .b_reg = true, .b_type = WE_RO,
+		.op = MPR_OP_RELEASE, .key = A, .type = WE_RO,
+		.post = { A, A, 0, 0, B, B }, .post_type = WE_RO,
+		.post_holder = NX(4), .b_io = 1,
+	},
+	{
+		.desc = "release with the wrong type while holding: -EINVAL (#21)",
+		.a_reg = true, .a_type = WE_RO, .a_holder = NX(0),
+		.op = MPR_OP_RELEASE, .key = A, .type = EA_RO, .ret = -EINVAL,
+		.post = { A, A }, .post_type = WE_RO, .post_holder = NX(0),
+	},
+	{
+		.desc = "release with the wrong type, LIO answers conflict (#21)",
+		.a_reg = true, .a_type = WE_RO, .a_holder = NX(0), .lio = true,
+		.op = MPR_OP_RELEASE, .key = A, .type = EA_RO, .ret = CONFLICT,
+		.post = { A, A }, .post_type = WE_RO, .post_holder = NX(0),
+	},
+	{
+		.desc = "release, all paths down: path error (#24)",
+		.a_reg = true, .a_type = WE_RO, .a_holder = NX(0),
+		.fault = { F_DOWN, F_DOWN }, .op = MPR_OP_RELEASE, .key = A,
+		.type = WE_RO, .ret = PATH_FAILED, .post = { A, A },
+		.post_type = WE_RO, .post_holder = NX(0),
+	},
+	{
+		.desc = "release, host not registered: conflict (#24)",
+		.op = MPR_OP_RELEASE, .key = A, .type = WE_RO, .ret = CONFLICT,
+	},
+	{
+		.desc = "release without a reservation: 0",
+		.a_reg = true, .op = MPR_OP_RELEASE, .key = A, .type = WE_RO,
+		.post = { A, A },
+	},
+	{
+		.desc = "release, holder down, not reserved by this host: left alone",
+		.a_reg = true, .a_type = WE_RO, .a_holder = NX(0),
+		.a_not_ours = true, .fault = { F_DOWN }, .op = MPR_OP_RELEASE,
+		.key = A, .type = WE_RO, .post = { A, A }, .post_type = WE_RO,
+		.post_holder = NX(0),
+	},
+	{
+		.desc = "release of an all-registrants reservation",
+		.a_reg = true, .b_reg = true, .a_type = WE_AR, .a_holder = NX(0),
+		.op = MPR_OP_RELEASE, .key = A, .type = WE_AR,
+		.post = { A, A, 0, 0, B, B }, .a_io = 1, .b_io = 1,
+	},
+	{
+		.desc = "release, holder down, suspend fails: error, unchanged (#28)",
+		.a_reg = true, .a_type = WE_RO, .a_holder = NX(0),
+		.fault = { F_DOWN }, .suspend_fails = true, .op = MPR_OP_RELEASE,
+		.key = A, .type = WE_RO, .ret = -ENODEV, .post = { A, A },
+		.post_type = WE_RO, .post_holder = NX(0),
+	},
+	{
+		.desc = "release WE of a translated reservation (translate)",
+		.a_reg = true, .a_type = WE_RO, .a_asked = WE, .a_holder = NX(0),
+		.policy = MPR_SH_TRANSLATE, .op = MPR_OP_RELEASE, .key = A,
+		.type = WE, .post = { A, A },
+	},
+
+	/* PREEMPT */
+	{
+		.desc = "preempt host B's reservation: A's path holds it (#27)",
+		.a_reg = true, .b_reg = true, .b_type = WE_RO,
+		.op = MPR_OP_PREEMPT, .key = A, .sa_key = B, .type = WE_RO,
+		.post = { A, A }, .post_type = WE_RO, .post_holder = NX(0),
+		.a_io = 1, .b_io = -1, .check_eng = true, .eng_holder = NX(0),
+		.eng_type = WE_RO, .not_sent = BIT(1),
+	},
+	{
+		.desc = "preempt and abort host B: the abort reaches the path",
+		.a_reg = true, .b_reg = true, .b_type = EA_RO,
+		.op = MPR_OP_PREEMPT, .key = A, .sa_key = B, .type = EA_RO,
+		.abort = true, .post = { A, A }, .post_type = EA_RO,
+		.post_holder = NX(0), .aborted = BIT(4) | BIT(5), .b_io = -1,
+	},
+	{
+		.desc = "preempt host B's registrations (no reservation)",
+		.a_reg = true, .b_reg = true, .op = MPR_OP_PREEMPT, .key = A,
+		.sa_key = B, .type = WE_RO, .post = { A, A },
+	},
+	{
+		.desc = "preempt own key while holding: suspended, re-registered (#25)",
+		.nr = 3, .a_reg = true, .a_type = WE_RO, .a_holder = NX(0),
+		.op = MPR_OP_PREEMPT, .key = A, .sa_key = A, .type = EA_RO,
+		.post = { A, A, A }, .post_type = EA_RO, .post_holder = NX(0),
+		.suspends = 1, .a_io = 1, .check_eng = true, .eng_holder = NX(0),
+		.eng_type = EA_RO,
+	},
+	{
+		.desc = "preempt own key, no reservation: re-registered (#25)",
+		.a_reg = true, .op = MPR_OP_PREEMPT, .key = A, .sa_key = A,
+		.type = WE_RO, .post = { A, A }, .suspends = 1, .a_io = 1,
+	},
+	{
+		.desc = "preempt own key, a path down: pending, then registered",
+		.nr = 3, .a_reg = true, .a_type = WE_RO, .a_holder = NX(0),
+		.fault = { F_NONE, F_NONE, F_DOWN }, .op = MPR_OP_PREEMPT,
+		.key = A, .sa_key = A, .type = WE_RO, .post = { A, A, 0 },
+		.post_type = WE_RO, .post_holder = NX(0), .suspends = 1,
+		.a_io = 1, .probe = true, .post_probe = { A, A, A },
+	},
+	{
+		.desc = "preempt and abort own key: suspended, abort passed on",
+		.a_reg = true, .a_type = WE_RO, .a_holder = NX(1),
+		.op = MPR_OP_PREEMPT, .key = A, .sa_key = A, .type = WE_RO,
+		.abort = true, .post = { A, A }, .post_type = WE_RO,
+		.post_holder = NX(0), .suspends = 1, .aborted = BIT(1), .a_io = 1,
+	},
+	{
+		.desc = "preempt all registrants (SARK 0, WE_AR held) (#26)",
+		.a_reg = true, .b_reg = true, .b_type = WE_AR,
+		.op = MPR_OP_PREEMPT, .key = A, .sa_key = 0, .type = WE_RO,
+		.post = { A, A }, .post_type = WE_RO, .post_holder = NX(0),
+		.suspends = 1, .a_io = 1, .b_io = -1, .check_eng = true,
+		.eng_holder = NX(0), .eng_type = WE_RO,
+	},
+	{
+		.desc = "preempt SARK 0 of a registrants-only type: -EINVAL, no fail-over",
+		.a_reg = true, .b_reg = true, .b_type = WE_RO,
+		.op = MPR_OP_PREEMPT, .key = A, .sa_key = 0, .type = WE_RO,
+		.ret = -EINVAL, .post = { A, A, 0, 0, B, B }, .post_type = WE_RO,
+		.post_holder = NX(4), .not_sent = BIT(1),
+	},
+	{
+		.desc = "preempt, conflict of an unregistered path moves on (#20)",
+		.a_reg = true, .a_unreg = BIT(0), .b_reg = true, .b_type = WE_RO,
+		.op = MPR_OP_PREEMPT, .key = A, .sa_key = B, .type = WE_RO,
+		.post = { 0, A }, .post_type = WE_RO, .post_holder = NX(1),
+	},
+	{
+		.desc = "preempt, a registered path conflicts: host was fenced",
+		.a_reg = true, .a_gone = true, .b_reg = true, .b_type = WE_RO,
+		.op = MPR_OP_PREEMPT, .key = A, .sa_key = B, .type = WE_RO,
+		.ret = CONFLICT, .post = { 0, 0, 0, 0, B, B }, .post_type = WE_RO,
+		.post_holder = NX(4), .not_sent = BIT(1),
+	},
+	{
+		.desc = "preempt, all paths down: path error (#31)",
+		.a_reg = true, .b_reg = true, .b_type = WE_RO,
+		.fault = { F_DOWN, F_DOWN }, .op = MPR_OP_PREEMPT, .key = A,
+		.sa_key = B, .type = WE_RO, .ret = PATH_FAILED,
+		.post = { A, A, 0, 0, B, B }, .post_type = WE_RO,
+		.post_holder = NX(4),
+	},
+	{
+		.desc = "preempt taking a reservation as WE: refused",
+		.a_reg = true, .b_reg = true, .b_type = WE_RO,
+		.op = MPR_OP_PREEMPT, .key = A, .sa_key = B, .type = WE,
+		.ret = -EOPNOTSUPP, .post = { A, A, 0, 0, B, B },
+		.post_type = WE_RO, .post_holder = NX(4),
+		.not_sent = BIT(0) | BIT(1),
+	},
+	{
+		.desc = "preempt own key, suspend fails: error, unchanged (#28)",
+		.a_reg = true, .a_type = WE_RO, .a_holder = NX(0),
+		.suspend_fails = true, .op = MPR_OP_PREEMPT, .key = A, .sa_key = A,
+		.type = WE_RO, .ret = -ENODEV, .post = { A, A },
+		.post_type = WE_RO, .post_holder = NX(0),
+		.not_sent = BIT(0) | BIT(1),
+	},
+	{
+		.desc = "preempt host B, unit attention retried (#29)",
+		.a_reg = true, .b_reg = true, .b_type = WE_RO, .fault = { F_UA },
+		.op = MPR_OP_PREEMPT, .key = A, .sa_key = B, .type = WE_RO,
+		.post = { A, A }, .post_type = WE_RO, .post_holder = NX(0),
+	},
+
+	/* CLEAR */
+	{
+		.desc = "clear: no key anywhere, none wanted, the down nexus too",
+		.nr = 3, .a_reg = true, .b_reg = true, .a_type = WE_RO,
+		.a_holder = NX(0), .fault = { F_NONE, F_NONE, F_DOWN },
+		.op = MPR_OP_CLEAR, .key = A, .check_eng = true,
+		.probe = true, .post_probe = { 0, 0, 0 },
+	},
+	{
+		.desc = "clear, conflict of an unregistered path moves on (#20)",
+		.a_reg = true, .a_unreg = BIT(0), .op = MPR_OP_CLEAR, .key = A,
+	},
+	{
+		.desc = "clear, all paths down: path error (#31)",
+		.a_reg = true, .fault = { F_DOWN, F_DOWN }, .op = MPR_OP_CLEAR,
+		.key = A, .ret = PATH_FAILED, .post = { A, A },
+	},
+	{
+		.desc = "clear with a wrong key: conflict, nothing changes",
+		.a_reg = true, .op = MPR_OP_CLEAR, .key = KEY_OTHER,
+		.ret = CONFLICT, .post = { A, A }, .not_sent = BIT(1),
+	},
+
+	/* READ KEYS */
+	{
+		.desc = "read keys through the first path",
+		.a_reg = true, .b_reg = true, .op = MPR_OP_READ_KEYS,
+		.post = { A, A, 0, 0, B, B }, .rd_nkeys = 4, .not_sent = BIT(1),
+	},
+	{
+		.desc = "read keys, first path down: next path",
+		.a_reg = true, .fault = { F_DOWN }, .op = MPR_OP_READ_KEYS,
+		.post = { A, A }, .rd_nkeys = 2,
+	},
+	{
+		.desc = "read keys, ILLEGAL REQUEST: no fail-over (#32)",
+		.a_reg = true, .fault = { F_ILLEGAL }, .op = MPR_OP_READ_KEYS,
+		.ret = -EINVAL, .post = { A, A }, .not_sent = BIT(1),
+	},
+	{
+		.desc = "read keys, all paths down: path error (#31)",
+		.a_reg = true, .fault = { F_DOWN, F_DOWN }, .op = MPR_OP_READ_KEYS,
+		.ret = PATH_FAILED, .post = { A, A },
+	},
+	{
+		.desc = "read keys, more keys than room: all counted (#33)",
+		.a_reg = true, .b_reg = true, .op = MPR_OP_READ_KEYS, .room = 1,
+		.post = { A, A, 0, 0, B, B }, .rd_nkeys = 4,
+	},
+	{
+		.desc = "read keys, no answer before the deadline: next path",
+		.a_reg = true, .fault = { F_SLOW }, .op = MPR_OP_READ_KEYS,
+		.post = { A, A }, .rd_nkeys = 2,
+	},
+	{
+		.desc = "read keys, unit attention retried on the same path (#29)",
+		.a_reg = true, .fault = { F_UA }, .op = MPR_OP_READ_KEYS,
+		.post = { A, A }, .rd_nkeys = 2, .not_sent = BIT(1),
+	},
+
+	/* READ RESERVATION */
+	{
+		.desc = "read reservation held by host B",
+		.a_reg = true, .b_reg = true, .b_type = WE_RO,
+		.op = MPR_OP_READ_RESV, .post = { A, A, 0, 0, B, B },
+		.post_type = WE_RO, .post_holder = NX(4), .rd_type = WE_RO,
+		.rd_key = B,
+	},
+	{
+		.desc = "read reservation, first path down: next path",
+		.a_reg = true, .a_type = EA_RO, .a_holder = NX(1),
+		.fault = { F_DOWN }, .op = MPR_OP_READ_RESV, .post = { A, A },
+		.post_type = EA_RO, .post_holder = NX(1), .rd_type = EA_RO,
+		.rd_key = A,
+	},
+	{
+		.desc = "read reservation, ILLEGAL REQUEST: no fail-over (#32)",
+		.a_reg = true, .fault = { F_ILLEGAL }, .op = MPR_OP_READ_RESV,
+		.ret = -EINVAL, .post = { A, A }, .not_sent = BIT(1),
+	},
+	{
+		.desc = "read reservation of a translated type: as asked",
+		.a_reg = true, .a_type = WE_RO, .a_asked = WE, .a_holder = NX(0),
+		.policy = MPR_SH_TRANSLATE, .op = MPR_OP_READ_RESV,
+		.post = { A, A }, .post_type = WE_RO, .post_holder = NX(0),
+		.rd_type = WE, .rd_key = A,
+	},
+	{
+		.desc = "read reservation of an all-registrants type: key 0",
+		.a_reg = true, .a_type = EA_AR, .a_holder = NX(0),
+		.op = MPR_OP_READ_RESV, .post = { A, A }, .post_type = EA_AR,
+		.rd_type = EA_AR, .rd_key = 0,
+	},
+
+	/* REGISTER while holding a reservation */
+	{
+		.desc = "key change, holder path down: the reservation follows (#10)",
+		.a_reg = true, .a_type = WE_RO, .a_holder = NX(0),
+		.fault = { F_DOWN }, .op = MPR_OP_REGISTER, .key = A, .sa_key = A2,
+		.post = { 0, A2 }, .post_type = WE_RO, .post_holder = NX(1),
+		.a_io = 1, .check_eng = true, .eng_holder = NX(1),
+		.eng_type = WE_RO, .probe = true, .post_probe = { A2, A2 },
+	},
+	{
+		.desc = "key change, holder down, not reserved by this host: no preempt (#11)",
+		.a_reg = true, .a_type = WE_RO, .a_holder = NX(0),
+		.a_not_ours = true, .fault = { F_DOWN }, .op = MPR_OP_REGISTER,
+		.key = A, .sa_key = A2, .post = { A, A2 }, .post_type = WE_RO,
+		.post_holder = NX(0),
+	},
+	{
+		.desc = "key change, holder path up: the holder keeps it",
+		.a_reg = true, .a_type = EA_RO, .a_holder = NX(1),
+		.op = MPR_OP_REGISTER, .key = A, .sa_key = A2, .post = { A2, A2 },
+		.post_type = EA_RO, .post_holder = NX(1), .a_io = 1,
+		.check_eng = true, .eng_holder = NX(1), .eng_type = EA_RO,
+	},
+	{
+		.desc = "key change by REGISTER AND IGNORE, holder down (#12)",
+		.a_reg = true, .a_type = WE_RO, .a_holder = NX(0),
+		.fault = { F_DOWN }, .op = MPR_OP_REGISTER, .sa_key = A2,
+		.flags = PR_FL_IGNORE_KEY, .post = { 0, A2 }, .post_type = WE_RO,
+		.post_holder = NX(1),
+	},
+	{
+		.desc = "unregister while holding: released, then unregistered (#13)",
+		.a_reg = true, .a_type = WE_RO, .a_holder = NX(0),
+		.op = MPR_OP_REGISTER, .key = A, .sa_key = 0, .check_eng = true,
+	},
+	{
+		.desc = "unregister while holding through a down path (#13)",
+		.a_reg = true, .a_type = EA_RO, .a_holder = NX(0),
+		.fault = { F_DOWN }, .op = MPR_OP_REGISTER, .key = A, .sa_key = 0,
+		.suspends = 1, .check_eng = true, .probe = true,
+		.post_probe = { 0, 0 },
+	},
+	{
+		.desc = "unregister by REGISTER AND IGNORE (#14)",
+		.a_reg = true, .op = MPR_OP_REGISTER, .sa_key = 0,
+		.flags = PR_FL_IGNORE_KEY,
+	},
+};
+
+#undef A
+#undef A2
+#undef B
+
+static void op_case_desc(const struct op_case *c, char *desc)
+{
+	strscpy(desc, c->desc, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(op, op_cases, op_case_desc);
+
+/* Bring the target and the engine to the state a case starts from. */
+static void op_setup(struct kunit *test, struct fake_env *env,
+		     const struct op_case *c, unsigned int nr)
+{
+	struct fake_target *t = &env->tgt;
+	struct mpr_engine *eng = &env->eng;
+	unsigned int i;
+
+	for (i = 0; i < nr && c->a_reg; i++)
+		if (!(c->a_unreg & BIT(i)))
+			t->key[i] = KEY_A;
+	if (c->b_reg) {
+		t->key[FAKE_HOST_B] = KEY_B;
+		t->key[FAKE_HOST_B + 1] = KEY_B;
+	}
+	if (c->a_type) {
+		t->type = c->a_type;
+		t->holder = c->a_holder - 1;
+	}
+	if (c->b_type) {
+		t->type = c->b_type;
+		t->holder = FAKE_HOST_B;
+	}
+	t->ua = c->ua_pending;
+	t->lio = c->lio;
+
+	spin_lock(&eng->lock);
+	if (c->a_reg) {
+		eng->key = KEY_A;
+		eng->wanted = true;
+		for (i = 0; i < nr; i++)
+			env->paths[i]->path.reg = c->a_unreg & BIT(i) ?
+						  R_PEND : R_REG;
+	}
+	if (c->a_type && !c->a_not_ours) {
+		int h = c->a_stale_holder ? c->a_stale_holder : c->a_holder;
+
+		mpr_set_holder_locked(eng, c->a_holder_unknown ? NULL :
+				      &env->paths[h - 1]->path, KEY_A,
+				      c->a_type,
+				      c->a_asked ? c->a_asked : c->a_type);
+	}
+	spin_unlock(&eng->lock);
+	if (c->a_gone)
+		for (i = 0; i < nr; i++)
+			t->key[i] = 0;
+
+	for (i = 0; i < nr; i++) {
+		/* A short deadline for slow paths: the test stays quick. */
+		if (c->fault[i] == F_SLOW)
+			env->params.op_timeout_ms = 200;
+	}
+	for (i = 0; i < nr; i++)
+		fake_set_fault(env->paths[i], c->fault[i],
+			       env->params.op_timeout_ms);
+	env->params.single_holder = c->policy;
+	env->suspend_fails = c->suspend_fails;
+}
+
+static int op_run(struct kunit *test, struct fake_env *env,
+		  const struct op_case *c)
+{
+	struct mpr_engine *eng = &env->eng;
+	struct mpr_resv rsv = { 0 };
+	u32 gen = 0, room = c->room ? c->room : 8;
+	u64 keys[8];
+	int r;
+
+	switch (c->op) {
+	case MPR_OP_REGISTER:
+		return mpr_engine_register(eng, c->key, c->sa_key, c->flags);
+	case MPR_OP_RESERVE:
+		return mpr_engine_reserve(eng, c->key, c->type, 0);
+	case MPR_OP_RELEASE:
+		return mpr_engine_release(eng, c->key, c->type);
+	case MPR_OP_PREEMPT:
+		return mpr_engine_preempt(eng, c->key, c->sa_key, c->type,
+					  c->abort);
+	case MPR_OP_CLEAR:
+		return mpr_engine_clear(eng, c->key);
+	case MPR_OP_READ_KEYS:
+		r = mpr_engine_read_keys(eng, &gen, &room, keys);
+		if (!r) {
+			KUNIT_EXPECT_EQ(test, room, c->rd_nkeys);
+			KUNIT_EXPECT_EQ(test, keys[0], env->tgt.key[0] ?
+					env->tgt.key[0] : env->tgt.key[1]);
+		}
+		return r;
+	case MPR_OP_READ_RESV:
+		r = mpr_engine_read_reservation(eng, &rsv);
+		if (!r) {
+			KUNIT_EXPECT_EQ(test, rsv.type, c->rd_type);
+			KUNIT_EXPECT_EQ(test, rsv.key, c->rd_key);
+		}
+		return r;
+	}
+	return -EINVAL;
+}
+
+/* Can every reachable path of host A write? */
+static int op_a_io(struct fake_env *env)
+{
+	unsigned int i;
+
+	for (i = 0; i < env->nr; i++) {
+		enum fake_fault f = env->paths[i]->fault;
+
+		if (f == F_DOWN || f == F_DOWN_AFTER1 || f == F_LOSE)
+			continue;
+		if (!tgt_can_write(&env->tgt, i))
+			return -1;
+	}
+	return 1;
+}
+
+static void mpr_test_op(struct kunit *test)
+{
+	const struct op_case *c = test->param_value;
+	unsigned int nr = c->nr ? c->nr : 2, i;
+	struct fake_env *env = fake_env_new(test, nr);
+	struct fake_target *t = &env->tgt;
+	int r;
+
+	op_setup(test, env, c, nr);
+	r = op_run(test, env, c);
+	KUNIT_EXPECT_EQ(test, r, c->ret);
+	fake_quiesce(test, env);
+
+	for (i = 0; i < FAKE_MAX_NEXUS; i++)
+		KUNIT_EXPECT_EQ_MSG(test, t->key[i], c->post[i], "nexus %u", i);
+	KUNIT_EXPECT_EQ(test, t->type, c->post_type);
+	if (c->post_type && !mpr_type_all_regs(c->post_type))
+		KUNIT_EXPECT_EQ(test, t->holder, c->post_holder - 1);
+	KUNIT_EXPECT_EQ(test, env->suspends, c->suspends);
+	KUNIT_EXPECT_EQ(test, (unsigned int)t->aborted, c->aborted);
+	for (i = 0; i < nr; i++) {
+		struct fake_path *fp = env->paths[i];
+
+		if (c->not_sent & BIT(i))
+			KUNIT_EXPECT_EQ_MSG(test, atomic_read(&fp->op_calls[c->op]),
+					    0, "path %u", i);
+		/* The abort flag arrives as the caller gave it. */
+		if (c->op == MPR_OP_PREEMPT) {
+			KUNIT_EXPECT_FALSE(test, c->abort ?
+					   fp->plain_preempt_seen :
+					   fp->abort_seen);
+		}
+	}
+	if (c->op == MPR_OP_PREEMPT && c->abort)
+		KUNIT_EXPECT_TRUE(test, env->paths[0]->abort_seen ||
+				  env->paths[1]->abort_seen);
+	if (c->a_io)
+		KUNIT_EXPECT_EQ(test, op_a_io(env), c->a_io);
+	if (c->b_io)
+		KUNIT_EXPECT_EQ(test, tgt_can_write(t, FAKE_HOST_B) ? 1 : -1,
+				c->b_io);
+	if (c->check_eng) {
+		spin_lock(&env->eng.lock);
+		KUNIT_EXPECT_PTR_EQ(test, env->eng.holder,
+				    c->eng_holder ?
+				    &env->paths[c->eng_holder - 1]->path : NULL);
+		KUNIT_EXPECT_EQ(test, env->eng.res_type, c->eng_type);
+		spin_unlock(&env->eng.lock);
+	}
+	fake_check_invariants(test, env);
+
+	if (!c->probe)
+		return;
+	for (i = 0; i < nr; i++)
+		fake_set_fault(env->paths[i], F_NONE, 0);
+	mpr_engine_probe_once(&env->eng);
+	mpr_engine_probe_once(&env->eng);
+	fake_quiesce(test, env);
+	for (i = 0; i < nr; i++)
+		KUNIT_EXPECT_EQ_MSG(test, t->key[i], c->post_probe[i],
+				    "nexus %u after the probe", i);
+	fake_check_invariants(test, env);
+}
+
+/* ---- whole sequences --------------------------------------------------- */
+
+/*
+ * Two hosts through their own engines' view: A registers and reserves, B
+ * registers and preempts A; A's paths are all unregistered, A cannot
+ * write, and A's probe does not bring A back on a returning path.
+ */
+static void mpr_test_fenced_by_preempt(struct kunit *test)
+{
+	struct fake_env *env = fake_env_new(test, 3);
+
+	env->paths[2]->down = true;
+	KUNIT_ASSERT_EQ(test, 0, mpr_engine_register(&env->eng, 0, KEY_A, 0));
+	KUNIT_ASSERT_EQ(test, 0, mpr_engine_reserve(&env->eng, KEY_A, WE_RO, 0));
+	KUNIT_ASSERT_EQ(test, 0, host_b(env, 0, MPR_OP_REGISTER, 0, KEY_B, 0));
+	KUNIT_ASSERT_EQ(test, 0, host_b(env, 0, MPR_OP_PREEMPT, KEY_B, KEY_A,
+					WE_RO));
+	KUNIT_EXPECT_EQ(test, env->tgt.key[0] | env->tgt.key[1] |
+			env->tgt.key[2], 0ULL);
+	KUNIT_EXPECT_FALSE(test, tgt_can_write(&env->tgt, 0));
+
+	/* A's RESERVE now conflicts; the returning path stays unregistered. */
+	KUNIT_EXPECT_EQ(test, mpr_engine_reserve(&env->eng, KEY_A, WE_RO, 0),
+			CONFLICT);
+	env->paths[2]->down = false;
+	mpr_engine_probe_once(&env->eng);
+	KUNIT_EXPECT_TRUE(test, env->eng.preempted);
+	KUNIT_EXPECT_EQ(test, env->tgt.key[2], 0ULL);
+	fake_check_invariants(test, env);
+}
+
+/*
+ * The whole life of a reservation through the engine: register with a
+ * path down, reserve, the holder path dies, release, the path returns.
+ */
+static void mpr_test_reservation_life(struct kunit *test)
+{
+	struct fake_env *env = fake_env_new(test, 4);
+	struct mpr_resv rsv;
+	unsigned int i;
+
+	env->paths[3]->down = true;
+	KUNIT_ASSERT_EQ(test, 0, mpr_engine_register(&env->eng, 0, KEY_A, 0));
+	KUNIT_ASSERT_EQ(test, 0, mpr_engine_reserve(&env->eng, KEY_A, EA_RO, 0));
+	KUNIT_EXPECT_EQ(test, env->tgt.holder, 0);
+	KUNIT_EXPECT_EQ(test, op_a_io(env), -1);	/* path 3 is down */
+	env->paths[3]->down = false;
+	KUNIT_EXPECT_FALSE(test, mpr_engine_probe_once(&env->eng));
+	KUNIT_EXPECT_EQ(test, op_a_io(env), 1);
+
+	env->paths[0]->down = true;
+	KUNIT_EXPECT_EQ(test, mpr_engine_release(&env->eng, KEY_A, EA_RO), 0);
+	KUNIT_EXPECT_EQ(test, env->tgt.type, 0);
+	KUNIT_EXPECT_EQ(test, env->suspends, 1U);
+	for (i = 1; i < 4; i++)
+		KUNIT_EXPECT_EQ(test, env->tgt.key[i], KEY_A);
+	KUNIT_EXPECT_EQ(test, mpr_engine_read_reservation(&env->eng, &rsv), 0);
+	KUNIT_EXPECT_EQ(test, rsv.type, 0);
+
+	env->paths[0]->down = false;
+	mpr_engine_probe_once(&env->eng);
+	mpr_engine_probe_once(&env->eng);
+	KUNIT_EXPECT_EQ(test, env->tgt.key[0], KEY_A);
+	fake_check_invariants(test, env);
+}
+
+/*
+ * One operation at a time: a REGISTER and a RESERVE started together both
+ * complete, and never overlap on the device.
+ */
+struct mpr_race {
+	struct work_struct work;
+	struct fake_env *env;
+	int r;
+};
+
+static void mpr_race_reserve(struct work_struct *work)
+{
+	struct mpr_race *race = container_of(work, struct mpr_race, work);
+
+	race->r = mpr_engine_reserve(&race->env->eng, KEY_A, WE_RO, 0);
+}
+
+static void mpr_test_one_op_at_a_time(struct kunit *test)
+{
+	struct fake_env *env = fake_env_new(test, 2);
+	struct mpr_race race = { .env = env };
+
+	env->paths[0]->delay_ms = 100;
+	env->paths[1]->delay_ms = 100;
+	INIT_WORK_ONSTACK(&race.work, mpr_race_reserve);
+	mutex_lock(&env->eng.op_mutex);
+	schedule_work(&race.work);
+	msleep(50);
+	/* The RESERVE waits for the operation in progress. */
+	KUNIT_EXPECT_EQ(test, atomic_read(&env->paths[0]->calls), 0);
+	mutex_unlock(&env->eng.op_mutex);
+	KUNIT_EXPECT_EQ(test, mpr_engine_register(&env->eng, 0, KEY_A, 0), 0);
+	flush_work(&race.work);
+	destroy_work_on_stack(&race.work);
+	/* Registered first or not, the RESERVE gave a clear answer. */
+	KUNIT_EXPECT_TRUE(test, race.r == 0 || race.r == CONFLICT);
+	fake_check_invariants(test, env);
 }
 
 static struct kunit_case mpr_engine_result_cases[] = {
@@ -657,6 +2104,16 @@ static struct kunit_case mpr_engine_paths_cases[] = {
 	KUNIT_CASE(mpr_test_returning_path_fenced),
 	KUNIT_CASE(mpr_test_added_path_pending),
 	KUNIT_CASE(mpr_test_adopt_key),
+	KUNIT_CASE(mpr_test_stale_key_cleared),
+	{}
+};
+
+static struct kunit_case mpr_engine_ops_cases[] = {
+	KUNIT_CASE_PARAM(mpr_test_op, op_gen_params),
+	KUNIT_CASE(mpr_test_slow_reserve),
+	KUNIT_CASE(mpr_test_fenced_by_preempt),
+	KUNIT_CASE(mpr_test_reservation_life),
+	KUNIT_CASE(mpr_test_one_op_at_a_time),
 	{}
 };
 
@@ -677,8 +2134,14 @@ static struct kunit_suite mpr_engine_paths_suite = {
 	.test_cases = mpr_engine_paths_cases,
 };
 
+static struct kunit_suite mpr_engine_ops_suite = {
+	.name = "dm_mpath_pr_ops",
+	.exit = fake_suite_exit,
+	.test_cases = mpr_engine_ops_cases,
+};
+
 kunit_test_suites(&mpr_engine_result_suite, &mpr_engine_register_suite,
-		  &mpr_engine_paths_suite);
+		  &mpr_engine_paths_suite, &mpr_engine_ops_suite);
 
 MODULE_DESCRIPTION("KUnit tests of the dm-mpath-pr engine");
 MODULE_LICENSE("GPL");
