@@ -123,8 +123,10 @@ const char *mpr_result_name(int result)
 		return "path failed, retryable";
 	case -ETIMEDOUT:
 		return "no answer before the deadline";
+	case -EINVAL:
+		return "ILLEGAL REQUEST (invalid field)";
 	case -EOPNOTSUPP:
-		return "not supported by the path";
+		return "not supported";
 	case -ENODEV:
 	case -ENXIO:
 		return "path device gone";
