@@ -1,0 +1,112 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# dmpr-vm-options: --iscsi --timeout 900
+#
+# PREEMPT AND ABORT through the map, module attached and detached (issue 3).
+#
+# Over the iSCSI fabric of san.sh (PREEMPT AND ABORT deadlocks LIO over
+# tcm_loop). Host B holds a Write Exclusive, Registrants Only reservation
+# and writes through its map; host A sends PREEMPT AND ABORT through its
+# map (IOC_PR_PREEMPT_ABORT, via `prtool mpathpersist --preempt-abort`).
+# The CDB trace (scsi:scsi_dispatch_cmd_start) shows what reached the
+# paths:
+#  - module attached: one path of A received service action 0x05
+#    (PREEMPT AND ABORT), none received a plain PREEMPT; B's registrations
+#    are gone and B's writes fail;
+#  - module detached (stock dm, the same run): dm_pr_preempt() drops the
+#    abort flag, so the path receives 0x04 (PREEMPT). Asserted as what
+#    upstream does (its exit status is only shown: stock dm may trip over
+#    the UNIT ATTENTIONs of the changes before it).
+set -u
+. "$DMPR_LIB/tap.sh"
+. "$DMPR_LIB/san.sh"
+
+KA=0xa1 KB=0xb1
+
+out=$(san_setup --fabric iscsi --paths-a 2 --paths-b 2 2>&1)
+ok $? "iSCSI SAN: hosts A and B, two paths each" || { diag "$out"; tap_bail "no SAN"; }
+mod_load
+MA=$(san_map A) MB=$(san_map B)
+
+# mpp ARGS...: prtool mpathpersist; sets $rc, shows its complaints
+mpp() {
+	local err
+	err=$(prtool mpathpersist -v1 "$@" 2>&1 >/dev/null)
+	rc=$?
+	[ -z "$err" ] || diag "mpathpersist $*: $err"
+}
+
+# sas H SA: the paths of host H whose trace shows PR OUT service action SA
+sas() {
+	local i r=''
+	for i in 1 2; do
+		! san_trace_sa "$1" "$i" | grep -qx "$2" || r+=" $1$i"
+	done
+	echo "${r# }"
+}
+
+# b_writer: B writes through its map until a write fails; prints the pid
+b_writer() {
+	(
+		while dd if=/dev/zero of="$MB" bs=64k count=16 oflag=direct \
+			2>/dev/null; do :; done
+	) >/dev/null 2>&1 &
+	echo $!
+}
+
+# setup_b: B (attached) registers and reserves WE_RO, A registers
+setup_b() {
+	prtool register "$MB" --key $KB >/dev/null &&
+		mpp --out --reserve --param-rk=$KB --prout-type=5 "$MB" &&
+		[ "$rc" = 0 ] &&
+		prtool register-ignore "$MA" --key $KA >/dev/null
+}
+
+prtool attach mpathA && prtool attach mpathB
+ok $? "attach mpathA and mpathB"
+setup_b
+ok $? "B registers and reserves WE_RO, A registers"
+is "$(san_holder):$(san_res_type)" "B 1:5" "LIO: B1 holds WE_RO"
+
+# --- module attached ----------------------------------------------------------
+writer=$(b_writer)
+sleep 0.5
+san_trace_start
+mpp --out --preempt-abort --param-rk=$KA --param-sark=$KB --prout-type=5 "$MA"
+san_trace_stop
+is "$rc" 0 "attached: A's PREEMPT AND ABORT of B returns 0"
+like "$(sas A 0x05)" '^A[12]$' "attached: one path of A received 0x05 (PREEMPT AND ABORT)"
+is "$(sas A 0x04)" "" "attached: no path of A received a plain PREEMPT"
+is "$(san_key_of B 1)$(san_key_of B 2)" "" "LIO: B's registrations are gone"
+is "$(san_holder | cut -c1):$(san_res_type)" "A:5" "LIO: a nexus of A holds WE_RO"
+if poll 30 '! kill -0 '"$writer"' 2>/dev/null' 0.1; then
+	pass "B's writer stopped: its writes fail after the preemption"
+else
+	kill "$writer" 2>/dev/null
+	fail "B's writer still writes after the preemption"
+fi
+wait "$writer" 2>/dev/null
+dd if=/dev/zero of="$MA" bs=64k count=16 oflag=direct 2>/dev/null
+ok $? "A writes through its map"
+mpp --out --clear --param-rk=$KA "$MA"
+is "$rc:$(san_registrations)" "0:" "A clears"
+
+# --- module detached: stock dm ------------------------------------------------
+setup_b
+ok $? "B registers and reserves WE_RO again, A registers (still through the module)"
+prtool detach mpathA
+ok $? "detach mpathA (stock dm pr_ops from here on)"
+san_trace_start
+mpp --out --preempt-abort --param-rk=$KA --param-sark=$KB --prout-type=5 "$MA"
+san_trace_stop
+diag "stock dm: PREEMPT AND ABORT exit status $rc"
+is "$(sas A 0x05)" "" "stock dm: no path received PREEMPT AND ABORT (the abort flag is dropped)"
+like "$(sas A 0x04)" '^A[12]' "stock dm: the path got a plain PREEMPT (0x04) instead: $(sas A 0x04)"
+san_trace_end
+
+prtool detach mpathB
+ok $? "detach mpathB"
+mod_unload_all
+san_teardown
+ok $? "san_teardown"
+tap_done
