@@ -294,6 +294,13 @@ add_libs() {
 		*) continue ;;
 		esac
 		dir=$(cd "$(dirname "$lib")" && pwd -P)
+		# A library of the tree (libprtool): the binary's RUNPATH names
+		# the build directory, which the guest does not have (and under
+		# /tmp, init's tmpfs would hide it); the loader's default
+		# directory finds it whatever the RUNPATH says.
+		case $dir/ in
+		"$(cd "$DMPR_TOP" && pwd -P)"/* | "$(cd "$DMPR_BUILD" 2>/dev/null && pwd -P)"/*) dir=/usr/lib ;;
+		esac
 		add f "${dir#/}/$(basename "$lib")" "$lib"
 	done <<<"$out"
 }
