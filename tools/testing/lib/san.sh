@@ -510,8 +510,8 @@ _san_iscsi_login() {
 	_san_iscsi_run -m node -T "$SAN_ISCSI_IQN" -p "$SAN_ISCSI_PORTAL" "${ifs[@]}" --login || return 1
 }
 
-# _san_iscsi_find INI: set _r to the H:C:T:L of the LUN of the session of
-# initiator INI once its sd device is ready
+# _san_iscsi_find INI: set _r to "H:C:T:L sdX sessionN TARGETDIR" for the
+# LUN of the session of initiator INI, once its sd device is ready
 _san_iscsi_find() {
 	local s name t
 	for s in /sys/class/iscsi_session/session*; do
@@ -521,7 +521,7 @@ _san_iscsi_find() {
 		for t in "$s"/device/target*/[0-9]*:0; do
 			[ -d "$t" ] || continue
 			_san_find_sd "${t##*/}" || return 1
-			_r="${t##*/} $_r ${s##*/}"
+			_r="${t##*/} $_r ${s##*/} ${t%/*}"
 			return 0
 		done
 	done
@@ -539,6 +539,13 @@ _san_iscsi_path() {
 	echo "${w[0]}" >"$d/hctl"
 	echo "${w[1]}" >"$d/sd"
 	echo "${w[2]}" >"$d/session"
+	# No runtime PM for the session's SCSI target. Logout removes the
+	# target in a WQ_MEM_RECLAIM work item (__iscsi_unbind_session); had
+	# the removal of its sd just queued the target's runtime-idle work on
+	# pm_wq (not WQ_MEM_RECLAIM), device_del() flushes it from there and
+	# the kernel warns (check_flush_dependency, seen on 6.12). With the
+	# target's runtime PM forbidden, no idle work is ever queued.
+	echo on >"${w[3]}/power/control" 2>/dev/null || true
 }
 
 # _san_iscsi_teardown: log out, stop iscsid, remove the target
