@@ -544,8 +544,10 @@ _san_iscsi_path() {
 	# the removal of its sd just queued the target's runtime-idle work on
 	# pm_wq (not WQ_MEM_RECLAIM), device_del() flushes it from there and
 	# the kernel warns (check_flush_dependency, seen on 6.12). With the
-	# target's runtime PM forbidden, no idle work is ever queued.
-	echo on >"${w[3]}/power/control" 2>/dev/null || true
+	# target's runtime PM forbidden, no idle work is ever queued. (A
+	# kernel without CONFIG_PM, like the debug one, has no such file.)
+	[ ! -f "${w[3]}/power/control" ] || echo on >"${w[3]}/power/control" ||
+		_san_err "cannot forbid runtime PM of ${w[3]}" || return 1
 }
 
 # _san_iscsi_teardown: log out, stop iscsid, remove the target
