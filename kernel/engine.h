@@ -105,6 +105,73 @@ struct mpr_path_ops {
 };
 
 /**
+ * enum mpr_event_type - what the engine reports through &mpr_dev_ops.event
+ * @MPR_EV_PATH_REGISTERED: the engine gave a path the device's key on its
+ *	own (a returning or new path); @path, @key
+ * @MPR_EV_PATH_UNREGISTERED: the engine removed a key from a path on its
+ *	own (a stale key on a returning path, or a path re-registered while a
+ *	preempt raced in); @path, @key
+ * @MPR_EV_PATH_FAILED: @path went to DM_MPATH_PR_PATH_FAILED; @result is
+ *	what caused it (0 for a userspace hint)
+ * @MPR_EV_PATH_RESTORED: @path went back to DM_MPATH_PR_PATH_ACTIVE
+ * @MPR_EV_RESERVATION: the host's reservation changed: @key, @res_type
+ *	(0: none), @holder_id (0: unknown)
+ * @MPR_EV_PREEMPTED: the host's key (@key) is gone from the device; sent
+ *	once until the host registers again
+ * @MPR_EV_OP_DONE: an operation returned to its caller: @op, @result,
+ *	@latency_us, @key, and @nr_results entries of @results
+ */
+enum mpr_event_type {
+	MPR_EV_PATH_REGISTERED,
+	MPR_EV_PATH_UNREGISTERED,
+	MPR_EV_PATH_FAILED,
+	MPR_EV_PATH_RESTORED,
+	MPR_EV_RESERVATION,
+	MPR_EV_PREEMPTED,
+	MPR_EV_OP_DONE,
+};
+
+/**
+ * struct mpr_event_result - one path's part in an operation
+ * @id: backend identity of the path (&mpr_path.id)
+ * @name: the path's name
+ * @result: 0, -errno or PR_STS_*
+ * @latency_us: how long the path's command took
+ */
+struct mpr_event_result {
+	u64 id;
+	const char *name;
+	int result;
+	u64 latency_us;
+};
+
+/**
+ * struct mpr_event - an event of a device, see enum mpr_event_type
+ * @type: enum mpr_event_type
+ * @path: the path of a path event (a reference is held for the call)
+ * @key: the key concerned
+ * @result: the cause (path events) or the caller's result (OP_DONE)
+ * @op: enum dm_mpath_pr_op (OP_DONE)
+ * @latency_us: time the caller waited (OP_DONE)
+ * @res_type: reservation type (RESERVATION)
+ * @holder_id: &mpr_path.id of the holder path, 0 if unknown (RESERVATION)
+ * @nr_results: entries in @results (OP_DONE)
+ * @results: per-path results (OP_DONE)
+ */
+struct mpr_event {
+	enum mpr_event_type type;
+	struct mpr_path *path;
+	u64 key;
+	int result;
+	u32 op;
+	u64 latency_us;
+	enum pr_type res_type;
+	u64 holder_id;
+	unsigned int nr_results;
+	const struct mpr_event_result *results;
+};
+
+/**
  * struct mpr_dev_ops - what the engine needs from the device as a whole
  *
  * Some operations change the registrations of several I_T nexuses of the
@@ -122,6 +189,12 @@ struct mpr_dev_ops {
 	int (*suspend)(struct mpr_engine *eng);
 	/** @resume: undo a successful @suspend. */
 	void (*resume)(struct mpr_engine *eng);
+	/**
+	 * @event: report @ev (optional). Called in process context without
+	 * &mpr_engine.lock held; may sleep, must not call into the engine.
+	 * Everything @ev points to is valid for the call only.
+	 */
+	void (*event)(struct mpr_engine *eng, const struct mpr_event *ev);
 };
 
 /**
@@ -148,11 +221,17 @@ enum mpr_single_holder {
  *	operation
  * @probe_interval_ms: period of the work that brings pending paths to the
  *	wanted registration state
+ * @audit_interval_ms: period of the audit that re-verifies the host's
+ *	registrations (0: no audit)
  * @single_holder: enum mpr_single_holder
+ *
+ * Each device has its own copy (SET changes one device), initialised from
+ * the module parameters at attach; fields are read with READ_ONCE().
  */
 struct mpr_engine_params {
 	unsigned int op_timeout_ms;
 	unsigned int probe_interval_ms;
+	unsigned int audit_interval_ms;
 	int single_holder;
 };
 
@@ -281,6 +360,9 @@ int mpr_engine_read_keys(struct mpr_engine *eng, u32 *generation,
 int mpr_engine_read_reservation(struct mpr_engine *eng,
 				struct mpr_resv *rsv);
 bool mpr_engine_probe_once(struct mpr_engine *eng);
+void mpr_engine_path_hint(struct mpr_engine *eng, u64 id, bool failed);
+void mpr_engine_resync(struct mpr_engine *eng);
+void mpr_engine_params_changed(struct mpr_engine *eng);
 
 int mpr_result_normalise(int r);
 bool mpr_result_is_path_error(int result);

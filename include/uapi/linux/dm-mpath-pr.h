@@ -45,6 +45,30 @@ enum dm_mpath_pr_reg_state {
 	DM_MPATH_PR_REG_PENDING,
 };
 
+/**
+ * enum dm_mpath_pr_op - a PR operation, in OP_DONE notifications
+ * @DM_MPATH_PR_OP_REGISTER: REGISTER (a key change or unregister included)
+ * @DM_MPATH_PR_OP_REGISTER_IGNORE: REGISTER AND IGNORE EXISTING KEY
+ * @DM_MPATH_PR_OP_RESERVE: RESERVE
+ * @DM_MPATH_PR_OP_RELEASE: RELEASE
+ * @DM_MPATH_PR_OP_PREEMPT: PREEMPT
+ * @DM_MPATH_PR_OP_PREEMPT_ABORT: PREEMPT AND ABORT
+ * @DM_MPATH_PR_OP_CLEAR: CLEAR
+ * @DM_MPATH_PR_OP_READ_KEYS: READ KEYS
+ * @DM_MPATH_PR_OP_READ_RESERVATION: READ RESERVATION
+ */
+enum dm_mpath_pr_op {
+	DM_MPATH_PR_OP_REGISTER = 1,
+	DM_MPATH_PR_OP_REGISTER_IGNORE,
+	DM_MPATH_PR_OP_RESERVE,
+	DM_MPATH_PR_OP_RELEASE,
+	DM_MPATH_PR_OP_PREEMPT,
+	DM_MPATH_PR_OP_PREEMPT_ABORT,
+	DM_MPATH_PR_OP_CLEAR,
+	DM_MPATH_PR_OP_READ_KEYS,
+	DM_MPATH_PR_OP_READ_RESERVATION,
+};
+
 /* Device (attachment) attributes: the top level of every message. */
 enum {
 	DM_MPATH_PR_A_UNSPEC,
@@ -59,6 +83,13 @@ enum {
 	DM_MPATH_PR_A_HOLDER_MINOR,	/* u32, reply */
 	DM_MPATH_PR_A_RES_TYPE,		/* u32, reply: enum pr_type of our reservation, 0 none */
 	DM_MPATH_PR_A_OPS,		/* u64, reply: PR operations run on this device */
+	DM_MPATH_PR_A_PREEMPTED,	/* u8, reply: the host's key was found gone (fenced) */
+	DM_MPATH_PR_A_PROBE_INTERVAL,	/* u32 ms: probe of failed/pending paths (SET, reply) */
+	DM_MPATH_PR_A_AUDIT_INTERVAL,	/* u32 ms: registration audit, 0 off (SET, reply) */
+	DM_MPATH_PR_A_DEADLINE,		/* u32 ms: caller's wait per operation step (SET, reply) */
+	DM_MPATH_PR_A_OP,		/* u32, OP_DONE: enum dm_mpath_pr_op */
+	DM_MPATH_PR_A_RESULT,		/* s32, OP_DONE: what the caller got (-errno or PR_STS_*) */
+	DM_MPATH_PR_A_LATENCY_US,	/* u64, OP_DONE: time the caller waited */
 
 	__DM_MPATH_PR_A_MAX,
 	DM_MPATH_PR_A_MAX = (__DM_MPATH_PR_A_MAX - 1)
@@ -76,13 +107,15 @@ enum {
 	DM_MPATH_PR_A_PATH_LAST_ERROR,	/* s32, reply: last result (-errno or PR_STS_*) */
 	DM_MPATH_PR_A_PATH_CMDS,	/* u64, reply: PR commands sent on the path */
 	DM_MPATH_PR_A_PATH_ERRORS,	/* u64, reply: of which failed */
+	DM_MPATH_PR_A_PATH_RESULT,	/* s32, OP_DONE/path events: result on this path */
+	DM_MPATH_PR_A_PATH_LATENCY_US,	/* u64, OP_DONE: latency of the path's command */
 
 	__DM_MPATH_PR_A_PATH_MAX,
 	DM_MPATH_PR_A_PATH_MAX = (__DM_MPATH_PR_A_PATH_MAX - 1)
 };
 
 /*
- * Commands. New commands are only ever appended.
+ * Commands and notifications. New ones are only ever appended.
  *
  * ATTACH: DEV_MAJOR, DEV_MINOR and one PATH (MAJOR, MINOR) per path.
  *	Interposes on the dm disk's pr_ops. On a device that is attached
@@ -91,12 +124,43 @@ enum {
  *	KEY (optional) adopts an existing registration made before attach.
  * DETACH: DEV_MAJOR, DEV_MINOR. Restores the original pr_ops.
  * GET: doit with DEV_MAJOR, DEV_MINOR; dumpit lists every attachment.
+ * SYNC: as ATTACH, but only on an attached device (-ENOENT otherwise).
+ * PATH_STATE: hint from userspace: DEV_*, one PATH with MAJOR, MINOR and
+ *	STATE (a dm PATH_FAILED / PATH_REINSTATED uevent, relayed).
+ * RESYNC: DEV_*: probe every path and audit the registrations now.
+ * SET: DEV_* and any of PROBE_INTERVAL, AUDIT_INTERVAL, DEADLINE.
+ *
+ * Notifications, on the "events" group; each names the device (DEV_MAJOR,
+ * DEV_MINOR, DEV_NAME) and, for path events, one PATH nest (MAJOR, MINOR,
+ * NAME, RESULT where a command caused it):
+ * PATH_REGISTERED / PATH_UNREGISTERED: the module brought a path to the
+ *	device's key (KEY) or removed it (a returning or new path, a stale key).
+ * PATH_FAILED / PATH_RESTORED: a path's state changed.
+ * RESERVATION_CHANGED: KEY, RES_TYPE, HOLDER_* after a RESERVE, RELEASE,
+ *	PREEMPT or CLEAR through the module (RES_TYPE 0: none held).
+ * PREEMPTED: KEY: the host's key vanished from the device; the module
+ *	stops registering paths until the host registers again. Sent once.
+ * OP_DONE: OP, RESULT, LATENCY_US, KEY and one PATH per path the
+ *	operation sent commands on (RESULT, LATENCY_US).
+ * DETACHED: the attachment ended (detach, or the map was removed).
  */
 enum {
 	DM_MPATH_PR_CMD_UNSPEC,
 	DM_MPATH_PR_CMD_ATTACH,
 	DM_MPATH_PR_CMD_DETACH,
 	DM_MPATH_PR_CMD_GET,
+	DM_MPATH_PR_CMD_SYNC,
+	DM_MPATH_PR_CMD_PATH_STATE,
+	DM_MPATH_PR_CMD_RESYNC,
+	DM_MPATH_PR_CMD_SET,
+	DM_MPATH_PR_CMD_PATH_REGISTERED,
+	DM_MPATH_PR_CMD_PATH_UNREGISTERED,
+	DM_MPATH_PR_CMD_PATH_FAILED,
+	DM_MPATH_PR_CMD_PATH_RESTORED,
+	DM_MPATH_PR_CMD_RESERVATION_CHANGED,
+	DM_MPATH_PR_CMD_PREEMPTED,
+	DM_MPATH_PR_CMD_OP_DONE,
+	DM_MPATH_PR_CMD_DETACHED,
 
 	__DM_MPATH_PR_CMD_MAX,
 	DM_MPATH_PR_CMD_MAX = (__DM_MPATH_PR_CMD_MAX - 1)
