@@ -14,7 +14,8 @@
 # Every step reports TAP; a step that fails without reporting a failing
 # test counts as one failure itself. Ends with "N passed, N failed".
 # Environment: DMPR_KERNELS (default "6.1 6.12 debug"), DMPR_SCENARIOS
-# (glob of scenario names, default all), DMPR_CHECK_SKIP_LINT=1 (local use).
+# (glob of scenario names, default all), DMPR_VM_JOBS (VMs at once,
+# default the number of CPUs), DMPR_CHECK_SKIP_LINT=1 (local use).
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -31,14 +32,20 @@ t0=$(date +%s)
 # step NAME CMD...: run CMD, keep its output in $logdir/NAME.log, count
 # the TAP results it printed.
 step() {
-	local name=$1 rc counts p f s
+	local name=$1 rc start
 	shift
-	local log="$logdir/$name.log"
-	local start
 	start=$(date +%s)
-	printf '== %s\n' "$name"
-	"$@" >"$log" 2>&1
+	"$@" >"$logdir/$name.log" 2>&1
 	rc=$?
+	account "$name" "$rc" "$(($(date +%s) - start))"
+}
+
+# account NAME RC SECONDS: count the TAP results in $logdir/NAME.log of a
+# command that exited with RC, print the step's summary line. Returns RC.
+account() {
+	local name=$1 rc=$2 secs=$3 counts p f s
+	local log="$logdir/$name.log"
+	printf '== %s\n' "$name"
 	counts=$(awk -f "$here/lib/tap-summary.awk" "$log")
 	read -r p f s <<<"$counts"
 	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
@@ -55,8 +62,43 @@ step() {
 		grep -E '^[[:space:]]*(\[ *[0-9.]+\] )?[[:space:]]*not ok' "$log" | sed 's/^/   /' | head -20
 		printf '   (log: %s)\n' "$log"
 	fi
-	printf '   %d passed, %d failed, %d skipped (%ds)\n' "$p" "$f" "$s" "$(($(date +%s) - start))"
+	printf '   %d passed, %d failed, %d skipped (%ds)\n' "$p" "$f" "$s" "$secs"
 	return "$rc"
+}
+
+# The VM steps are independent (each boots its own guest and SAN) and
+# spend much of their time waiting (netem delays, multipath checker
+# intervals), so up to DMPR_VM_JOBS of them run at once (default: the
+# number of CPUs). Their summaries are printed in the order they were
+# queued, as each one's turn comes.
+vm_jobs=${DMPR_VM_JOBS:-$(nproc)}
+[[ $vm_jobs =~ ^[1-9][0-9]*$ ]] || { echo "DMPR_VM_JOBS must be a positive number, not '$vm_jobs'" >&2; exit 2; }
+queued=()
+
+# queue NAME CMD...: start CMD in the background once a slot is free.
+queue() {
+	local name=$1
+	shift
+	while [ "$(jobs -rp | wc -l)" -ge "$vm_jobs" ]; do
+		wait -n
+	done
+	(
+		start=$(date +%s)
+		"$@" >"$logdir/$name.log" 2>&1
+		echo "$? $(($(date +%s) - start))" >"$logdir/$name.rc"
+	) &
+	queued+=("$name")
+}
+
+# drain: wait for every queued step and account for each, in order.
+drain() {
+	local name rc secs
+	wait
+	for name in "${queued[@]}"; do
+		read -r rc secs <"$logdir/$name.rc" 2>/dev/null || { rc=1 secs=0; }
+		account "$name" "$rc" "$secs" || true
+	done
+	queued=()
 }
 
 step deps bash "$here/deps.sh" || { echo "0 passed, 1 failed"; exit 1; }
@@ -77,9 +119,6 @@ done
 step userspace make -C "$DMPR_TOP/userspace"
 step prbench gcc -std=c11 -O2 -Wall -Wextra -Werror -o "$DMPR_BUILD/prbench" "$here/bench/prbench.c"
 
-if [ "${DMPR_CHECK_SKIP_LINT:-0}" != 1 ]; then
-	step lint bash "$here/kernel-lint.sh"
-fi
 
 # run.sh reads a scenario's own needs from its "# dmpr-vm-options:" lines
 # (paths relative to the top of the tree, hence the cd).
@@ -91,21 +130,27 @@ vm() {
 		--bin "$DMPR_BUILD/userspace/prtool" --bin "$DMPR_BUILD/prbench" "$@")
 }
 
+# Lint is independent of the VMs too: it shares their job slots.
+if [ "${DMPR_CHECK_SKIP_LINT:-0}" != 1 ]; then
+	queue lint bash "$here/kernel-lint.sh"
+fi
+
 for k in $DMPR_KERNELS; do
 	[ -n "${built[$k]:-}" ] || continue
 	kt=$(dmpr_modbuild "$k")/dm-mpath-pr-test.ko
 	if [ -f "$kt" ]; then
-		step "kunit-$k" vm "$k" kunit --module "$kt" -- \
+		queue "kunit-$k" vm "$k" kunit --module "$kt" -- \
 			bash /dmpr/tools/testing/scenarios/kunit.sh
 	fi
 	for s in "$here"/scenarios/[0-9]*.sh; do
 		n=$(basename "$s" .sh)
 		# shellcheck disable=SC2053
 		[[ $n == ${DMPR_SCENARIOS:-*} ]] || continue
-		step "vm-$k-$n" vm "$k" "$n" -- \
+		queue "vm-$k-$n" vm "$k" "$n" -- \
 			bash "/dmpr/tools/testing/scenarios/$n.sh"
 	done
 done
+drain
 
 echo
 echo "check took $(($(date +%s) - t0))s; logs in $logdir"
