@@ -76,6 +76,13 @@ struct mpr_path_info {
  * @holder_minor: the path known to hold the reservation
  * @res_type: enum pr_type of our reservation, 0 for none
  * @ops: PR operations run on the device
+ * @preempted: the host's key was found gone from the device (fenced)
+ * @has_probe_interval: @probe_interval was reported
+ * @probe_interval: ms between probes of failed and pending paths
+ * @has_audit_interval: @audit_interval was reported
+ * @audit_interval: ms between registration audits, 0 for none
+ * @has_deadline: @deadline was reported
+ * @deadline: ms a caller waits for one step of an operation
  * @nr_paths: entries in @paths
  * @truncated: the kernel reported more than DM_MPATH_PR_MAX_PATHS paths
  * @paths: the paths
@@ -91,9 +98,105 @@ struct mpr_dev_info {
 	uint32_t holder_minor;
 	uint32_t res_type;
 	uint64_t ops;
+	bool preempted;
+	bool has_probe_interval;
+	uint32_t probe_interval;
+	bool has_audit_interval;
+	uint32_t audit_interval;
+	bool has_deadline;
+	uint32_t deadline;
 	unsigned int nr_paths;
 	bool truncated;
 	struct mpr_path_info paths[DM_MPATH_PR_MAX_PATHS];
+};
+
+/**
+ * struct mpr_settings - what DM_MPATH_PR_CMD_SET carries
+ * @major: the dm disk
+ * @minor: the dm disk
+ * @has_probe_interval: send @probe_interval
+ * @probe_interval: ms
+ * @has_audit_interval: send @audit_interval
+ * @audit_interval: ms, 0 turns the audit off
+ * @has_deadline: send @deadline
+ * @deadline: ms
+ */
+struct mpr_settings {
+	uint32_t major;
+	uint32_t minor;
+	bool has_probe_interval;
+	uint32_t probe_interval;
+	bool has_audit_interval;
+	uint32_t audit_interval;
+	bool has_deadline;
+	uint32_t deadline;
+};
+
+/**
+ * struct mpr_event_path - the path a notification is about, or one path
+ *	of an OP_DONE
+ * @major: path device number
+ * @minor: path device number
+ * @name: kernel name ("sdb"), "" if not reported
+ * @has_result: @result was reported
+ * @result: result on this path, -errno or a PR status
+ * @has_latency: @latency_us was reported
+ * @latency_us: latency of the path's command
+ */
+struct mpr_event_path {
+	uint32_t major;
+	uint32_t minor;
+	char name[32];
+	bool has_result;
+	int32_t result;
+	bool has_latency;
+	uint64_t latency_us;
+};
+
+/**
+ * struct mpr_event - one notification of the "events" group
+ * @cmd: DM_MPATH_PR_CMD_PATH_REGISTERED ... DM_MPATH_PR_CMD_DETACHED
+ * @major: dm disk device number
+ * @minor: dm disk device number
+ * @name: kernel name ("dm-3"), "" if not reported
+ * @has_key: @key was reported
+ * @key: the device's key
+ * @has_res_type: @res_type was reported
+ * @res_type: enum pr_type, 0 for none held
+ * @has_holder: @holder_major/@holder_minor were reported
+ * @holder_major: the path holding the reservation
+ * @holder_minor: the path holding the reservation
+ * @has_op: @op was reported
+ * @op: enum dm_mpath_pr_op
+ * @has_result: @result was reported
+ * @result: what the caller got, -errno or a PR status
+ * @has_latency: @latency_us was reported
+ * @latency_us: time the caller waited
+ * @nr_paths: entries in @paths
+ * @truncated: more than DM_MPATH_PR_MAX_PATHS paths were reported
+ * @paths: the paths named
+ */
+struct mpr_event {
+	uint8_t cmd;
+	uint32_t major;
+	uint32_t minor;
+	char name[32];
+	bool has_key;
+	uint64_t key;
+	bool has_res_type;
+	uint32_t res_type;
+	bool has_holder;
+	uint32_t holder_major;
+	uint32_t holder_minor;
+	bool has_op;
+	uint32_t op;
+	bool has_result;
+	int32_t result;
+	bool has_latency;
+	uint64_t latency_us;
+	unsigned int nr_paths;
+	bool truncated;
+	struct mpr_event_path paths[DM_MPATH_PR_MAX_PATHS];
 };
 
 struct ipc;
@@ -110,15 +213,64 @@ int ipc_open(struct ipc **ipcp, bool load);
 void ipc_close(struct ipc *ipc);
 
 int ipc_attach(struct ipc *ipc, const struct mpr_attach_req *req);
+/* SYNC: as ATTACH, on an attached device only (@req->has_key is ignored). */
+int ipc_sync(struct ipc *ipc, const struct mpr_attach_req *req);
 int ipc_detach(struct ipc *ipc, uint32_t major, uint32_t minor);
+/* PATH_STATE hint: @state is enum dm_mpath_pr_path_state. */
+int ipc_path_state(struct ipc *ipc, uint32_t major, uint32_t minor,
+		   uint32_t path_major, uint32_t path_minor, uint32_t state);
+int ipc_resync(struct ipc *ipc, uint32_t major, uint32_t minor);
+int ipc_set(struct ipc *ipc, const struct mpr_settings *set);
 int ipc_get(struct ipc *ipc, uint32_t major, uint32_t minor,
 	    struct mpr_dev_info *dev);
-/* Every attachment; *devs must be freed. */
+/*
+ * Every attachment; *devs must be freed. A device the kernel continues
+ * over several messages is merged into one entry; an interrupted dump
+ * (NLM_F_DUMP_INTR: the attachments changed meanwhile) is run again, up to
+ * IPC_DUMP_TRIES times, then fails with -EAGAIN.
+ */
+#define IPC_DUMP_TRIES 5
 int ipc_dump(struct ipc *ipc, struct mpr_dev_info **devs, size_t *nr);
+
+/**
+ * ipc_events_open() - a connection that receives the "events" group
+ * @ipcp: the connection
+ * @load: load the module when the family is missing
+ *
+ * The socket is non-blocking: wait on ipc_fd() and call ipc_events_read().
+ *
+ * Return: 0, or -errno after printing why (-EPERM: joining the group
+ * needs CAP_SYS_ADMIN; -ENOENT: module not loaded and @load false, quiet).
+ */
+int ipc_events_open(struct ipc **ipcp, bool load);
+/* The socket, for poll(). */
+int ipc_fd(const struct ipc *ipc);
+/**
+ * ipc_events_read() - handle the notifications that arrived
+ * @ipc: from ipc_events_open()
+ * @fn: called for every notification; a non-zero return stops reading
+ *	and is returned
+ * @arg: for @fn
+ *
+ * Return: 0 when no more are waiting; -ENOBUFS when notifications were
+ * lost (the socket's buffer overran; reading can go on); the return value
+ * of @fn; another -errno on failure (printed).
+ */
+int ipc_events_read(struct ipc *ipc,
+		    int (*fn)(const struct mpr_event *ev, void *arg),
+		    void *arg);
 
 /* Message construction and parsing, exposed for the unit tests. */
 int ipc_put_attach(struct nl_msg *msg, const struct mpr_attach_req *req);
 int ipc_parse_dev(struct nlmsghdr *nlh, struct mpr_dev_info *dev);
+int ipc_parse_event(struct nlmsghdr *nlh, struct mpr_event *ev);
+int ipc_put_settings(struct nl_msg *msg, const struct mpr_settings *set);
+/*
+ * A dump message parsed into @next continues @into (the same device):
+ * append its paths. Return: true if merged, false if @next is another
+ * device.
+ */
+bool ipc_dev_merge(struct mpr_dev_info *into, const struct mpr_dev_info *next);
 /*
  * The kernel's extended ACK message in an NLMSG_ERROR (or NLMSG_DONE)
  * message, into @buf: 1 if there was one, 0 if not.

@@ -41,6 +41,18 @@ int cmd_sync(int argc, char *argv[]);
 int cmd_detach(int argc, char *argv[]);
 int cmd_list(int argc, char *argv[]);
 int cmd_show(int argc, char *argv[]);
+int cmd_set(int argc, char *argv[]);
+int cmd_resync(int argc, char *argv[]);
+int cmd_path_state(int argc, char *argv[]);
+int cmd_monitor(int argc, char *argv[]);
+int cmd_daemon(int argc, char *argv[]);
+
+/*
+ * A path argument: a kernel name ("sdb", looked up as /dev/sdb), a device
+ * node or MAJOR:MINOR. Return: 0, or -errno with the reason in @why.
+ */
+int mpr_parse_path_arg(const char *arg, unsigned int *major,
+		       unsigned int *minor, char *why, size_t len);
 int cmd_mpathpersist(int argc, char *argv[]);
 int cmd_lvmpersist(int argc, char *argv[]);
 
@@ -61,6 +73,8 @@ int prtool_main(int argc, char *argv[]);
 
 /* Messages on stderr, prefixed with "prtool: ". */
 void prtool_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* prtool_err() goes to syslog (LOG_ERR) instead of stderr (the daemon). */
+void prtool_log_to_syslog(bool on);
 /* A usage error for subcommand @cmd: message, then a hint; returns 1. */
 int prtool_usage_err(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

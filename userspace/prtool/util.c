@@ -6,13 +6,27 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <syslog.h>
 
 #include "prtool.h"
+
+static bool err_to_syslog;
+
+void prtool_log_to_syslog(bool on)
+{
+	err_to_syslog = on;
+}
 
 void prtool_err(const char *fmt, ...)
 {
 	va_list ap;
 
+	if (err_to_syslog) {
+		va_start(ap, fmt);
+		vsyslog(LOG_ERR, fmt, ap);
+		va_end(ap);
+		return;
+	}
 	fputs(PROG_NAME ": ", stderr);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);

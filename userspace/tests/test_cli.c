@@ -9,11 +9,13 @@
 #include <errno.h>
 #include <stdint.h>
 #include <sys/ioctl.h>
+#include <unistd.h>
 
 #include <libdevmapper.h>
 
 #include "fake_sys.h"
 #include "ipc.h"
+#include "jsonp.h"
 #include "pr_compat.h"
 #include "prtool.h"
 
@@ -151,11 +153,20 @@ static struct {
 	int opens, live;
 	int ret;		/* result of attach/detach/get/dump */
 	int attaches, detaches, gets, dumps;
+	int syncs, resyncs, sets, path_states;
 	struct mpr_attach_req req;
+	struct mpr_settings set;
 	uint32_t major, minor;
+	uint32_t path_major, path_minor, path_state;
 	struct mpr_dev_info devs[2];
 	size_t nr_devs;
 	const char *kernel_msg;	/* printed as the real layer would */
+	/* monitor */
+	int events_open_ret;
+	int pipe[2];
+	struct mpr_event events[4];
+	int nr_events;
+	int events_read_ret;	/* after the events: 0 or -errno */
 } ipc;
 
 static int dummy_ipc;
@@ -177,6 +188,11 @@ void __wrap_ipc_close(struct ipc *p)
 {
 	assert_ptr_equal(p, &dummy_ipc);
 	ipc.live--;
+	if (ipc.pipe[0] > 0) {
+		close(ipc.pipe[0]);
+		close(ipc.pipe[1]);
+		ipc.pipe[0] = ipc.pipe[1] = 0;
+	}
 }
 
 static int ipc_result(void)
@@ -192,6 +208,91 @@ int __wrap_ipc_attach(struct ipc *p, const struct mpr_attach_req *req)
 	ipc.attaches++;
 	ipc.req = *req;
 	return ipc_result();
+}
+
+int __wrap_ipc_sync(struct ipc *p, const struct mpr_attach_req *req)
+{
+	assert_ptr_equal(p, &dummy_ipc);
+	ipc.syncs++;
+	ipc.req = *req;
+	return ipc_result();
+}
+
+int __wrap_ipc_resync(struct ipc *p, uint32_t major, uint32_t minor)
+{
+	assert_ptr_equal(p, &dummy_ipc);
+	ipc.resyncs++;
+	ipc.major = major;
+	ipc.minor = minor;
+	return ipc_result();
+}
+
+int __wrap_ipc_set(struct ipc *p, const struct mpr_settings *set)
+{
+	assert_ptr_equal(p, &dummy_ipc);
+	ipc.sets++;
+	ipc.set = *set;
+	return ipc_result();
+}
+
+int __wrap_ipc_path_state(struct ipc *p, uint32_t major, uint32_t minor,
+			  uint32_t path_major, uint32_t path_minor,
+			  uint32_t state)
+{
+	assert_ptr_equal(p, &dummy_ipc);
+	ipc.path_states++;
+	ipc.major = major;
+	ipc.minor = minor;
+	ipc.path_major = path_major;
+	ipc.path_minor = path_minor;
+	ipc.path_state = state;
+	return ipc_result();
+}
+
+int __wrap_ipc_events_open(struct ipc **ipcp, bool load)
+{
+	ipc.opens++;
+	ipc.load = load;
+	if (ipc.events_open_ret) {
+		*ipcp = NULL;
+		if (ipc.events_open_ret == -EPERM)
+			fprintf(stderr, "prtool: cannot join the \"events\" "
+					"group of dm_mpath_pr: Operation not "
+					"permitted (receiving the "
+					"notifications needs CAP_SYS_ADMIN)\n");
+		return ipc.events_open_ret;
+	}
+	ipc.live++;
+	*ipcp = (struct ipc *)&dummy_ipc;
+	/* Something to read, so that poll() returns. */
+	assert_int_equal(pipe(ipc.pipe), 0);
+	assert_int_equal(write(ipc.pipe[1], "x", 1), 1);
+	return 0;
+}
+
+int __wrap_ipc_fd(const struct ipc *p)
+{
+	assert_ptr_equal(p, &dummy_ipc);
+	return ipc.pipe[0];
+}
+
+int __wrap_ipc_events_read(struct ipc *p,
+			   int (*fn)(const struct mpr_event *, void *),
+			   void *arg)
+{
+	char byte;
+	int i, ret;
+
+	assert_ptr_equal(p, &dummy_ipc);
+	/* Drained: poll() waits from now on. */
+	assert_int_equal(read(ipc.pipe[0], &byte, 1), 1);
+	for (i = 0; i < ipc.nr_events; i++) {
+		ret = fn(&ipc.events[i], arg);
+		if (ret)
+			return ret;
+	}
+	ipc.nr_events = 0;
+	return ipc.events_read_ret;
 }
 
 int __wrap_ipc_detach(struct ipc *p, uint32_t major, uint32_t minor)
@@ -357,6 +458,7 @@ static void test_help(void **state)
 	static const char *const cmds[] = {
 		"register", "register-ignore", "unregister", "read-keys",
 		"read-reservation", "attach", "sync", "detach", "list", "show",
+		"set", "resync", "path-state", "monitor", "daemon",
 	};
 	size_t i;
 
@@ -380,6 +482,7 @@ static void test_subcommand_help(void **state)
 	static const char *const cmds[] = {
 		"register", "register-ignore", "unregister", "read-keys",
 		"read-reservation", "attach", "sync", "detach", "list", "show",
+		"set", "resync", "path-state", "monitor", "daemon",
 	};
 	char want[64];
 	size_t i;
@@ -682,6 +785,42 @@ static void test_read_reservation_failure(void **state)
 
 /* ---- attach / sync / detach ---------------------------------------------- */
 
+static void fill_devs(void)
+{
+	struct mpr_dev_info *d = &ipc.devs[0];
+
+	memset(ipc.devs, 0, sizeof(ipc.devs));
+	d->major = 253;
+	d->minor = 3;
+	strcpy(d->name, "dm-3");
+	d->key = 0x123abc;
+	d->aptpl = true;
+	d->has_holder = true;
+	d->holder_major = 8;
+	d->holder_minor = 32;
+	d->res_type = 3;
+	d->ops = 12;
+	d->nr_paths = 2;
+	d->paths[0] = (struct mpr_path_info){ 8, 16, "sdb",
+					      DM_MPATH_PR_PATH_ACTIVE,
+					      DM_MPATH_PR_REG_REGISTERED, 0,
+					      5, 0 };
+	d->paths[1] = (struct mpr_path_info){ 8, 32, "sdc",
+					      DM_MPATH_PR_PATH_FAILED,
+					      DM_MPATH_PR_REG_PENDING, 0x10000,
+					      5, 2 };
+	d = &ipc.devs[1];
+	d->major = 253;
+	d->minor = 1;
+	strcpy(d->name, "dm-1");
+	d->nr_paths = 1;
+	d->paths[0] = (struct mpr_path_info){ 8, 48, "sdd",
+					      DM_MPATH_PR_PATH_ACTIVE,
+					      DM_MPATH_PR_REG_NONE, -5, 1, 1 };
+	ipc.nr_devs = 2;
+}
+
+
 static void test_attach(void **state)
 {
 	(void)state;
@@ -799,6 +938,7 @@ static void test_attach_netlink_errors(void **state)
 	ipc.kernel_msg = NULL;
 	ipc.ret = -EPERM;
 	assert_int_equal(RUN("sync", "mpatha"), PRTOOL_EXIT_NETLINK);
+	assert_int_equal(ipc.syncs, 1);
 	assert_contains(out.err, "sync mpatha (253:3): Operation not "
 				 "permitted (the dm-mpath-pr commands need "
 				 "CAP_SYS_ADMIN)");
@@ -808,12 +948,58 @@ static void test_sync(void **state)
 {
 	(void)state;
 	assert_int_equal(RUN("sync", "/dev/fake-dm"), PRTOOL_EXIT_OK);
-	assert_int_equal(ipc.attaches, 1);
+	/* SYNC, never ATTACH; the module is not loaded for it. */
+	assert_int_equal(ipc.syncs, 1);
+	assert_int_equal(ipc.attaches, 0);
+	assert_false(ipc.load);
+	assert_int_equal(ipc.req.major, 253);
+	assert_int_equal(ipc.req.minor, 3);
 	assert_int_equal(ipc.req.nr_paths, 4);
+	assert_int_equal(ipc.req.paths[3].minor, 64);
 	assert_false(ipc.req.has_key);
 	usage_error("unknown option '--key'",
 		    RUN("sync", "mpatha", "--key", "1"));
-	usage_error("sync: missing MAP", RUN("sync"));
+	usage_error("unexpected argument 'mpathb'",
+		    RUN("sync", "mpatha", "mpathb"));
+
+	ipc.ret = -ENOENT;
+	ipc.kernel_msg = "dm-3 is not attached";
+	assert_int_equal(RUN("sync", "mpatha"), PRTOOL_EXIT_NETLINK);
+	assert_string_equal(out.err,
+			    "prtool: kernel reports: dm-3 is not attached\n"
+			    "prtool: sync mpatha (253:3): No such file or "
+			    "directory (is the map attached?)\n");
+
+	ipc.ret = 0;
+	ipc.open_ret = -ENOENT;
+	assert_int_equal(RUN("sync", "mpatha"), PRTOOL_EXIT_NETLINK);
+	assert_contains(out.err, "sync mpatha: module dm_mpath_pr is not "
+				 "loaded, so nothing is attached");
+	assert_int_equal(RUN("sync"), PRTOOL_EXIT_OK);
+	assert_contains(out.err, "not loaded: nothing to sync");
+}
+
+static void test_sync_all(void **state)
+{
+	(void)state;
+	fill_devs();
+	/* dm-3 is mpatha; dm-1 is no map libdevmapper knows. */
+	assert_int_equal(RUN("sync"), PRTOOL_EXIT_OS);
+	assert_int_equal(ipc.dumps, 1);
+	assert_int_equal(ipc.syncs, 1);
+	assert_int_equal(ipc.req.minor, 3);
+	assert_int_equal(ipc.req.nr_paths, 4);
+	assert_contains(out.err, "sync dm-1 (253:1): ");
+	assert_int_equal(ipc.opens, 1);
+
+	ipc.nr_devs = 1;
+	assert_int_equal(RUN("sync"), PRTOOL_EXIT_OK);
+	assert_string_equal(out.err, "");
+
+	ipc.ret = -EPERM;
+	assert_int_equal(RUN("sync"), PRTOOL_EXIT_NETLINK);
+	assert_contains(out.err, "sync: cannot list the attachments: "
+				 "Operation not permitted");
 }
 
 static void test_detach(void **state)
@@ -841,41 +1027,6 @@ static void test_detach(void **state)
 }
 
 /* ---- list / show ------------------------------------------------------------- */
-
-static void fill_devs(void)
-{
-	struct mpr_dev_info *d = &ipc.devs[0];
-
-	memset(ipc.devs, 0, sizeof(ipc.devs));
-	d->major = 253;
-	d->minor = 3;
-	strcpy(d->name, "dm-3");
-	d->key = 0x123abc;
-	d->aptpl = true;
-	d->has_holder = true;
-	d->holder_major = 8;
-	d->holder_minor = 32;
-	d->res_type = 3;
-	d->ops = 12;
-	d->nr_paths = 2;
-	d->paths[0] = (struct mpr_path_info){ 8, 16, "sdb",
-					      DM_MPATH_PR_PATH_ACTIVE,
-					      DM_MPATH_PR_REG_REGISTERED, 0,
-					      5, 0 };
-	d->paths[1] = (struct mpr_path_info){ 8, 32, "sdc",
-					      DM_MPATH_PR_PATH_FAILED,
-					      DM_MPATH_PR_REG_PENDING, 0x10000,
-					      5, 2 };
-	d = &ipc.devs[1];
-	d->major = 253;
-	d->minor = 1;
-	strcpy(d->name, "dm-1");
-	d->nr_paths = 1;
-	d->paths[0] = (struct mpr_path_info){ 8, 48, "sdd",
-					      DM_MPATH_PR_PATH_ACTIVE,
-					      DM_MPATH_PR_REG_NONE, -5, 1, 1 };
-	ipc.nr_devs = 2;
-}
 
 static void test_list_text(void **state)
 {
@@ -907,10 +1058,12 @@ static void test_list_json(void **state)
 		out.out,
 		"{\"attachments\":[{\"device\":\"dm-3\",\"map\":\"mpatha\","
 		"\"major\":253,\"minor\":3,\"key\":\"0x123abc\","
-		"\"aptpl\":true,\"reservation\":{\"type\":"
+		"\"aptpl\":true,\"preempted\":false,\"reservation\":{\"type\":"
 		"\"write-exclusive-reg-only\",\"type_value\":3,\"holder\":"
 		"{\"name\":\"sdc\",\"major\":8,\"minor\":32}},"
-		"\"operations\":12,\"paths\":[{\"name\":\"sdb\",\"major\":8,"
+		"\"operations\":12,\"settings\":{\"probe_interval_ms\":null,"
+		"\"audit_interval_ms\":null,\"deadline_ms\":null},"
+		"\"paths\":[{\"name\":\"sdb\",\"major\":8,"
 		"\"minor\":16,\"state\":\"active\",\"registration\":"
 		"\"registered\",\"last_error\":null,\"commands\":5,"
 		"\"errors\":0},{\"name\":\"sdc\",\"major\":8,\"minor\":32,"
@@ -951,13 +1104,362 @@ static void test_show(void **state)
 	assert_int_equal(ipc.gets, 1);
 	assert_int_equal(ipc.minor, 3);
 	assert_contains(out.out, "mpatha (dm-3, 253:3): key 0x123abc");
+	assert_not_contains(out.out, "PREEMPTED");
+	assert_not_contains(out.out, "settings:");
 	assert_int_equal(RUN("show", "mpatha", "--json"), PRTOOL_EXIT_OK);
 	assert_contains(out.out, "{\"device\":\"dm-3\",\"map\":\"mpatha\"");
 
 	ipc.open_ret = -ENOENT;
 	assert_int_equal(RUN("show", "mpatha"), PRTOOL_EXIT_NETLINK);
 	assert_contains(out.err, "not loaded");
-	usage_error("show: missing MAP", RUN("show"));
+	usage_error("unexpected argument 'mpathb'",
+		    RUN("show", "mpatha", "mpathb"));
+	usage_error("unknown option '--frob'", RUN("show", "--frob"));
+}
+
+static void test_show_preempted_settings(void **state)
+{
+	struct mpr_dev_info *d = &ipc.devs[0];
+
+	(void)state;
+	fill_devs();
+	d->preempted = true;
+	d->has_probe_interval = true;
+	d->probe_interval = 1000;
+	d->has_audit_interval = true;
+	d->audit_interval = 0;
+	d->has_deadline = true;
+	d->deadline = 5000;
+	assert_int_equal(RUN("show", "mpatha"), PRTOOL_EXIT_OK);
+	assert_string_equal(
+		out.out,
+		"mpatha (dm-3, 253:3): key 0x123abc (aptpl), reservation "
+		"write-exclusive-reg-only held via sdc, 12 operations\n"
+		"  PREEMPTED: this host's key is gone from the device "
+		"(fenced); paths are not registered until it registers "
+		"again\n"
+		"  settings: probe interval 1000 ms, audit off, deadline "
+		"5000 ms\n"
+		"  sdb      8:16 active, registered, last error: none, "
+		"5 commands, 0 errors\n"
+		"  sdc      8:32 failed, pending, last error: path failed "
+		"(no connection to the target), 5 commands, 2 errors\n");
+	d->audit_interval = 60000;
+	d->has_deadline = false;
+	assert_int_equal(RUN("show", "mpatha"), PRTOOL_EXIT_OK);
+	assert_contains(out.out, "  settings: probe interval 1000 ms, audit "
+				 "interval 60000 ms\n");
+}
+
+/* show --json, read back with a JSON parser. */
+static void test_show_json_parsed(void **state)
+{
+	const struct jv *paths, *p, *set, *err, *res;
+	struct mpr_dev_info *d = &ipc.devs[0];
+	struct jv *doc;
+	char why[128];
+
+	(void)state;
+	fill_devs();
+	d->preempted = true;
+	d->has_probe_interval = true;
+	d->probe_interval = 250;
+	d->has_deadline = true;
+	d->deadline = 3000;
+	assert_int_equal(RUN("show", "--json", "mpatha"), PRTOOL_EXIT_OK);
+	doc = jv_parse(out.out, why, sizeof(why));
+	if (!doc)
+		fail_msg("show --json: %s: %s", why, out.out);
+	assert_string_equal(jv_get_string(doc, "map"), "mpatha");
+	assert_string_equal(jv_get_string(doc, "key"), "0x123abc");
+	assert_int_equal(jv_get(doc, "preempted")->type, JV_BOOL);
+	assert_true(jv_get(doc, "preempted")->boolean);
+	res = jv_get(doc, "reservation");
+	assert_string_equal(jv_get_string(res, "type"),
+			    "write-exclusive-reg-only");
+	assert_string_equal(jv_get_string(jv_get(res, "holder"), "name"),
+			    "sdc");
+	set = jv_get(doc, "settings");
+	assert_string_equal(jv_get(set, "probe_interval_ms")->text, "250");
+	assert_int_equal(jv_get(set, "audit_interval_ms")->type, JV_NULL);
+	assert_string_equal(jv_get(set, "deadline_ms")->text, "3000");
+	paths = jv_get(doc, "paths");
+	assert_int_equal(paths->type, JV_ARRAY);
+	p = paths->child;
+	assert_string_equal(jv_get_string(p, "name"), "sdb");
+	assert_string_equal(jv_get_string(p, "state"), "active");
+	assert_int_equal(jv_get(p, "last_error")->type, JV_NULL);
+	p = p->next;
+	assert_string_equal(jv_get_string(p, "registration"), "pending");
+	err = jv_get(p, "last_error");
+	assert_string_equal(jv_get(err, "code")->text, "65536");
+	assert_string_equal(jv_get_string(err, "name"),
+			    "path failed (no connection to the target)");
+	assert_string_equal(jv_get(p, "commands")->text, "5");
+	assert_string_equal(jv_get(p, "errors")->text, "2");
+	assert_null(p->next);
+	jv_free(doc);
+}
+
+static void test_show_all(void **state)
+{
+	struct jv *doc;
+	char why[128];
+
+	(void)state;
+	fill_devs();
+	assert_int_equal(RUN("show"), PRTOOL_EXIT_OK);
+	assert_int_equal(ipc.dumps, 1);
+	assert_int_equal(ipc.gets, 0);
+	/* Sorted: dm-1 before mpatha. */
+	assert_true(strstr(out.out, "dm-1 (dm-1, 253:1)") <
+		    strstr(out.out, "mpatha (dm-3, 253:3)"));
+	assert_int_equal(RUN("show", "--json"), PRTOOL_EXIT_OK);
+	doc = jv_parse(out.out, why, sizeof(why));
+	assert_non_null(doc);
+	assert_int_equal(jv_get(doc, "attachments")->type, JV_ARRAY);
+	assert_string_equal(jv_get_string(jv_get(doc, "attachments")->child,
+					  "device"),
+			    "dm-1");
+	jv_free(doc);
+	ipc.open_ret = -ENOENT;
+	assert_int_equal(RUN("show", "--json"), PRTOOL_EXIT_OK);
+	assert_string_equal(out.out, "{\"attachments\":[]}\n");
+}
+
+/* ---- set / resync / path-state -------------------------------------------- */
+
+static void test_set(void **state)
+{
+	(void)state;
+	assert_int_equal(RUN("set", "mpatha", "--probe-interval", "500",
+			     "-a", "0", "--deadline=4000"),
+			 PRTOOL_EXIT_OK);
+	assert_int_equal(ipc.sets, 1);
+	assert_false(ipc.load);
+	assert_int_equal(ipc.set.major, 253);
+	assert_int_equal(ipc.set.minor, 3);
+	assert_true(ipc.set.has_probe_interval);
+	assert_int_equal(ipc.set.probe_interval, 500);
+	assert_true(ipc.set.has_audit_interval);
+	assert_int_equal(ipc.set.audit_interval, 0);
+	assert_true(ipc.set.has_deadline);
+	assert_int_equal(ipc.set.deadline, 4000);
+
+	assert_int_equal(RUN("set", "-d", "4294967295", "mpatha"),
+			 PRTOOL_EXIT_OK);
+	assert_false(ipc.set.has_probe_interval);
+	assert_false(ipc.set.has_audit_interval);
+	assert_int_equal(ipc.set.deadline, 4294967295u);
+
+	ipc.ret = -ERANGE;
+	ipc.kernel_msg = "probe interval below 100 ms";
+	assert_int_equal(RUN("set", "mpatha", "-p", "1"), PRTOOL_EXIT_NETLINK);
+	assert_string_equal(out.err,
+			    "prtool: kernel reports: probe interval below 100 "
+			    "ms\nprtool: set mpatha (253:3): Numerical result "
+			    "out of range\n");
+}
+
+static void test_set_usage(void **state)
+{
+	(void)state;
+	usage_error("nothing to set", RUN("set", "mpatha"));
+	usage_error("set: missing MAP", RUN("set", "-p", "100"));
+	usage_error("invalid --probe-interval 'x'",
+		    RUN("set", "mpatha", "-p", "x"));
+	usage_error("invalid --audit-interval '-1'",
+		    RUN("set", "mpatha", "--audit-interval", "-1"));
+	usage_error("invalid --deadline '4294967296'",
+		    RUN("set", "mpatha", "--deadline", "4294967296"));
+	usage_error("invalid --deadline '10ms'",
+		    RUN("set", "mpatha", "--deadline", "10ms"));
+	usage_error("--deadline given twice",
+		    RUN("set", "mpatha", "-d", "1", "-d", "2"));
+	usage_error("option '--deadline' needs a value",
+		    RUN("set", "mpatha", "--deadline"));
+	usage_error("unexpected argument 'mpathb'",
+		    RUN("set", "mpatha", "mpathb", "-d", "1"));
+	assert_int_equal(ipc.opens, 0);
+}
+
+static void test_resync(void **state)
+{
+	(void)state;
+	assert_int_equal(RUN("resync", "mpatha"), PRTOOL_EXIT_OK);
+	assert_int_equal(ipc.resyncs, 1);
+	assert_int_equal(ipc.minor, 3);
+	ipc.ret = -ENOENT;
+	ipc.kernel_msg = "dm-3 is not attached";
+	assert_int_equal(RUN("resync", "mpatha"), PRTOOL_EXIT_NETLINK);
+	assert_contains(out.err, "prtool: kernel reports: dm-3 is not "
+				 "attached\n");
+	assert_contains(out.err, "resync mpatha (253:3): No such file or "
+				 "directory");
+	ipc.open_ret = -ENOENT;
+	assert_int_equal(RUN("resync", "mpatha"), PRTOOL_EXIT_NETLINK);
+	assert_contains(out.err, "not loaded");
+	usage_error("resync: missing MAP", RUN("resync"));
+	usage_error("unknown option '--json'", RUN("resync", "--json", "m"));
+}
+
+static void test_path_state(void **state)
+{
+	(void)state;
+	assert_int_equal(RUN("path-state", "mpatha", "8:32", "failed"),
+			 PRTOOL_EXIT_OK);
+	assert_int_equal(ipc.path_states, 1);
+	assert_int_equal(ipc.major, 253);
+	assert_int_equal(ipc.minor, 3);
+	assert_int_equal(ipc.path_major, 8);
+	assert_int_equal(ipc.path_minor, 32);
+	assert_int_equal(ipc.path_state, DM_MPATH_PR_PATH_FAILED);
+	/* A device node: the fake device's number. */
+	assert_int_equal(RUN("path-state", "mpatha", "/dev/fake-dm", "active"),
+			 PRTOOL_EXIT_OK);
+	assert_int_equal(ipc.path_major, 253);
+	assert_int_equal(ipc.path_state, DM_MPATH_PR_PATH_ACTIVE);
+
+	ipc.ret = -EINVAL;
+	ipc.kernel_msg = "8:99 is not a path of dm-3";
+	assert_int_equal(RUN("path-state", "mpatha", "8:99", "active"),
+			 PRTOOL_EXIT_NETLINK);
+	assert_string_equal(out.err,
+			    "prtool: kernel reports: 8:99 is not a path of "
+			    "dm-3\nprtool: path-state mpatha (253:3): Invalid "
+			    "argument\n");
+}
+
+static void test_path_state_usage(void **state)
+{
+	(void)state;
+	usage_error("path-state: missing MAP", RUN("path-state"));
+	usage_error("path-state: missing PATH", RUN("path-state", "mpatha"));
+	usage_error("missing the state (failed or active)",
+		    RUN("path-state", "mpatha", "sdb"));
+	usage_error("invalid state 'up'",
+		    RUN("path-state", "mpatha", "8:16", "up"));
+	usage_error("unexpected argument 'x'",
+		    RUN("path-state", "mpatha", "8:16", "failed", "x"));
+	usage_error("invalid PATH 'sdzz': /dev/sdzz: No such file or "
+		    "directory",
+		    RUN("path-state", "mpatha", "sdzz", "failed"));
+	usage_error("invalid PATH '8:16:1': not a device name or MAJOR:MINOR",
+		    RUN("path-state", "mpatha", "8:16:1", "failed"));
+	assert_int_equal(ipc.opens, 0);
+}
+
+/* ---- monitor ----------------------------------------------------------------- */
+
+static void queue_event(uint8_t cmd, uint32_t minor, const char *path)
+{
+	struct mpr_event *ev = &ipc.events[ipc.nr_events++];
+
+	memset(ev, 0, sizeof(*ev));
+	ev->cmd = cmd;
+	ev->major = 253;
+	ev->minor = minor;
+	snprintf(ev->name, sizeof(ev->name), "dm-%u", minor);
+	if (path) {
+		ev->nr_paths = 1;
+		ev->paths[0].major = 8;
+		ev->paths[0].minor = 16;
+		snprintf(ev->paths[0].name, sizeof(ev->paths[0].name), "%s",
+			 path);
+	}
+}
+
+static void test_monitor_count(void **state)
+{
+	(void)state;
+	queue_event(DM_MPATH_PR_CMD_PATH_FAILED, 3, "sdb");
+	queue_event(DM_MPATH_PR_CMD_PATH_RESTORED, 3, "sdb");
+	queue_event(DM_MPATH_PR_CMD_DETACHED, 3, NULL);
+	assert_int_equal(RUN("monitor", "--count", "2"), PRTOOL_EXIT_OK);
+	assert_true(ipc.load);
+	assert_string_equal(out.out,
+			    "path-failed mpatha (dm-3, 253:3): path sdb "
+			    "(8:16)\n"
+			    "path-restored mpatha (dm-3, 253:3): path sdb "
+			    "(8:16)\n");
+	assert_string_equal(out.err, "prtool: monitor: listening\n");
+}
+
+static void test_monitor_json_filter(void **state)
+{
+	struct jv *doc;
+	char why[128];
+
+	(void)state;
+	queue_event(DM_MPATH_PR_CMD_PATH_FAILED, 1, "sdb");
+	queue_event(DM_MPATH_PR_CMD_DETACHED, 3, NULL);
+	assert_int_equal(RUN("monitor", "-j", "-c", "1", "mpatha"),
+			 PRTOOL_EXIT_OK);
+	/* The event of dm-1 is not one of mpatha's. */
+	doc = jv_parse(out.out, why, sizeof(why));
+	if (!doc)
+		fail_msg("%s: %s", why, out.out);
+	assert_string_equal(jv_get_string(doc, "event"), "detached");
+	assert_string_equal(jv_get_string(doc, "map"), "mpatha");
+	assert_string_equal(jv_get(doc, "minor")->text, "3");
+	jv_free(doc);
+}
+
+static void test_monitor_timeout(void **state)
+{
+	(void)state;
+	queue_event(DM_MPATH_PR_CMD_DETACHED, 3, NULL);
+	/* --timeout 0: gone before reading anything. */
+	assert_int_equal(RUN("monitor", "--timeout", "0", "--count", "5"),
+			 PRTOOL_EXIT_OK);
+	assert_string_equal(out.out, "");
+	/* One event, then nothing until the timeout: exit 0. */
+	assert_int_equal(RUN("monitor", "--timeout", "1", "--count", "5"),
+			 PRTOOL_EXIT_OK);
+	assert_string_equal(out.out, "detached mpatha (dm-3, 253:3)\n");
+}
+
+static void test_monitor_errors(void **state)
+{
+	(void)state;
+	ipc.events_open_ret = -EPERM;
+	assert_int_equal(RUN("monitor"), PRTOOL_EXIT_NETLINK);
+	assert_contains(out.err, "needs CAP_SYS_ADMIN");
+	assert_contains(out.err, "prtool: monitor: cannot receive the events "
+				 "of dm-mpath-pr: Operation not permitted");
+	assert_string_equal(out.out, "");
+	ipc.events_open_ret = 0;
+
+	/* A receive error ends it. */
+	ipc.events_read_ret = -EIO;
+	assert_int_equal(RUN("monitor"), PRTOOL_EXIT_NETLINK);
+
+	usage_error("invalid --count '0'", RUN("monitor", "--count", "0"));
+	usage_error("invalid --count 'x'", RUN("monitor", "-c", "x"));
+	usage_error("invalid --timeout '-1'", RUN("monitor", "-t", "-1"));
+	usage_error("option '--timeout' needs a value",
+		    RUN("monitor", "--timeout"));
+	usage_error("unknown option '--frob'", RUN("monitor", "--frob"));
+	dm.exists = false;
+	assert_int_equal(RUN("monitor", "mpathz"), PRTOOL_EXIT_OS);
+	assert_contains(out.err, "mpathz: no device-mapper map of that name");
+}
+
+/* ---- daemon (options only: the loop is in test_daemon) ------------------------ */
+
+static void test_daemon_usage(void **state)
+{
+	(void)state;
+	usage_error("--key needs --attach-new", RUN("daemon", "--key", "1"));
+	usage_error("--key 0 is not a registration",
+		    RUN("daemon", "--attach-new", "--key", "0"));
+	usage_error("invalid --key 'zz'", RUN("daemon", "-a", "-k", "zz"));
+	usage_error("--key given twice",
+		    RUN("daemon", "-a", "-k", "1", "-k", "2"));
+	usage_error("unexpected argument 'mpatha'",
+		    RUN("daemon", "mpatha"));
+	usage_error("unknown option '--json'", RUN("daemon", "--json"));
+	assert_int_equal(ipc.opens, 0);
 }
 
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown_out)
@@ -996,6 +1498,20 @@ int main(void)
 		T(test_list_not_loaded),
 		T(test_list_errors),
 		T(test_show),
+		T(test_show_preempted_settings),
+		T(test_show_json_parsed),
+		T(test_show_all),
+		T(test_sync_all),
+		T(test_set),
+		T(test_set_usage),
+		T(test_resync),
+		T(test_path_state),
+		T(test_path_state_usage),
+		T(test_monitor_count),
+		T(test_monitor_json_filter),
+		T(test_monitor_timeout),
+		T(test_monitor_errors),
+		T(test_daemon_usage),
 	};
 
 	return cmocka_run_group_tests_name("cli", tests, NULL, NULL);

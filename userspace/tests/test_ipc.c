@@ -42,6 +42,14 @@ static struct {
 		bool miss_nested;
 	} replies[8];
 	int nr_replies;
+	/* Replies to the next request (a dump run again). */
+	struct nl_msg *later[8];
+	int nr_later;
+	/* Events group. */
+	int intr_runs;		/* dumps answered "interrupted" by the fake */
+	int grp;		/* genl_ctrl_resolve_grp() result */
+	int join_ret;		/* nl_socket_add_membership() result */
+	int joined;
 	nl_recvmsg_msg_cb_t cb[NL_CB_TYPE_MAX + 1];
 	void *cb_arg[NL_CB_TYPE_MAX + 1];
 	nl_recvmsg_err_cb_t err_cb;
@@ -66,6 +74,24 @@ int __wrap_genl_ctrl_resolve(struct nl_sock *sk, const char *name)
 	assert_string_equal(name, "dm_mpath_pr");
 	nl.resolve_calls++;
 	return nl.loaded ? nl.family_after_load : -NLE_OBJ_NOTFOUND;
+}
+
+int __wrap_genl_ctrl_resolve_grp(struct nl_sock *sk, const char *family,
+				  const char *grp)
+{
+	(void)sk;
+	assert_string_equal(family, "dm_mpath_pr");
+	assert_string_equal(grp, "events");
+	return nl.grp;
+}
+
+int __wrap_nl_socket_add_membership(struct nl_sock *sk, int grp)
+{
+	(void)sk;
+	assert_int_equal(grp, nl.grp);
+	if (!nl.join_ret)
+		nl.joined = grp;
+	return nl.join_ret;
 }
 
 int __wrap_setsockopt(int fd, int level, int name, const void *val,
@@ -159,6 +185,9 @@ int __wrap_nl_send_auto(struct nl_sock *sk, struct nl_msg *msg)
 
 static struct nl_msg *reply_err(int error, const char *text, bool capped,
 				int miss_type, bool miss_nested);
+static void queue(struct nl_msg *m);
+static struct nl_msg *reply_done(int error);
+static struct nl_msg *reply_intr(void);
 
 /* Deliver the scripted replies the way libnl's nl_recvmsgs() does. */
 int __wrap_nl_recvmsgs(struct nl_sock *sk, struct nl_cb *cb)
@@ -168,6 +197,11 @@ int __wrap_nl_recvmsgs(struct nl_sock *sk, struct nl_cb *cb)
 
 	(void)sk;
 	(void)cb;
+	if (!nl.nr_replies && nl.intr_runs) {
+		nl.intr_runs--;
+		queue(reply_intr());
+		queue(reply_done(0));
+	}
 	if (!nl.nr_replies)
 		return -NLE_AGAIN;
 	for (i = 0; i < nl.nr_replies; i++) {
@@ -198,12 +232,19 @@ int __wrap_nl_recvmsgs(struct nl_sock *sk, struct nl_cb *cb)
 			nl.cb[NL_CB_FINISH](m, nl.cb_arg[NL_CB_FINISH]);
 			ret = 1;
 		} else {
+			if ((h->nlmsg_flags & NLM_F_DUMP_INTR) &&
+			    nl.cb[NL_CB_DUMP_INTR])
+				nl.cb[NL_CB_DUMP_INTR](m,
+						       nl.cb_arg[NL_CB_DUMP_INTR]);
 			nl.cb[NL_CB_VALID](m, nl.cb_arg[NL_CB_VALID]);
 		}
 	}
 	for (i = 0; i < nl.nr_replies; i++)
 		nlmsg_free(nl.replies[i].msg);
 	nl.nr_replies = 0;
+	for (i = 0; i < nl.nr_later; i++)
+		queue(nl.later[i]);
+	nl.nr_later = 0;
 	return ret < 0 ? ret : 0;
 }
 
@@ -334,6 +375,9 @@ static int teardown(void **state)
 	for (i = 0; i < nl.nr_replies; i++)
 		nlmsg_free(nl.replies[i].msg);
 	nl.nr_replies = 0;
+	for (i = 0; i < nl.nr_later; i++)
+		nlmsg_free(nl.later[i]);
+	nl.nr_later = 0;
 	return 0;
 }
 
@@ -795,6 +839,445 @@ static void test_parse_dev_truncates(void **state)
 	free(dev);
 }
 
+/* The genl command and the attributes of the last request. */
+static uint8_t sent_cmd(void)
+{
+	struct nlmsghdr *h = (struct nlmsghdr *)nl.sent;
+
+	return ((struct genlmsghdr *)nlmsg_data(h))->cmd;
+}
+
+static void sent_attrs(struct nlattr **tb)
+{
+	struct nlmsghdr *h = (struct nlmsghdr *)nl.sent;
+
+	assert_int_equal(genlmsg_parse(h, 0, tb, DM_MPATH_PR_A_MAX, NULL), 0);
+	assert_int_equal(nla_get_u32(tb[DM_MPATH_PR_A_DEV_MAJOR]), 253);
+	assert_int_equal(nla_get_u32(tb[DM_MPATH_PR_A_DEV_MINOR]), 3);
+	assert_true(h->nlmsg_flags & NLM_F_ACK);
+}
+
+static void test_sync_message(void **state)
+{
+	struct nlattr *tb[DM_MPATH_PR_A_MAX + 1];
+	struct mpr_attach_req req = {
+		.major = 253, .minor = 3, .nr_paths = 2,
+		.paths = { { 8, 16 }, { 8, 32 } },
+		.has_key = true, .key = 0x99,
+	};
+	struct nlattr *nla;
+	struct ipc *ipc;
+	int rem, n = 0;
+
+	(void)state;
+	ipc = open_ok();
+	queue_err(0, NULL, 0, false);
+	assert_int_equal(ipc_sync(ipc, &req), 0);
+	assert_int_equal(sent_cmd(), DM_MPATH_PR_CMD_SYNC);
+	sent_attrs(tb);
+	/* SYNC never adopts a key. */
+	assert_null(tb[DM_MPATH_PR_A_KEY]);
+	nla_for_each_attr(nla, genlmsg_attrdata(nlmsg_data((struct nlmsghdr *)nl.sent), 0),
+			  genlmsg_attrlen(nlmsg_data((struct nlmsghdr *)nl.sent), 0), rem)
+		if (nla_type(nla) == DM_MPATH_PR_A_PATH) {
+			assert_true(nla->nla_type & NLA_F_NESTED);
+			n++;
+		}
+	assert_int_equal(n, 2);
+
+	/* The kernel's reason is printed. */
+	queue_err(-ENOENT, "dm-3 is not attached", 0, false);
+	assert_int_equal(ipc_sync(ipc, &req), -ENOENT);
+	ipc_close(ipc);
+}
+
+static void test_path_state_message(void **state)
+{
+	struct nlattr *tb[DM_MPATH_PR_A_MAX + 1];
+	struct nlattr *pt[DM_MPATH_PR_A_PATH_MAX + 1];
+	struct ipc *ipc;
+
+	(void)state;
+	ipc = open_ok();
+	queue_err(0, NULL, 0, false);
+	assert_int_equal(ipc_path_state(ipc, 253, 3, 8, 48,
+					DM_MPATH_PR_PATH_FAILED),
+			 0);
+	assert_int_equal(sent_cmd(), DM_MPATH_PR_CMD_PATH_STATE);
+	sent_attrs(tb);
+	assert_non_null(tb[DM_MPATH_PR_A_PATH]);
+	assert_true(tb[DM_MPATH_PR_A_PATH]->nla_type & NLA_F_NESTED);
+	assert_int_equal(nla_parse_nested(pt, DM_MPATH_PR_A_PATH_MAX,
+					  tb[DM_MPATH_PR_A_PATH], NULL),
+			 0);
+	assert_int_equal(nla_get_u32(pt[DM_MPATH_PR_A_PATH_MAJOR]), 8);
+	assert_int_equal(nla_get_u32(pt[DM_MPATH_PR_A_PATH_MINOR]), 48);
+	assert_int_equal(nla_get_u32(pt[DM_MPATH_PR_A_PATH_STATE]),
+			 DM_MPATH_PR_PATH_FAILED);
+	ipc_close(ipc);
+}
+
+static void test_resync_message(void **state)
+{
+	struct nlattr *tb[DM_MPATH_PR_A_MAX + 1];
+	struct ipc *ipc;
+
+	(void)state;
+	ipc = open_ok();
+	queue_err(0, NULL, 0, false);
+	assert_int_equal(ipc_resync(ipc, 253, 3), 0);
+	assert_int_equal(sent_cmd(), DM_MPATH_PR_CMD_RESYNC);
+	sent_attrs(tb);
+	assert_null(tb[DM_MPATH_PR_A_PATH]);
+	ipc_close(ipc);
+}
+
+static void test_set_message(void **state)
+{
+	struct nlattr *tb[DM_MPATH_PR_A_MAX + 1];
+	struct mpr_settings set = {
+		.major = 253, .minor = 3,
+		.has_audit_interval = true, .audit_interval = 0,
+		.has_deadline = true, .deadline = 7000,
+	};
+	struct ipc *ipc;
+
+	(void)state;
+	ipc = open_ok();
+	queue_err(0, NULL, 0, false);
+	assert_int_equal(ipc_set(ipc, &set), 0);
+	assert_int_equal(sent_cmd(), DM_MPATH_PR_CMD_SET);
+	sent_attrs(tb);
+	/* Only what was given is sent; 0 is a value. */
+	assert_null(tb[DM_MPATH_PR_A_PROBE_INTERVAL]);
+	assert_int_equal(nla_get_u32(tb[DM_MPATH_PR_A_AUDIT_INTERVAL]), 0);
+	assert_int_equal(nla_get_u32(tb[DM_MPATH_PR_A_DEADLINE]), 7000);
+
+	queue_err(-ERANGE, "deadline above 60000 ms",
+		  DM_MPATH_PR_A_PROBE_INTERVAL, false);
+	assert_int_equal(ipc_set(ipc, &set), -ERANGE);
+	ipc_close(ipc);
+}
+
+/* A GET reply that only continues a device: DEV_* and more paths. */
+static struct nl_msg *reply_more(uint32_t minor, const struct fake_path *p,
+				 int nr, int flags)
+{
+	struct nl_msg *m = nlmsg_alloc();
+	int i;
+
+	assert_non_null(m);
+	assert_non_null(genlmsg_put(m, 0, 0, FAMILY, 0, flags,
+				    DM_MPATH_PR_CMD_GET, 1));
+	nla_put_u32(m, DM_MPATH_PR_A_DEV_MAJOR, 253);
+	nla_put_u32(m, DM_MPATH_PR_A_DEV_MINOR, minor);
+	for (i = 0; i < nr; i++) {
+		struct nlattr *n =
+			nla_nest_start(m, DM_MPATH_PR_A_PATH | NLA_F_NESTED);
+
+		nla_put_u32(m, DM_MPATH_PR_A_PATH_MAJOR, p[i].major);
+		nla_put_u32(m, DM_MPATH_PR_A_PATH_MINOR, p[i].minor);
+		if (p[i].name)
+			nla_put_string(m, DM_MPATH_PR_A_PATH_NAME, p[i].name);
+		nla_nest_end(m, n);
+	}
+	return m;
+}
+
+static const struct fake_path more_paths[] = {
+	{ 8, 48, 0, 0, 0, "sdd" },
+	{ 8, 64, 0, 0, 0, "sde" },
+};
+
+static void test_dump_merges(void **state)
+{
+	struct mpr_dev_info *devs = NULL;
+	struct ipc *ipc;
+	size_t nr = 0;
+
+	(void)state;
+	ipc = open_ok();
+	queue(reply_dev(3, 1, two_paths, 2, NLM_F_MULTI));
+	queue(reply_more(3, more_paths, 1, NLM_F_MULTI));
+	queue(reply_more(3, more_paths + 1, 1, NLM_F_MULTI));
+	queue(reply_dev(5, 2, two_paths, 1, NLM_F_MULTI));
+	queue(reply_more(5, more_paths, 2, NLM_F_MULTI));
+	queue(reply_done(0));
+	assert_int_equal(ipc_dump(ipc, &devs, &nr), 0);
+	assert_int_equal(nr, 2);
+	assert_int_equal(devs[0].minor, 3);
+	assert_int_equal(devs[0].key, 1);
+	assert_int_equal(devs[0].nr_paths, 4);
+	assert_string_equal(devs[0].paths[0].name, "sdb");
+	assert_string_equal(devs[0].paths[2].name, "sdd");
+	assert_string_equal(devs[0].paths[3].name, "sde");
+	/* The first message's device attributes stay. */
+	assert_int_equal(devs[0].ops, 12);
+	assert_int_equal(devs[1].minor, 5);
+	assert_int_equal(devs[1].key, 2);
+	assert_int_equal(devs[1].nr_paths, 3);
+	assert_int_equal(devs[1].paths[2].minor, 64);
+	free(devs);
+	ipc_close(ipc);
+}
+
+static void test_dev_merge_caps(void **state)
+{
+	struct mpr_dev_info *a = calloc(1, sizeof(*a));
+	struct mpr_dev_info *b = calloc(1, sizeof(*b));
+
+	(void)state;
+	a->major = b->major = 253;
+	a->minor = 3;
+	b->minor = 4;
+	assert_false(ipc_dev_merge(a, b));
+	b->minor = 3;
+	a->nr_paths = DM_MPATH_PR_MAX_PATHS - 1;
+	b->nr_paths = 2;
+	b->paths[0].minor = 100;
+	b->paths[1].minor = 101;
+	assert_true(ipc_dev_merge(a, b));
+	assert_int_equal(a->nr_paths, DM_MPATH_PR_MAX_PATHS);
+	assert_int_equal(a->paths[DM_MPATH_PR_MAX_PATHS - 1].minor, 100);
+	assert_true(a->truncated);
+	free(a);
+	free(b);
+}
+
+static void test_get_merges(void **state)
+{
+	struct mpr_dev_info *dev = calloc(1, sizeof(*dev));
+	struct ipc *ipc;
+
+	(void)state;
+	ipc = open_ok();
+	queue(reply_dev(3, 0x123abc, two_paths, 2, 0));
+	queue(reply_more(3, more_paths, 2, 0));
+	queue_err(0, NULL, 0, false);
+	assert_int_equal(ipc_get(ipc, 253, 3, dev), 0);
+	assert_int_equal(dev->nr_paths, 4);
+	assert_int_equal(dev->key, 0x123abc);
+	ipc_close(ipc);
+	free(dev);
+}
+
+static void test_dump_intr_retried(void **state)
+{
+	struct mpr_dev_info *devs = NULL;
+	struct ipc *ipc;
+	size_t nr = 0;
+	int sends;
+
+	(void)state;
+	ipc = open_ok();
+	sends = nl.sends;
+	/* First run: interrupted (a device went away meanwhile). */
+	queue(reply_dev(3, 1, two_paths, 2, NLM_F_MULTI | NLM_F_DUMP_INTR));
+	queue(reply_dev(5, 2, two_paths, 1, NLM_F_MULTI | NLM_F_DUMP_INTR));
+	queue(reply_done(0));
+	/* Second run: consistent. */
+	nl.later[nl.nr_later++] = reply_dev(5, 2, two_paths, 1, NLM_F_MULTI);
+	nl.later[nl.nr_later++] = reply_done(0);
+	assert_int_equal(ipc_dump(ipc, &devs, &nr), 0);
+	assert_int_equal(nl.sends - sends, 2);
+	/* Only the second run's result. */
+	assert_int_equal(nr, 1);
+	assert_int_equal(devs[0].minor, 5);
+	free(devs);
+	ipc_close(ipc);
+}
+
+static struct nl_msg *reply_intr(void)
+{
+	return reply_dev(3, 1, two_paths, 1, NLM_F_MULTI | NLM_F_DUMP_INTR);
+}
+
+static void test_dump_intr_gives_up(void **state)
+{
+	struct mpr_dev_info *devs = NULL;
+	struct capture c;
+	struct ipc *ipc;
+	size_t nr = 0;
+	int sends;
+
+	(void)state;
+	ipc = open_ok();
+	sends = nl.sends;
+	nl.intr_runs = 100;
+	capture_start(&c);
+	assert_int_equal(ipc_dump(ipc, &devs, &nr), -EAGAIN);
+	capture_stop(&c);
+	assert_int_equal(nl.sends - sends, IPC_DUMP_TRIES);
+	assert_int_equal(nl.intr_runs, 100 - IPC_DUMP_TRIES);
+	assert_string_equal(c.err, "prtool: the attachments kept changing "
+				   "during 5 dumps\n");
+	capture_free(&c);
+	assert_null(devs);
+	assert_int_equal(nr, 0);
+	ipc_close(ipc);
+}
+
+/* A notification as the kernel multicasts it. */
+static struct nl_msg *event_msg(uint8_t cmd)
+{
+	struct nl_msg *m = nlmsg_alloc();
+
+	assert_non_null(m);
+	assert_non_null(genlmsg_put(m, 0, 0, FAMILY, 0, 0, cmd, 1));
+	nla_put_u32(m, DM_MPATH_PR_A_DEV_MAJOR, 253);
+	nla_put_u32(m, DM_MPATH_PR_A_DEV_MINOR, 3);
+	nla_put_string(m, DM_MPATH_PR_A_DEV_NAME, "dm-3");
+	return m;
+}
+
+static void event_path(struct nl_msg *m, uint32_t minor, const char *name,
+		       int32_t result, uint64_t latency)
+{
+	struct nlattr *n = nla_nest_start(m, DM_MPATH_PR_A_PATH | NLA_F_NESTED);
+
+	nla_put_u32(m, DM_MPATH_PR_A_PATH_MAJOR, 8);
+	nla_put_u32(m, DM_MPATH_PR_A_PATH_MINOR, minor);
+	nla_put_string(m, DM_MPATH_PR_A_PATH_NAME, name);
+	nla_put_u32(m, DM_MPATH_PR_A_PATH_RESULT, (uint32_t)result);
+	if (latency)
+		nla_put_u64(m, DM_MPATH_PR_A_PATH_LATENCY_US, latency);
+	nla_nest_end(m, n);
+}
+
+static void test_parse_event(void **state)
+{
+	struct mpr_event *ev = calloc(1, sizeof(*ev));
+	struct nl_msg *m;
+
+	(void)state;
+	m = event_msg(DM_MPATH_PR_CMD_OP_DONE);
+	nla_put_u32(m, DM_MPATH_PR_A_OP, DM_MPATH_PR_OP_REGISTER);
+	nla_put_u32(m, DM_MPATH_PR_A_RESULT, (uint32_t)-EIO);
+	nla_put_u64(m, DM_MPATH_PR_A_LATENCY_US, 1234);
+	nla_put_u64(m, DM_MPATH_PR_A_KEY, 0xabc);
+	event_path(m, 16, "sdb", 0, 600);
+	event_path(m, 32, "sdc", 0x10000, 3000);
+	assert_int_equal(ipc_parse_event(nlmsg_hdr(m), ev), 0);
+	assert_int_equal(ev->cmd, DM_MPATH_PR_CMD_OP_DONE);
+	assert_int_equal(ev->minor, 3);
+	assert_string_equal(ev->name, "dm-3");
+	assert_true(ev->has_op);
+	assert_int_equal(ev->op, DM_MPATH_PR_OP_REGISTER);
+	assert_true(ev->has_result);
+	assert_int_equal(ev->result, -EIO);
+	assert_int_equal(ev->latency_us, 1234);
+	assert_true(ev->has_key);
+	assert_int_equal(ev->key, 0xabc);
+	assert_false(ev->has_res_type);
+	assert_int_equal(ev->nr_paths, 2);
+	assert_string_equal(ev->paths[1].name, "sdc");
+	assert_true(ev->paths[1].has_result);
+	assert_int_equal(ev->paths[1].result, 0x10000);
+	assert_int_equal(ev->paths[1].latency_us, 3000);
+	nlmsg_free(m);
+
+	m = event_msg(DM_MPATH_PR_CMD_RESERVATION_CHANGED);
+	nla_put_u32(m, DM_MPATH_PR_A_RES_TYPE, 0);
+	assert_int_equal(ipc_parse_event(nlmsg_hdr(m), ev), 0);
+	assert_true(ev->has_res_type);
+	assert_int_equal(ev->res_type, 0);
+	assert_false(ev->has_holder);
+	nlmsg_free(m);
+
+	/* A command is no notification. */
+	m = event_msg(DM_MPATH_PR_CMD_GET);
+	assert_int_equal(ipc_parse_event(nlmsg_hdr(m), ev), -EBADMSG);
+	nlmsg_free(m);
+	/* No device. */
+	m = nlmsg_alloc();
+	genlmsg_put(m, 0, 0, FAMILY, 0, 0, DM_MPATH_PR_CMD_DETACHED, 1);
+	assert_int_equal(ipc_parse_event(nlmsg_hdr(m), ev), -EBADMSG);
+	nlmsg_free(m);
+	free(ev);
+}
+
+static void test_events_open(void **state)
+{
+	struct ipc *ipc = NULL;
+
+	(void)state;
+	nl.grp = 7;
+	assert_int_equal(ipc_events_open(&ipc, false), 0);
+	assert_non_null(ipc);
+	assert_int_equal(nl.joined, 7);
+	ipc_close(ipc);
+}
+
+static void test_events_open_eperm(void **state)
+{
+	struct capture c;
+	struct ipc *ipc = NULL;
+
+	(void)state;
+	nl.grp = 7;
+	nl.join_ret = -NLE_PERM;
+	capture_start(&c);
+	assert_int_equal(ipc_events_open(&ipc, false), -EPERM);
+	capture_stop(&c);
+	assert_null(ipc);
+	assert_string_equal(c.err,
+			    "prtool: cannot join the \"events\" group of "
+			    "dm_mpath_pr: Operation not permitted (receiving "
+			    "the notifications needs CAP_SYS_ADMIN)\n");
+	capture_free(&c);
+
+	/* A module without the group. */
+	nl.grp = -NLE_OBJ_NOTFOUND;
+	capture_start(&c);
+	assert_int_equal(ipc_events_open(&ipc, false), -EOPNOTSUPP);
+	capture_stop(&c);
+	assert_contains(c.err, "has no \"events\" notification group");
+	capture_free(&c);
+}
+
+struct got {
+	int n;
+	uint8_t cmds[4];
+	int stop_at;
+};
+
+static int got_event(const struct mpr_event *ev, void *arg)
+{
+	struct got *g = arg;
+
+	g->cmds[g->n++] = ev->cmd;
+	return g->n == g->stop_at ? 42 : 0;
+}
+
+static void test_events_read(void **state)
+{
+	struct got g = { 0 };
+	struct ipc *ipc = NULL;
+	struct nl_msg *bad;
+
+	(void)state;
+	nl.grp = 7;
+	assert_int_equal(ipc_events_open(&ipc, false), 0);
+	queue(event_msg(DM_MPATH_PR_CMD_PATH_FAILED));
+	/* A malformed one is skipped. */
+	bad = nlmsg_alloc();
+	genlmsg_put(bad, 0, 0, FAMILY, 0, 0, DM_MPATH_PR_CMD_DETACHED, 1);
+	queue(bad);
+	queue(event_msg(DM_MPATH_PR_CMD_DETACHED));
+	assert_int_equal(ipc_events_read(ipc, got_event, &g), 0);
+	assert_int_equal(g.n, 2);
+	assert_int_equal(g.cmds[0], DM_MPATH_PR_CMD_PATH_FAILED);
+	assert_int_equal(g.cmds[1], DM_MPATH_PR_CMD_DETACHED);
+
+	/* The callback's non-zero return stops and is returned. */
+	g.n = 0;
+	g.stop_at = 1;
+	queue(event_msg(DM_MPATH_PR_CMD_PREEMPTED));
+	assert_int_equal(ipc_events_read(ipc, got_event, &g), 42);
+	assert_int_equal(g.n, 1);
+	ipc_close(ipc);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -817,6 +1300,19 @@ int main(void)
 		T(test_dump_error_in_done),
 		T(test_parse_dev_rejects),
 		T(test_parse_dev_truncates),
+		T(test_sync_message),
+		T(test_path_state_message),
+		T(test_resync_message),
+		T(test_set_message),
+		T(test_dump_merges),
+		T(test_dev_merge_caps),
+		T(test_get_merges),
+		T(test_dump_intr_retried),
+		T(test_dump_intr_gives_up),
+		T(test_parse_event),
+		T(test_events_open),
+		T(test_events_open_eperm),
+		T(test_events_read),
 	};
 
 	return cmocka_run_group_tests_name("ipc", tests, NULL, NULL);

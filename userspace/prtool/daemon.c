@@ -1,0 +1,637 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * prtool daemon: keeps dm-mpath-pr in step with device-mapper, and logs
+ * the module's events.
+ *
+ * It reads the kernel's own uevents (NETLINK_KOBJECT_UEVENT, group 1), not
+ * udev's: they arrive before udev has run its rules, so a new path disk is
+ * seen before multipathd (which waits for udev's event) reloads the map
+ * with it; and the daemon works without udevd. The kernel's events carry
+ * all it needs: MAJOR/MINOR of the dm disk or the new disk, and dm's
+ * DM_ACTION/DM_PATH for path failures. What they lack (is the dm disk a
+ * multipath map, its paths) comes from libdevmapper, its WWID from sysfs.
+ *
+ * - a dm disk's "add" or "change" (a table reload ends with a resume and a
+ *   "change"): SYNC if attached; with --attach-new, ATTACH an "mpath-" map
+ * - dm-multipath's PATH_FAILED / PATH_REINSTATED: a PATH_STATE hint
+ * - a disk "add" whose WWID is that of an attached map's paths: SYNC with
+ *   the new path added, so that the module registers it before multipathd
+ *   makes it live (the module refuses a path that is not yet a slave of
+ *   the map; then it is registered at the reload's "change")
+ * - lost uevents (ENOBUFS): everything is synced again
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include <linux/netlink.h>
+
+#include "daemon.h"
+#include "dm.h"
+#include "event.h"
+#include "ipc.h"
+#include "module.h"
+#include "parse.h"
+#include "prtool.h"
+
+static const char daemon_help[] =
+	"Usage: " PROG_NAME " daemon [--attach-new [--key KEY]] "
+	"[--foreground]\n"
+	"\n"
+	"Keep dm-mpath-pr in step with device-mapper, following the kernel's\n"
+	"uevents: sync an attached multipath map when its table was\n"
+	"reloaded, relay dm-multipath's path failed / reinstated events as\n"
+	"hints, and have the module register a new path disk of an attached\n"
+	"map as soon as it appears. Every event of the module is logged.\n"
+	"At start every attached map is synced. The module is loaded if\n"
+	"needed. SIGTERM or SIGINT end it. Needs CAP_SYS_ADMIN.\n"
+	"\n"
+	"  -a, --attach-new    attach multipath maps (dm uuid mpath-...) that\n"
+	"                      are not attached, at start and when they appear\n"
+	"  -k, --key KEY       with --attach-new: adopt KEY, registered on the\n"
+	"                      maps before attach\n"
+	"  -f, --foreground    do not detach; log to stderr instead of syslog\n"
+	"  -h, --help          show this help\n";
+
+const char *daemon_sysfs = "/sys";
+
+static bool log_foreground = true;
+
+__attribute__((format(printf, 2, 3)))
+static void dlog(int prio, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (log_foreground) {
+		fputs(PROG_NAME ": daemon: ", stderr);
+		vfprintf(stderr, fmt, ap);
+		fputc('\n', stderr);
+		fflush(stderr);
+	} else {
+		vsyslog(prio, fmt, ap);
+	}
+	va_end(ap);
+}
+
+int daemon_log_event(const struct mpr_event *ev, void *arg)
+{
+	char line[2048], map[128];
+	const char *name;
+	FILE *f;
+	int prio;
+
+	(void)arg;
+	name = dm_name_of(ev->major, ev->minor, map, sizeof(map)) ? NULL : map;
+	f = fmemopen(line, sizeof(line), "w");
+	if (!f)
+		return 0;
+	mpr_event_text(f, ev, name);
+	fclose(f);
+	line[sizeof(line) - 1] = '\0';
+	line[strcspn(line, "\n")] = '\0';
+	switch (ev->cmd) {
+	case DM_MPATH_PR_CMD_PREEMPTED:
+	case DM_MPATH_PR_CMD_PATH_FAILED:
+		prio = LOG_WARNING;
+		break;
+	default:
+		prio = LOG_INFO;
+		break;
+	}
+	dlog(prio, "event: %s", line);
+	return 0;
+}
+
+int daemon_wwid_of(unsigned int major, unsigned int minor, char *buf,
+		   size_t len)
+{
+	char path[256];
+	size_t n;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/dev/block/%u:%u/device/wwid",
+		 daemon_sysfs, major, minor);
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	if (!fgets(buf, (int)len, f)) {
+		fclose(f);
+		return -EIO;
+	}
+	fclose(f);
+	n = strcspn(buf, "\n");
+	buf[n] = '\0';
+	/* Trailing blanks of a T10 vendor identifier are not part of it. */
+	while (n && buf[n - 1] == ' ')
+		buf[--n] = '\0';
+	return n ? 0 : -ENODATA;
+}
+
+/* The attachment of @major:@minor in @devs, or NULL. */
+static const struct mpr_dev_info *find_dev(const struct mpr_dev_info *devs,
+					   size_t nr, unsigned int major,
+					   unsigned int minor)
+{
+	size_t i;
+
+	for (i = 0; i < nr; i++)
+		if (devs[i].major == major && devs[i].minor == minor)
+			return &devs[i];
+	return NULL;
+}
+
+static void req_from_table(const struct mpath_map *m,
+			   struct mpr_attach_req *req)
+{
+	unsigned int i;
+
+	memset(req, 0, sizeof(*req));
+	req->major = m->major;
+	req->minor = m->minor;
+	req->nr_paths = m->table.nr_paths;
+	for (i = 0; i < m->table.nr_paths; i++) {
+		req->paths[i].major = m->table.paths[i].major;
+		req->paths[i].minor = m->table.paths[i].minor;
+	}
+}
+
+/* Open a command connection and dump the attachments. */
+static int open_and_dump(bool load, struct ipc **ipc,
+			 struct mpr_dev_info **devs, size_t *nr)
+{
+	int ret;
+
+	*devs = NULL;
+	*nr = 0;
+	ret = ipc_open(ipc, load);
+	if (ret)
+		return ret;
+	ret = ipc_dump(*ipc, devs, nr);
+	if (ret) {
+		dlog(LOG_ERR, "cannot list the attachments: %s",
+		     strerror(-ret));
+		ipc_close(*ipc);
+		*ipc = NULL;
+	}
+	return ret;
+}
+
+/* A dm disk appeared or changed: sync or attach it. */
+static int map_changed(const struct daemon_opts *o, struct ipc *ipc,
+		       const struct mpr_dev_info *devs, size_t nr,
+		       unsigned int major, unsigned int minor)
+{
+	struct mpr_attach_req *req;
+	bool attached = find_dev(devs, nr, major, minor) != NULL;
+	struct mpath_map *m;
+	char why[256];
+	int ret;
+
+	if (!attached && !o->attach_new)
+		return 0;
+	m = xcalloc(1, sizeof(*m));
+	ret = dm_mpath_lookup(major, minor, m, why, sizeof(why));
+	if (ret) {
+		/* Not a multipath map, or gone again: nothing to do. */
+		if (attached)
+			dlog(LOG_WARNING, "cannot sync %u:%u: %s", major,
+			     minor, why);
+		free(m);
+		return attached ? ret : 0;
+	}
+	if (!m->table.nr_paths) {
+		free(m);
+		return 0;
+	}
+	req = xcalloc(1, sizeof(*req));
+	req_from_table(m, req);
+	if (attached) {
+		ret = ipc_sync(ipc, req);
+		if (ret)
+			dlog(LOG_ERR, "sync %s (%u:%u): %s", m->name, major,
+			     minor, strerror(-ret));
+		else
+			dlog(LOG_INFO, "synced %s (%u:%u): %u paths", m->name,
+			     major, minor, req->nr_paths);
+	} else {
+		req->has_key = o->has_key;
+		req->key = o->key;
+		ret = ipc_attach(ipc, req);
+		if (ret)
+			dlog(LOG_ERR, "attach %s (%u:%u): %s", m->name, major,
+			     minor, strerror(-ret));
+		else
+			dlog(LOG_INFO, "attached %s (%u:%u): %u paths",
+			     m->name, major, minor, req->nr_paths);
+	}
+	free(req);
+	free(m);
+	return ret;
+}
+
+/* dm-multipath failed or reinstated a path of an attached map. */
+static int path_hint(struct ipc *ipc, const struct mpr_dev_info *devs,
+		     size_t nr, const struct uevent *ue, uint32_t state)
+{
+	const char *what = state == DM_MPATH_PR_PATH_FAILED ? "failed"
+							   : "active";
+	int ret;
+
+	if (!find_dev(devs, nr, ue->major, ue->minor))
+		return 0;
+	ret = ipc_path_state(ipc, ue->major, ue->minor, ue->dm_path_major,
+			     ue->dm_path_minor, state);
+	if (ret)
+		dlog(LOG_ERR, "path-state %s (%u:%u) path %u:%u %s: %s",
+		     ue->devname, ue->major, ue->minor, ue->dm_path_major,
+		     ue->dm_path_minor, what, strerror(-ret));
+	else
+		dlog(LOG_INFO, "path %u:%u of %s (%u:%u) is %s (dm-multipath)",
+		     ue->dm_path_major, ue->dm_path_minor, ue->devname,
+		     ue->major, ue->minor, what);
+	return ret;
+}
+
+/*
+ * A disk appeared. If its WWID is that of the paths of an attached map
+ * and the map's table does not have it yet, ask the module to register it
+ * now: SYNC with the table's paths plus this one.
+ */
+static int disk_added(struct ipc *ipc, const struct mpr_dev_info *devs,
+		      size_t nr, const struct uevent *ue)
+{
+	char wwid[256], other[256], why[256];
+	struct mpr_attach_req *req;
+	struct mpath_map *m;
+	unsigned int i;
+	size_t d;
+	int ret = 0;
+
+	if (daemon_wwid_of(ue->major, ue->minor, wwid, sizeof(wwid)))
+		return 0;	/* not a SCSI disk with a WWID */
+	for (d = 0; d < nr; d++) {
+		for (i = 0; i < devs[d].nr_paths; i++) {
+			const struct mpr_path_info *p = &devs[d].paths[i];
+
+			if (p->major == ue->major && p->minor == ue->minor)
+				return 0;	/* known already */
+			if (!daemon_wwid_of(p->major, p->minor, other,
+					    sizeof(other)) &&
+			    !strcmp(wwid, other))
+				break;
+		}
+		if (i < devs[d].nr_paths)
+			break;
+	}
+	if (d == nr)
+		return 0;
+
+	m = xcalloc(1, sizeof(*m));
+	req = xcalloc(1, sizeof(*req));
+	ret = dm_mpath_lookup(devs[d].major, devs[d].minor, m, why,
+			      sizeof(why));
+	if (ret) {
+		dlog(LOG_WARNING, "new path %s (%u:%u) of WWID %s: map "
+		     "%u:%u: %s", ue->devname, ue->major, ue->minor, wwid,
+		     devs[d].major, devs[d].minor, why);
+		goto out;
+	}
+	req_from_table(m, req);
+	for (i = 0; i < req->nr_paths; i++)
+		if (req->paths[i].major == ue->major &&
+		    req->paths[i].minor == ue->minor)
+			goto out;	/* the reload came first */
+	if (req->nr_paths == DM_MPATH_PR_MAX_PATHS) {
+		dlog(LOG_WARNING, "new path %s of %s: the map has %d paths "
+		     "already", ue->devname, m->name, DM_MPATH_PR_MAX_PATHS);
+		goto out;
+	}
+	req->paths[req->nr_paths].major = ue->major;
+	req->paths[req->nr_paths].minor = ue->minor;
+	req->nr_paths++;
+	ret = ipc_sync(ipc, req);
+	if (ret)
+		dlog(LOG_NOTICE, "new path %s (%u:%u) of %s is not registered "
+		     "before multipathd adds it to the map: the module "
+		     "refused it (%s); it is registered when the map is "
+		     "reloaded", ue->devname, ue->major, ue->minor, m->name,
+		     strerror(-ret));
+	else
+		dlog(LOG_INFO, "new path %s (%u:%u) of %s: handed to the "
+		     "module before the map's reload", ue->devname,
+		     ue->major, ue->minor, m->name);
+out:
+	free(req);
+	free(m);
+	return ret;
+}
+
+int daemon_on_uevent(const struct daemon_opts *o, const struct uevent *ue)
+{
+	enum uevent_kind kind = uevent_classify(ue);
+	struct mpr_dev_info *devs;
+	struct ipc *ipc;
+	size_t nr;
+	int ret;
+
+	if (kind == UEVENT_IGNORE)
+		return 0;
+	ret = open_and_dump(kind == UEVENT_MAP_CHANGED && o->attach_new, &ipc,
+			    &devs, &nr);
+	if (ret == -ENOENT)
+		return 0;	/* module not loaded: nothing attached */
+	if (ret)
+		return ret;
+	switch (kind) {
+	case UEVENT_MAP_CHANGED:
+		ret = map_changed(o, ipc, devs, nr, ue->major, ue->minor);
+		break;
+	case UEVENT_PATH_FAILED:
+		ret = path_hint(ipc, devs, nr, ue, DM_MPATH_PR_PATH_FAILED);
+		break;
+	case UEVENT_PATH_REINSTATED:
+		ret = path_hint(ipc, devs, nr, ue, DM_MPATH_PR_PATH_ACTIVE);
+		break;
+	case UEVENT_DISK_ADDED:
+		ret = disk_added(ipc, devs, nr, ue);
+		break;
+	default:
+		break;
+	}
+	free(devs);
+	ipc_close(ipc);
+	return ret;
+}
+
+/* Device number of /sys/block/NAME, from its "dev" file. */
+static int sysfs_devt(const char *name, unsigned int *major,
+		      unsigned int *minor)
+{
+	char path[512];
+	FILE *f;
+	int n;
+
+	snprintf(path, sizeof(path), "%s/block/%s/dev", daemon_sysfs, name);
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	n = fscanf(f, "%u:%u", major, minor);
+	fclose(f);
+	return n == 2 ? 0 : -EINVAL;
+}
+
+void daemon_sync_all(const struct daemon_opts *o)
+{
+	struct mpr_dev_info *devs;
+	unsigned int major, minor;
+	struct dirent *de;
+	struct ipc *ipc;
+	char path[512];
+	size_t nr, i;
+	DIR *dir;
+
+	if (open_and_dump(o->attach_new, &ipc, &devs, &nr))
+		return;
+	for (i = 0; i < nr; i++)
+		map_changed(o, ipc, devs, nr, devs[i].major, devs[i].minor);
+	if (o->attach_new) {
+		snprintf(path, sizeof(path), "%s/block", daemon_sysfs);
+		dir = opendir(path);
+		while (dir && (de = readdir(dir))) {
+			if (strncmp(de->d_name, "dm-", 3) ||
+			    sysfs_devt(de->d_name, &major, &minor) ||
+			    find_dev(devs, nr, major, minor))
+				continue;
+			map_changed(o, ipc, devs, nr, major, minor);
+		}
+		if (dir)
+			closedir(dir);
+	}
+	free(devs);
+	ipc_close(ipc);
+}
+
+/* ---- the loop -------------------------------------------------------- */
+
+static volatile sig_atomic_t daemon_stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	daemon_stop = 1;
+}
+
+static int uevent_socket(void)
+{
+	struct sockaddr_nl sa = {
+		.nl_family = AF_NETLINK,
+		.nl_groups = 1,		/* the kernel's uevents */
+	};
+	int size = 8 << 20;
+	int fd;
+
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK,
+		    NETLINK_KOBJECT_UEVENT);
+	if (fd < 0)
+		return -errno;
+	/* Bursts of uevents (many paths at once) must not overrun it. */
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)))
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa))) {
+		int err = -errno;
+
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+/* Read every waiting uevent. Return: 0, or -ENOBUFS if some were lost. */
+static int read_uevents(const struct daemon_opts *o, int fd)
+{
+	static char buf[16384];
+	struct sockaddr_nl sa;
+	struct uevent ue;
+	int lost = 0;
+
+	for (;;) {
+		struct iovec iov = { buf, sizeof(buf) - 1 };
+		struct msghdr mh = {
+			.msg_name = &sa,
+			.msg_namelen = sizeof(sa),
+			.msg_iov = &iov,
+			.msg_iovlen = 1,
+		};
+		ssize_t n = recvmsg(fd, &mh, 0);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == ENOBUFS) {
+			lost = -ENOBUFS;
+			continue;
+		}
+		if (n < 0)
+			break;		/* EAGAIN: all read */
+		/* Only the kernel (port 0) sends uevents on this socket. */
+		if (sa.nl_pid != 0 || (mh.msg_flags & MSG_TRUNC))
+			continue;
+		if (uevent_parse(buf, (size_t)n, &ue))
+			continue;
+		daemon_on_uevent(o, &ue);
+	}
+	return lost;
+}
+
+int cmd_daemon(int argc, char *argv[])
+{
+	static const struct option opts[] = {
+		{ "attach-new", no_argument, NULL, 'a' },
+		{ "key", required_argument, NULL, 'k' },
+		{ "foreground", no_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	struct sigaction sa = { .sa_handler = on_signal };
+	struct sigaction old_int, old_term;
+	struct daemon_opts o = { 0 };
+	sigset_t block, old;
+	struct ipc *events;
+	const char *why;
+	int c, ret, ufd;
+
+	opt_reset();
+	while ((c = getopt_long(argc, argv, ":ak:fh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'a':
+			o.attach_new = true;
+			break;
+		case 'k':
+			if (o.has_key)
+				return prtool_usage_err(argv[0],
+							"--key given twice");
+			if (parse_key(optarg, &o.key, &why))
+				return prtool_usage_err(argv[0], "invalid "
+							"--key '%s': %s",
+							optarg, why);
+			if (!o.key)
+				return prtool_usage_err(argv[0], "--key 0 is "
+							"not a registration");
+			o.has_key = true;
+			break;
+		case 'f':
+			o.foreground = true;
+			break;
+		case 'h':
+			fputs(daemon_help, stdout);
+			return PRTOOL_EXIT_OK;
+		default:
+			return opt_error(argv[0], c, argv);
+		}
+	}
+	ret = opt_no_operand(argv[0], argc, argv);
+	if (ret)
+		return ret;
+	if (o.has_key && !o.attach_new)
+		return prtool_usage_err(argv[0], "--key needs --attach-new");
+
+	/* Everything that can fail at start fails on the terminal. */
+	ufd = uevent_socket();
+	if (ufd < 0) {
+		prtool_err("daemon: cannot listen to the kernel's uevents: %s",
+			   strerror(-ufd));
+		return PRTOOL_EXIT_OS;
+	}
+	ret = ipc_events_open(&events, true);
+	if (ret) {
+		prtool_err("daemon: cannot receive the events of dm-mpath-pr: "
+			   "%s", strerror(-ret));
+		close(ufd);
+		return PRTOOL_EXIT_NETLINK;
+	}
+	if (!o.foreground) {
+		if (daemon(0, 0)) {
+			prtool_err("daemon: cannot detach: %s",
+				   strerror(errno));
+			ret = PRTOOL_EXIT_OS;
+			goto out;
+		}
+		openlog(PROG_NAME, LOG_PID, LOG_DAEMON);
+		log_foreground = false;
+		prtool_log_to_syslog(true);
+	}
+
+	/* Signals are only let in while waiting, so none is missed. */
+	daemon_stop = 0;
+	sigemptyset(&block);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGINT);
+	sigprocmask(SIG_BLOCK, &block, &old);
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	dlog(LOG_INFO, "started%s", o.attach_new ? " (attaching new "
+						  "multipath maps)" : "");
+	daemon_sync_all(&o);
+	ret = PRTOOL_EXIT_OK;
+	while (!daemon_stop) {
+		struct pollfd pfd[2] = {
+			{ .fd = ufd, .events = POLLIN },
+			{ .fd = ipc_fd(events), .events = POLLIN },
+		};
+		sigset_t empty;
+		int r;
+
+		sigemptyset(&empty);
+		r = ppoll(pfd, 2, NULL, &empty);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			dlog(LOG_ERR, "poll: %s", strerror(errno));
+			ret = PRTOOL_EXIT_OS;
+			break;
+		}
+		if (pfd[0].revents &&
+		    read_uevents(&o, ufd) == -ENOBUFS) {
+			dlog(LOG_WARNING, "uevents were lost; syncing every "
+			     "attached map");
+			daemon_sync_all(&o);
+		}
+		if (pfd[1].revents) {
+			r = ipc_events_read(events, daemon_log_event, NULL);
+			if (r == -ENOBUFS)
+				dlog(LOG_WARNING, "events of the module were "
+				     "lost");
+			else if (r) {
+				dlog(LOG_ERR, "reading the module's events: "
+				     "%s", strerror(-r));
+				ret = PRTOOL_EXIT_NETLINK;
+				break;
+			}
+		}
+	}
+	dlog(LOG_INFO, "stopped");
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+out:
+	ipc_close(events);
+	close(ufd);
+	if (!log_foreground) {
+		prtool_log_to_syslog(false);
+		closelog();
+		log_foreground = true;
+	}
+	return ret;
+}

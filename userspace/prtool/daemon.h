@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * prtool daemon: the parts the unit tests reach.
+ */
+#ifndef PRTOOL_DAEMON_H
+#define PRTOOL_DAEMON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ipc.h"
+#include "uevent.h"
+
+/**
+ * struct daemon_opts - how prtool daemon runs
+ * @attach_new: attach multipath maps that are not attached
+ * @has_key: @key is set
+ * @key: with @attach_new: adopt this registration
+ * @foreground: stay in the foreground and log to stderr (else: syslog)
+ */
+struct daemon_opts {
+	bool attach_new;
+	bool has_key;
+	uint64_t key;
+	bool foreground;
+};
+
+/* Where sysfs is ("/sys"); the tests point it at a scratch tree. */
+extern const char *daemon_sysfs;
+
+/*
+ * The WWID the kernel read from a SCSI disk's VPD page 0x83
+ * (/sys/dev/block/MAJ:MIN/device/wwid), into @buf. Return: 0 or -errno.
+ */
+int daemon_wwid_of(unsigned int major, unsigned int minor, char *buf,
+		   size_t len);
+
+/*
+ * React to one uevent: sync, attach, path hint or new-path registration.
+ * Return: 0 if nothing was to be done or it was done, -errno if it failed
+ * (logged).
+ */
+int daemon_on_uevent(const struct daemon_opts *o, const struct uevent *ue);
+
+/* Sync every attached map and, with --attach-new, attach the others. */
+void daemon_sync_all(const struct daemon_opts *o);
+
+/* Log one notification of the module (an ipc_events_read() callback). */
+int daemon_log_event(const struct mpr_event *ev, void *arg);
+
+#endif /* PRTOOL_DAEMON_H */
