@@ -5,7 +5,8 @@
 # (userspace/README.md, "Install"): nothing missing, nothing else. Then
 # the installed pieces work: prtool runs, a program builds against the
 # installed headers and libprtool.pc and runs with the installed library,
-# the bash completion loads, the unit names the installed prtool, the DKMS
+# the bash completion loads, the unit runs the installed prtool daemon and
+# the udev rule starts it, the DKMS
 # tree has what kbuild needs and the version of dkms.conf. A second
 # install with INSTALL_COMPAT_NAMES=1 adds the mpathpersist and lvmpersist
 # names. TAP on stdout.
@@ -50,6 +51,8 @@ want() {
 		usr/lib/libprtool.so.0 -> libprtool.so.$version
 		usr/lib/libprtool.so.$version
 		usr/lib/pkgconfig/libprtool.pc
+		usr/lib/systemd/system/prtool-daemon.service
+		usr/lib/udev/rules.d/70-dm-mpath-pr.rules
 		usr/sbin/prtool
 		usr/share/bash-completion/completions/prtool
 		usr/share/man/man3/libprtool.3
@@ -118,9 +121,18 @@ out=$(bash -c '
 	echo "${COMPREPLY[*]}"
 	COMP_WORDS=(prtool lvmpersist st); COMP_CWORD=2; _prtool
 	echo "${COMPREPLY[*]}"
+	COMP_WORDS=(prtool mo); COMP_CWORD=1; _prtool
+	echo "${COMPREPLY[*]}"
+	COMP_WORDS=(prtool path-state mpatha sdb ""); COMP_CWORD=4; _prtool
+	echo "${COMPREPLY[*]}"
+	COMP_WORDS=(prtool daemon --a); COMP_CWORD=2; _prtool
+	echo "${COMPREPLY[*]}"
 	complete -p prtool' _ "$d/usr/share/bash-completion/completions/prtool" 2>&1)
 is "$out" "lvmpersist
 start stop
+monitor
+failed active
+--attach-new
 complete -F _prtool prtool" "bash completion: prtool's commands"
 
 is "$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' "$d/$src/dkms.conf"):$(sed -n 's/^PACKAGE_NAME="\(.*\)"$/\1/p' "$d/$src/dkms.conf")" \
@@ -131,20 +143,32 @@ if command -v man >/dev/null; then
 	is "$err" "" "the man pages render without warnings"
 fi
 
-d=$tmp/b
-make -s -C "$top" install DESTDIR="$d" PREFIX=/usr O="$O" INSTALL_COMPAT_NAMES=1 \
-	INSTALL_DAEMON_UNITS=1 >"$tmp/log" 2>&1
-ok $? "make install ... INSTALL_COMPAT_NAMES=1 INSTALL_DAEMON_UNITS=1"
-is "$(tree "$d" | grep -v "^$src/")" "$( (want | grep -v "^$src/"
-	echo 'usr/lib/systemd/system/prtool-daemon.service'
-	echo 'usr/lib/udev/rules.d/70-dm-mpath-pr.rules'
-	echo 'usr/sbin/lvmpersist -> prtool'
-	echo 'usr/sbin/mpathpersist -> prtool') | LC_ALL=C sort)" \
-	"... adds mpathpersist and lvmpersist (links to prtool), the udev rule and the unit"
-is "$(grep -c '^ExecStart=/usr/sbin/prtool daemon$' "$d/usr/lib/systemd/system/prtool-daemon.service")" 1 \
-	"systemd unit: ExecStart=/usr/sbin/prtool daemon"
+unit=$d/usr/lib/systemd/system/prtool-daemon.service
+is "$(grep -c '^ExecStart=/usr/sbin/prtool daemon --foreground $PRTOOL_DAEMON_OPTS$' "$unit")" 1 \
+	"systemd unit: ExecStart=/usr/sbin/prtool daemon --foreground \$PRTOOL_DAEMON_OPTS"
+is "$(grep -c '^EnvironmentFile=-/etc/default/prtool-daemon$' "$unit")" 1 \
+	"systemd unit: options from /etc/default/prtool-daemon, if it exists"
 is "$(grep -c 'ENV{DM_UUID}=="mpath-?\*", TAG+="systemd", ENV{SYSTEMD_WANTS}+="prtool-daemon.service"' \
 	"$d/usr/lib/udev/rules.d/70-dm-mpath-pr.rules")" 1 "udev rule: multipath maps want prtool-daemon.service"
+# The daemon the unit starts exists and takes those options.
+"$d/usr/sbin/prtool" daemon --help >"$tmp/daemon.out" 2>&1
+is "$?:$(sed -n 1p "$tmp/daemon.out")" \
+	"0:Usage: prtool daemon [--attach-new [--key KEY]] [--foreground]" \
+	"the installed prtool has the daemon the unit runs"
+if command -v systemd-analyze >/dev/null; then
+	err=$(systemd-analyze verify --man=no "$unit" 2>&1 | grep -v -e 'Failed to prepare filename' \
+		-e 'No such file or directory' -e 'Command .* is not executable' \
+		-e 'Unit configuration has fatal error')
+	is "$err" "" "systemd-analyze verify: no complaint about the unit"
+fi
+
+d=$tmp/b
+make -s -C "$top" install DESTDIR="$d" PREFIX=/usr O="$O" INSTALL_COMPAT_NAMES=1 >"$tmp/log" 2>&1
+ok $? "make install ... INSTALL_COMPAT_NAMES=1"
+is "$(tree "$d" | grep -v "^$src/")" "$( (want | grep -v "^$src/"
+	echo 'usr/sbin/lvmpersist -> prtool'
+	echo 'usr/sbin/mpathpersist -> prtool') | LC_ALL=C sort)" \
+	"... adds mpathpersist and lvmpersist (links to prtool)"
 "$d/usr/sbin/mpathpersist" -h 2>"$tmp/mpp.err"
 rc=$?
 is "$rc:$(sed -n 2p "$tmp/mpp.err")" "0:Usage: mpathpersist [OPTIONS] [DEVICE]" "mpathpersist answers as mpathpersist"
