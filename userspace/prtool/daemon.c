@@ -33,6 +33,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <syslog.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <linux/netlink.h>
@@ -152,6 +153,53 @@ static const struct mpr_dev_info *find_dev(const struct mpr_dev_info *devs,
 	return NULL;
 }
 
+/*
+ * New path disks the module refused because they are not in the map yet:
+ * watched until dm links them as slaves of the map (multipathd's table
+ * load, a moment before the resume makes them live), then synced at once.
+ */
+struct pending_path {
+	unsigned int dev_major, dev_minor;	/* the map */
+	char dev_name[32];			/* its kernel name, "dm-3" */
+	unsigned int major, minor;		/* the new disk */
+	char name[64];				/* "sdf" */
+	long long deadline;			/* ms, CLOCK_MONOTONIC */
+};
+
+#define DAEMON_MAX_PENDING 16
+static struct pending_path pending[DAEMON_MAX_PENDING];
+static int nr_pending;
+int daemon_pending_timeout_ms = 30000;
+
+static long long mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void pending_drop(int i)
+{
+	pending[i] = pending[--nr_pending];
+}
+
+/* The map was synced from its live table: its pending paths are done. */
+static void pending_drop_map(unsigned int major, unsigned int minor)
+{
+	int i;
+
+	for (i = nr_pending - 1; i >= 0; i--)
+		if (pending[i].dev_major == major &&
+		    pending[i].dev_minor == minor)
+			pending_drop(i);
+}
+
+int daemon_nr_pending(void)
+{
+	return nr_pending;
+}
+
 static void req_from_table(const struct mpath_map *m,
 			   struct mpr_attach_req *req)
 {
@@ -219,12 +267,14 @@ static int map_changed(const struct daemon_opts *o, struct ipc *ipc,
 	req_from_table(m, req);
 	if (attached) {
 		ret = ipc_sync(ipc, req);
-		if (ret)
+		if (ret) {
 			dlog(LOG_ERR, "sync %s (%u:%u): %s", m->name, major,
 			     minor, strerror(-ret));
-		else
+		} else {
 			dlog(LOG_INFO, "synced %s (%u:%u): %u paths", m->name,
 			     major, minor, req->nr_paths);
+			pending_drop_map(major, minor);
+		}
 	} else {
 		req->has_key = o->has_key;
 		req->key = o->key;
@@ -247,6 +297,8 @@ static int path_hint(struct ipc *ipc, const struct mpr_dev_info *devs,
 {
 	const char *what = state == DM_MPATH_PR_PATH_FAILED ? "failed"
 							   : "active";
+	/* dm names the map in its own events. */
+	const char *map = ue->dm_name[0] ? ue->dm_name : ue->devname;
 	int ret;
 
 	if (!find_dev(devs, nr, ue->major, ue->minor))
@@ -255,29 +307,76 @@ static int path_hint(struct ipc *ipc, const struct mpr_dev_info *devs,
 			     ue->dm_path_minor, state);
 	if (ret)
 		dlog(LOG_ERR, "path-state %s (%u:%u) path %u:%u %s: %s",
-		     ue->devname, ue->major, ue->minor, ue->dm_path_major,
+		     map, ue->major, ue->minor, ue->dm_path_major,
 		     ue->dm_path_minor, what, strerror(-ret));
 	else
 		dlog(LOG_INFO, "path %u:%u of %s (%u:%u) is %s (dm-multipath)",
-		     ue->dm_path_major, ue->dm_path_minor, ue->devname,
-		     ue->major, ue->minor, what);
+		     ue->dm_path_major, ue->dm_path_minor, map, ue->major,
+		     ue->minor, what);
+	return ret;
+}
+
+/*
+ * SYNC map @dev_major:@dev_minor with its live table's paths plus the new
+ * disk @major:@minor. Return: 0; 1 if there was nothing to do (the table
+ * has the disk already, or the map is full); -errno.
+ */
+static int sync_with_new(struct ipc *ipc, unsigned int dev_major,
+			 unsigned int dev_minor, unsigned int major,
+			 unsigned int minor, const char *name,
+			 char *mapname, size_t len)
+{
+	struct mpr_attach_req *req;
+	struct mpath_map *m;
+	char why[256];
+	unsigned int i;
+	int ret;
+
+	m = xcalloc(1, sizeof(*m));
+	req = xcalloc(1, sizeof(*req));
+	ret = dm_mpath_lookup(dev_major, dev_minor, m, why, sizeof(why));
+	if (ret) {
+		dlog(LOG_WARNING, "new path %s (%u:%u): map %u:%u: %s", name,
+		     major, minor, dev_major, dev_minor, why);
+		goto out;
+	}
+	snprintf(mapname, len, "%s", m->name);
+	req_from_table(m, req);
+	ret = 1;
+	for (i = 0; i < req->nr_paths; i++)
+		if (req->paths[i].major == major &&
+		    req->paths[i].minor == minor)
+			goto out;	/* the reload came first */
+	if (req->nr_paths == DM_MPATH_PR_MAX_PATHS) {
+		dlog(LOG_WARNING, "new path %s of %s: the map has %d paths "
+		     "already", name, m->name, DM_MPATH_PR_MAX_PATHS);
+		goto out;
+	}
+	req->paths[req->nr_paths].major = major;
+	req->paths[req->nr_paths].minor = minor;
+	req->nr_paths++;
+	ret = ipc_sync(ipc, req);
+out:
+	free(req);
+	free(m);
 	return ret;
 }
 
 /*
  * A disk appeared. If its WWID is that of the paths of an attached map
  * and the map's table does not have it yet, ask the module to register it
- * now: SYNC with the table's paths plus this one.
+ * now: SYNC with the table's paths plus this one. The module accepts only
+ * slaves of the map: if it refuses, the disk is watched until multipathd's
+ * table load links it (see daemon_check_pending()).
  */
 static int disk_added(struct ipc *ipc, const struct mpr_dev_info *devs,
 		      size_t nr, const struct uevent *ue)
 {
-	char wwid[256], other[256], why[256];
-	struct mpr_attach_req *req;
-	struct mpath_map *m;
+	char wwid[256], other[256], map[128] = "?";
+	struct pending_path *pp;
 	unsigned int i;
 	size_t d;
-	int ret = 0;
+	int ret;
 
 	if (daemon_wwid_of(ue->major, ue->minor, wwid, sizeof(wwid)))
 		return 0;	/* not a SCSI disk with a WWID */
@@ -298,44 +397,83 @@ static int disk_added(struct ipc *ipc, const struct mpr_dev_info *devs,
 	if (d == nr)
 		return 0;
 
-	m = xcalloc(1, sizeof(*m));
-	req = xcalloc(1, sizeof(*req));
-	ret = dm_mpath_lookup(devs[d].major, devs[d].minor, m, why,
-			      sizeof(why));
-	if (ret) {
-		dlog(LOG_WARNING, "new path %s (%u:%u) of WWID %s: map "
-		     "%u:%u: %s", ue->devname, ue->major, ue->minor, wwid,
-		     devs[d].major, devs[d].minor, why);
-		goto out;
+	ret = sync_with_new(ipc, devs[d].major, devs[d].minor, ue->major,
+			    ue->minor, ue->devname, map, sizeof(map));
+	if (ret > 0)
+		return 0;
+	if (!ret) {
+		dlog(LOG_INFO, "new path %s (%u:%u) of %s: handed to the "
+		     "module before the map's reload", ue->devname,
+		     ue->major, ue->minor, map);
+		return 0;
 	}
-	req_from_table(m, req);
-	for (i = 0; i < req->nr_paths; i++)
-		if (req->paths[i].major == ue->major &&
-		    req->paths[i].minor == ue->minor)
-			goto out;	/* the reload came first */
-	if (req->nr_paths == DM_MPATH_PR_MAX_PATHS) {
-		dlog(LOG_WARNING, "new path %s of %s: the map has %d paths "
-		     "already", ue->devname, m->name, DM_MPATH_PR_MAX_PATHS);
-		goto out;
-	}
-	req->paths[req->nr_paths].major = ue->major;
-	req->paths[req->nr_paths].minor = ue->minor;
-	req->nr_paths++;
-	ret = ipc_sync(ipc, req);
-	if (ret)
+	if (!strcmp(map, "?"))
+		return ret;	/* the map could not be read: logged */
+	if (nr_pending == DAEMON_MAX_PENDING || !devs[d].name[0]) {
 		dlog(LOG_NOTICE, "new path %s (%u:%u) of %s is not registered "
 		     "before multipathd adds it to the map: the module "
 		     "refused it (%s); it is registered when the map is "
-		     "reloaded", ue->devname, ue->major, ue->minor, m->name,
+		     "reloaded", ue->devname, ue->major, ue->minor, map,
 		     strerror(-ret));
-	else
-		dlog(LOG_INFO, "new path %s (%u:%u) of %s: handed to the "
-		     "module before the map's reload", ue->devname,
-		     ue->major, ue->minor, m->name);
-out:
-	free(req);
-	free(m);
+		return ret;
+	}
+	pp = &pending[nr_pending++];
+	memset(pp, 0, sizeof(*pp));
+	pp->dev_major = devs[d].major;
+	pp->dev_minor = devs[d].minor;
+	snprintf(pp->dev_name, sizeof(pp->dev_name), "%s", devs[d].name);
+	pp->major = ue->major;
+	pp->minor = ue->minor;
+	snprintf(pp->name, sizeof(pp->name), "%s", ue->devname);
+	pp->deadline = mono_ms() + daemon_pending_timeout_ms;
+	dlog(LOG_INFO, "new path %s (%u:%u) of %s: the module takes it only "
+	     "once it is in the map (%s); watching for multipathd's table "
+	     "load", ue->devname, ue->major, ue->minor, map, strerror(-ret));
 	return ret;
+}
+
+int daemon_check_pending(void)
+{
+	char path[512], map[128];
+	struct pending_path pp;
+	struct ipc *ipc = NULL;
+	long long now = mono_ms();
+	int i, ret;
+
+	for (i = nr_pending - 1; i >= 0; i--) {
+		pp = pending[i];
+		if (now >= pp.deadline) {
+			dlog(LOG_NOTICE, "new path %s (%u:%u) did not enter "
+			     "map %s within %d ms: no longer watched", pp.name,
+			     pp.major, pp.minor, pp.dev_name,
+			     daemon_pending_timeout_ms);
+			pending_drop(i);
+			continue;
+		}
+		snprintf(path, sizeof(path), "%s/block/%s/slaves/%s",
+			 daemon_sysfs, pp.dev_name, pp.name);
+		if (access(path, F_OK))
+			continue;
+		pending_drop(i);
+		if (!ipc && ipc_open(&ipc, false)) {
+			ipc = NULL;
+			continue;
+		}
+		snprintf(map, sizeof(map), "%s", pp.dev_name);
+		ret = sync_with_new(ipc, pp.dev_major, pp.dev_minor, pp.major,
+				    pp.minor, pp.name, map, sizeof(map));
+		if (ret < 0)
+			dlog(LOG_ERR, "new path %s (%u:%u) of %s: sync when it "
+			     "entered the map: %s", pp.name, pp.major,
+			     pp.minor, map, strerror(-ret));
+		else if (!ret)
+			dlog(LOG_INFO, "new path %s (%u:%u) of %s: handed to "
+			     "the module at the table load, before the "
+			     "resume", pp.name, pp.major, pp.minor, map);
+	}
+	if (ipc)
+		ipc_close(ipc);
+	return nr_pending;
 }
 
 int daemon_on_uevent(const struct daemon_opts *o, const struct uevent *ue)
@@ -593,8 +731,13 @@ int cmd_daemon(int argc, char *argv[])
 		sigset_t empty;
 		int r;
 
+		/* A pending new path is looked for every 2 ms. */
+		struct timespec tick = { 0, 2000000 };
+
 		sigemptyset(&empty);
-		r = ppoll(pfd, 2, NULL, &empty);
+		r = ppoll(pfd, 2, nr_pending ? &tick : NULL, &empty);
+		if (nr_pending)
+			daemon_check_pending();
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {

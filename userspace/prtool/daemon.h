@@ -46,6 +46,15 @@ int daemon_on_uevent(const struct daemon_opts *o, const struct uevent *ue);
 /* Sync every attached map and, with --attach-new, attach the others. */
 void daemon_sync_all(const struct daemon_opts *o);
 
+/*
+ * New path disks the module refused (not yet in the map) are watched until
+ * dm links them as slaves of the map, then synced: look now. Return: how
+ * many are still watched. daemon_pending_timeout_ms: how long one is.
+ */
+int daemon_check_pending(void);
+int daemon_nr_pending(void);
+extern int daemon_pending_timeout_ms;
+
 /* Log one notification of the module (an ipc_events_read() callback). */
 int daemon_log_event(const struct mpr_event *ev, void *arg);
 

@@ -75,6 +75,7 @@ int __wrap_ipc_dump(struct ipc *ipc, struct mpr_dev_info **devs, size_t *nr)
 			continue;
 		d->major = 253;
 		d->minor = f.maps[i].minor;
+		snprintf(d->name, sizeof(d->name), "dm-%u", d->minor);
 		d->nr_paths = f.maps[i].nr_paths - f.maps[i].lag;
 		for (j = 0; j < d->nr_paths; j++) {
 			d->paths[j].major = 8;
@@ -247,6 +248,18 @@ static struct uevent ue(const char *action, const char *devname,
 
 static struct capture c;
 
+/* daemon_check_pending() with its log captured in c. */
+static int check_pending(void)
+{
+	int n;
+
+	capture_free(&c);
+	capture_start(&c);
+	n = daemon_check_pending();
+	capture_stop(&c);
+	return n;
+}
+
 static int run(const struct daemon_opts *o, const struct uevent *u)
 {
 	int ret;
@@ -327,6 +340,11 @@ static void test_path_hints(void **state)
 	/* A path event is no reload: no sync. */
 	assert_int_equal(f.syncs, 0);
 	assert_contains(c.err, "path 8:32 of dm-3 (253:3) is failed");
+	/* dm's own events name the map. */
+	snprintf(u.dm_name, sizeof(u.dm_name), "mpatha");
+	assert_int_equal(run(&plain, &u), 0);
+	assert_contains(c.err, "path 8:32 of mpatha (253:3) is failed");
+	f.path_states--;
 
 	snprintf(u.dm_action, sizeof(u.dm_action), "PATH_REINSTATED");
 	assert_int_equal(run(&plain, &u), 0);
@@ -357,15 +375,59 @@ static void test_new_path_registered_early(void **state)
 	assert_contains(c.err, "new path sdf (8:80) of mpatha: handed to the "
 			       "module before the map's reload");
 
-	/* The module refuses a path that is not in the map yet. */
+	/*
+	 * The module refuses a path that is not in the map yet: the disk is
+	 * watched until dm links it as a slave of the map (multipathd's
+	 * table load), then synced at once.
+	 */
 	f.sync_ret = -EINVAL;
 	assert_int_equal(run(&plain, &u), -EINVAL);
 	assert_contains(c.err, "kernel reports: path is not a slave");
-	assert_contains(c.err, "new path sdf (8:80) of mpatha is not "
-			       "registered before multipathd adds it to the "
-			       "map: the module refused it (Invalid "
-			       "argument); it is registered when the map is "
-			       "reloaded");
+	assert_contains(c.err, "new path sdf (8:80) of mpatha: the module takes "
+			       "it only once it is in the map (Invalid "
+			       "argument); watching for multipathd's table "
+			       "load");
+	assert_int_equal(daemon_nr_pending(), 1);
+	assert_int_equal(f.syncs, 2);
+	f.sync_ret = 0;
+	assert_int_equal(check_pending(), 1);
+	assert_int_equal(f.syncs, 2);
+	assert_int_equal(f.live, 0);
+	put("block/dm-3/slaves/sdf/dev", "8:80\n");
+	assert_int_equal(check_pending(), 0);
+	assert_int_equal(f.syncs, 3);
+	assert_int_equal(f.req.nr_paths, 3);
+	assert_int_equal(f.req.paths[2].minor, 80);
+	assert_contains(c.err, "new path sdf (8:80) of mpatha: handed to the "
+			       "module at the table load, before the resume");
+	assert_int_equal(f.live, 0);
+	capture_free(&c);
+}
+
+static void test_new_path_pending_ends(void **state)
+{
+	struct uevent u = ue("add", "sdf", 8, 80);
+	struct uevent reload = ue("change", "dm-3", 253, 3);
+
+	(void)state;
+	wwid(80, "naa.6001405aaaaaaaaa\n");
+	f.sync_ret = -EINVAL;
+	assert_int_equal(run(&plain, &u), -EINVAL);
+	assert_int_equal(daemon_nr_pending(), 1);
+	/* The reload's change syncs the map: nothing is watched any more. */
+	f.sync_ret = 0;
+	assert_int_equal(run(&plain, &reload), 0);
+	assert_int_equal(daemon_nr_pending(), 0);
+
+	/* A disk that never enters the map is given up. */
+	f.sync_ret = -EINVAL;
+	daemon_pending_timeout_ms = 0;
+	assert_int_equal(run(&plain, &u), -EINVAL);
+	assert_int_equal(daemon_nr_pending(), 1);
+	assert_int_equal(check_pending(), 0);
+	assert_contains(c.err, "new path sdf (8:80) did not enter map dm-3 "
+			       "within 0 ms: no longer watched");
+	daemon_pending_timeout_ms = 30000;
 	capture_free(&c);
 }
 
@@ -489,6 +551,7 @@ int main(void)
 		T(test_unattached_map),
 		T(test_path_hints),
 		T(test_new_path_registered_early),
+		T(test_new_path_pending_ends),
 		T(test_new_disk_not_ours),
 		T(test_module_not_loaded),
 		T(test_wwid),
