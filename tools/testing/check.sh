@@ -118,6 +118,11 @@ for k in $DMPR_KERNELS; do
 done
 step userspace make -C "$DMPR_TOP/userspace"
 step prbench gcc -std=c11 -O2 -Wall -Wextra -Werror -o "$DMPR_BUILD/prbench" "$here/bench/prbench.c"
+step prstress gcc -std=c11 -O2 -Wall -Wextra -Werror -pthread -o "$DMPR_BUILD/prstress" "$here/bench/prstress.c"
+# shellcheck disable=SC2046 # pkg-config prints several words
+step nltest gcc -std=c11 -O2 -Wall -Wextra -Werror -I"$DMPR_TOP/include/uapi" \
+	$(pkg-config --cflags libnl-genl-3.0) -o "$DMPR_BUILD/nltest" "$here/nltest/nltest.c" \
+	$(pkg-config --libs libnl-genl-3.0)
 
 
 # run.sh reads a scenario's own needs from its "# dmpr-vm-options:" lines
@@ -127,7 +132,8 @@ vm() {
 	shift 2
 	(cd "$DMPR_TOP" && bash "$here/vm/run.sh" --kernel "$k" --timeout 900 --log "$DMPR_BUILD/vm-logs/$k-$name.log" \
 		--module "$(dmpr_modbuild "$k")/dm-mpath-pr.ko" \
-		--bin "$DMPR_BUILD/userspace/prtool" --bin "$DMPR_BUILD/prbench" "$@")
+		--bin "$DMPR_BUILD/userspace/prtool" --bin "$DMPR_BUILD/prbench" \
+		--bin "$DMPR_BUILD/prstress" --bin "$DMPR_BUILD/nltest" "$@")
 }
 
 # Lint is independent of the VMs too: it shares their job slots.
