@@ -157,6 +157,8 @@ for k in $DMPR_KERNELS; do
 	done
 done
 drain
+# the same return codes on every kernel (issue 3)
+step rc-compare bash "$here/rc-compare.sh" "$logdir"
 
 echo
 echo "check took $(($(date +%s) - t0))s; logs in $logdir"

@@ -15,6 +15,10 @@
 #   skip WHY [COUNT]        COUNT (default 1) skipped tests
 #   diag MSG...             a comment line ("# MSG")
 #   tap_bail MSG            "Bail out! MSG" and exit 255
+#   rc_note LABEL RC        a "# rc LABEL RC" line: the return code of an
+#                           operation the test asserts, for check.sh's
+#                           rc-compare step (same codes on every kernel);
+#                           blanks in LABEL become "_"
 #   tap_done                the plan (if not given up front), then exit:
 #                           0 if everything passed, else the number of
 #                           failures (at most 254)
@@ -141,6 +145,12 @@ diag() {
 	while IFS= read -r line; do
 		echo "# $line"
 	done <<<"$*"
+}
+
+rc_note() {
+	local label=${1//[[:space:]]/_}
+	_tap_start
+	echo "# rc ${label:-unnamed} $2"
 }
 
 tap_bail() {

@@ -26,22 +26,31 @@ all_keys_are() {
 	done
 }
 
+# pr ARGS...: prtool ARGS, its status noted for check.sh's rc-compare
+pr() {
+	local rc
+	prtool "$@"
+	rc=$?
+	rc_note "prtool $*" "$rc"
+	return "$rc"
+}
+
 prtool attach mpathA
 ok $? "prtool attach mpathA"
-prtool register /dev/mapper/mpathA --key $KEY1
+pr register /dev/mapper/mpathA --key $KEY1
 ok $? "register A's key through the map"
 for i in 1 2 3 4; do
 	is "$(san_key_of A "$i")" "$KEY1" "LIO: nexus A$i carries A's key"
 done
 
-prtool attach mpathB && prtool register /dev/mapper/mpathB --key $KEYB
+prtool attach mpathB && pr register /dev/mapper/mpathB --key $KEYB
 ok $? "host B attaches and registers"
 is "$(san_key_of B 1) $(san_key_of B 2)" "$KEYB $KEYB" "LIO: both nexuses of B carry B's key"
 is "$(san_key_of A 1)" "$KEY1" "B's registration left A's alone"
 
 # --- a path of A fails; A changes its key ---
 san_fail_path A 2
-prtool register /dev/mapper/mpathA --old-key $KEY1 --key $KEY2
+pr register /dev/mapper/mpathA --old-key $KEY1 --key $KEY2
 ok $? "key change with path A2 down returns 0"
 for i in 1 3 4; do
 	is "$(san_key_of A "$i")" "$KEY2" "LIO: live nexus A$i carries the new key"
@@ -66,7 +75,7 @@ ok $? "LIO: all 4 nexuses of A carry the new key"
 prtool detach mpathA
 ok $? "detach mpathA (stock dm pr_ops from here on)"
 san_fail_path A 2
-prtool register /dev/mapper/mpathA --old-key $KEY2 --key $KEY3
+pr register /dev/mapper/mpathA --old-key $KEY2 --key $KEY3
 rc=$?
 isnt "$rc" 0 "stock dm: key change with path A2 down fails (prtool exit $rc)"
 is "$(san_key_of A 1)" "" "stock dm: the healthy path A1 ends up unregistered"

@@ -38,6 +38,7 @@ mpp() {
 	local err
 	err=$(prtool mpathpersist -v1 "$@" 2>&1 >/dev/null)
 	rc=$?
+	rc_note "mpathpersist $*" "$rc"
 	[ -z "$err" ] || diag "mpathpersist $*: $err"
 }
 

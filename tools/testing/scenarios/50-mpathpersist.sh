@@ -32,6 +32,7 @@ run() {
 	local e=/tmp/mpp-err
 	out=$("$@" 2>"$e")
 	rc=$?
+	rc_note "$*" "$rc"
 	err=$(<"$e")
 }
 

@@ -111,6 +111,7 @@ run() {
 	local e=/tmp/lvp-err
 	out=$("$@" 2>"$e")
 	rc=$?
+	rc_note "$*" "$rc"
 	err=$(<"$e")
 }
 

@@ -1,0 +1,202 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# dmpr-vm-options: --timeout 900
+#
+# Stress: 8 threads (prstress) issue PR ioctls (REGISTER AND IGNORE, READ
+# KEYS, RESERVE, RELEASE) on mpathA while, in turn:
+#   1. the map is detached and attached again, three times;
+#   2. rmmod is tried while it is attached (refused), then after a detach
+#      (it must succeed while the threads go on against stock dm), and the
+#      module is loaded and the map attached again;
+#   3. a path's SCSI device is deleted, the map reloaded without it, the
+#      SCSI host rescanned and the returning device put back into the map;
+#   4. the map is removed (deferred: it goes when the last opener closes;
+#      the threads then see errors such as ENXIO or ENOENT).
+# The scenario completing is the first result (no crash, no hang); then the
+# module's state must be consistent (no attachment left, rmmod works), and
+# on the debug kernel KASAN, lockdep and kmemleak must have nothing to say
+# (the runner checks the kernel log; the scenario scans kmemleak itself at
+# the end). The ioctl outcomes per errno are printed as diagnostics.
+#
+# The threads' conflicts make the kernel log thousands of lines, which on
+# the serial console under TCG would slow the guest to a crawl and wrap the
+# kernel's ring buffer before the runner reads it. So the console gets only
+# critical messages while the threads run, and a reader of /dev/kmsg looks
+# at every record as it comes for the problems the runner looks for.
+set -u
+. "$DMPR_LIB/tap.sh"
+. "$DMPR_LIB/san.sh"
+
+THREADS=8
+san_setup --paths-a 4 --paths-b 0 || tap_bail "SAN setup failed"
+mod_load
+command -v prstress >/dev/null || tap_bail "prstress is not in the guest (check.sh builds it)"
+MA=$(san_map A)
+T0=$EPOCHREALTIME
+
+step() { diag "--- $* (at $(($(elapsed_ms "$T0") / 1000)) s)"; }
+npaths() { prtool list --json | jq '[.attachments[] | select(.map == "mpathA") | .paths[]] | length'; }
+nattached() { prtool list --json | jq '.attachments | length'; }
+
+# kmsg_watch FILE: from now on, the problem lines of the kernel log (the
+# runner's pattern) go to FILE; QEMU TCG's spurious #DB warning is ignored
+# as the runner ignores it (see vm/init.sh)
+kmsg_watch() {
+	local t0
+	t0=$(awk '{ printf "%d", $1 * 1000000 }' /proc/uptime)
+	awk -v t0="$t0" -v out="$1" '
+		{
+			i = index($0, ";")
+			if (i == 0) next
+			split(substr($0, 1, i - 1), h, ",")
+			if (h[3] + 0 < t0) next
+			m = substr($0, i + 1)
+		}
+		m ~ /exc_debug_kernel/ { skip = 1; next }
+		skip && m ~ /end trace/ { skip = 0; next }
+		skip && m ~ /Call Trace/ { next }
+		m ~ /BUG:|KASAN|UBSAN:|WARNING:|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|suspected memory leak|Call Trace|general protection fault|Oops|Kernel panic|blocked for more than|detected stalls/ {
+			print m >>out
+			fflush(out)
+		}' </dev/kmsg &
+	KW=$!
+}
+
+: >/tmp/kmsg-problems
+kmsg_watch /tmp/kmsg-problems
+read -r LOGLEVEL _ </proc/sys/kernel/printk
+echo 2 >/proc/sys/kernel/printk
+
+prtool attach mpathA
+ok $? "attach mpathA"
+prstress "$MA" "$THREADS" 600 >/tmp/prstress.out 2>&1 &
+SP=$!
+sleep 2
+kill -0 $SP 2>/dev/null
+ok $? "$THREADS prstress threads run on $MA"
+
+# ---- 1. detach and attach under load ----------------------------------------
+step "detach / attach x3"
+for i in 1 2 3; do
+	prtool detach mpathA
+	ok $? "round $i: detach under load"
+	sleep 1
+	prtool attach mpathA
+	ok $? "round $i: attach again under load"
+	sleep 1
+done
+is "$(npaths)" 4 "mpathA is attached with its 4 paths"
+
+# ---- 2. module unload ----------------------------------------------------------
+step "rmmod"
+err=$(rmmod dm_mpath_pr 2>&1)
+isnt "$?" 0 "rmmod is refused while mpathA is attached"
+diag "rmmod said: $err"
+prtool detach mpathA
+ok $? "detach under load"
+# a call that entered the module before the detach may still hold it for a
+# moment: rmmod gets 10 s
+t=$EPOCHREALTIME tries=0
+until err=$(rmmod dm_mpath_pr 2>&1); do
+	tries=$((tries + 1))
+	[ "$(elapsed_ms "$t")" -lt 10000 ] || break
+	sleep 0.2
+done
+[ ! -d /sys/module/dm_mpath_pr ]
+ok $? "rmmod succeeds after the detach, under load ($tries refusals, $(elapsed_ms "$t") ms)"
+[ -z "$err" ] || diag "last rmmod said: $err"
+sleep 2
+kill -0 $SP 2>/dev/null
+ok $? "the threads go on against stock dm"
+mod_load
+prtool attach mpathA
+ok $? "module loaded again, mpathA attached again"
+
+# ---- 3. a path device deleted and rescanned --------------------------------
+step "delete path A 4"
+sd=$(san_path_name A 4)
+hctl=$(<"$SAN_STATE/A/4/hctl")
+echo 1 >"/sys/block/$sd/device/delete"
+ok $? "delete $sd ($hctl) under load"
+sleep 2
+n=$(npaths)
+is "$n" 4 "prtool list still answers and shows 4 paths"
+san_remove_path A 4 && prtool sync mpathA
+ok $? "reload mpathA without the deleted path; prtool sync"
+is "$(npaths)" 3 "the module now tracks 3 paths"
+step "rescan ${hctl%%:*}"
+host=${hctl%%:*}
+# (tcm_loop's max_lun is 0: a LUN number is refused, a wildcard is not)
+echo "- - -" >"/sys/class/scsi_host/host$host/scan"
+ok $? "rescan SCSI host $host"
+new=''
+for _ in $(seq 100); do
+	new=$(ls "/sys/class/scsi_device/$hctl/device/block/" 2>/dev/null)
+	[ -n "$new" ] && [ -b "/dev/$new" ] && [ "$(cat "/sys/block/$new/size" 2>/dev/null)" -gt 0 ] 2>/dev/null && break
+	new=''
+	sleep 0.1
+done
+isnt "$new" "" "the path came back (as ${new:-nothing})"
+if [ -n "$new" ]; then
+	echo "$new" >"$SAN_STATE/A/4/sd"
+	san_add_path A 4 && prtool sync mpathA
+	ok $? "put $new back into mpathA; prtool sync"
+	is "$(npaths)" 4 "the module tracks 4 paths again"
+else
+	skip "no device to put back" 2
+fi
+
+# ---- 4. the map removed under load --------------------------------------------
+step "dmsetup remove --deferred mpathA"
+dmsetup remove --deferred mpathA
+ok $? "deferred removal of mpathA under load"
+poll 30 '! dmsetup info mpathA >/dev/null 2>&1' 0.2
+ok $? "mpathA is gone once the threads let go"
+sleep 2
+
+# san_teardown must not try to remove it again
+rm -f "$SAN_STATE/A/map_devno"
+
+kill -INT $SP
+wait $SP
+ok $? "prstress ends cleanly"
+echo "$LOGLEVEL" >/proc/sys/kernel/printk
+sleep 1
+kill $KW
+wait $KW 2>/dev/null
+problems=$(</tmp/kmsg-problems)
+is "$(grep -c . <<<"$problems")" 0 "the kernel log shows no problem (BUG, KASAN, lockdep, WARNING, ...)"
+[ -z "$problems" ] || diag "$(head -n 40 <<<"$problems")"
+out=$(</tmp/prstress.out)
+diag "$out"
+calls=$(sed -n 's/^total calls=\([0-9]*\) .*/\1/p' <<<"$out")
+diag "$calls PR calls in $(($(elapsed_ms "$T0") / 1000)) s"
+[ "${calls:-0}" -gt 0 ]
+ok $? "the threads issued PR calls"
+grep -q '^outcome register ok ' <<<"$out"
+ok $? "REGISTER succeeded at times"
+grep -qE '^outcome (open|register|reserve|release|read-keys) (ENXIO|ENOENT|ENODEV) ' <<<"$out"
+ok $? "the removed map gave ENXIO, ENOENT or ENODEV"
+
+# ---- the module's state ----------------------------------------------------------
+step "state"
+is "$(nattached)" 0 "no attachment left"
+prtool list
+ok $? "prtool list works"
+mod_unload_all
+ok $? "rmmod works"
+
+san_teardown
+ok $? "SAN teardown"
+if [ -w /sys/kernel/debug/kmemleak ]; then
+	# kmemleak reports objects older than 5 s
+	sleep 6
+	echo scan >/sys/kernel/debug/kmemleak
+	leaks=$(cat /sys/kernel/debug/kmemleak)
+	is "$(grep -c '^unreferenced object' <<<"$leaks")" 0 "kmemleak finds nothing"
+	[ -z "$leaks" ] || diag "$(head -n 40 <<<"$leaks")"
+else
+	skip "no kmemleak in this kernel"
+fi
+diag "took $(($(elapsed_ms "$T0") / 1000)) s"
+tap_done
