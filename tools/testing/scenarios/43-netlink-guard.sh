@@ -94,7 +94,13 @@ for who in nobody nosysadmin; do
 		# shellcheck disable=SC2086 # the request is a word list
 		nl "${pre[@]}" -- ${REQ[$c]}
 		is "$nl_errno" EPERM "$who: ${c^^} gets EPERM"
-		if [ "$who" = nosysadmin ]; then
+		if [ "$who" = nobody ]; then
+			:
+		elif [ "$c" = get-dump ] && [[ $(uname -r) == 6.1.* ]]; then
+			# genetlink of 6.1 gives a dump's start() no extack
+			# (its netlink_dump_control has none): EPERM only
+			skip "6.1's genetlink drops the extack of a dump's start"
+		else
 			isnt "$nl_msg" "" "$who: ${c^^} has an extack message ('$nl_msg')"
 		fi
 	done
