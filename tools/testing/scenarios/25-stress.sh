@@ -121,8 +121,8 @@ ok $? "delete $sd ($hctl) under load"
 sleep 2
 n=$(npaths)
 is "$n" 4 "prtool list still answers and shows 4 paths"
-san_remove_path A 4 && prtool sync mpathA
-ok $? "reload mpathA without the deleted path; prtool sync"
+san_remove_path A 4 && prtool attach mpathA
+ok $? "reload mpathA without the deleted path; prtool attach (a sync)"
 is "$(npaths)" 3 "the module now tracks 3 paths"
 step "rescan ${hctl%%:*}"
 host=${hctl%%:*}
@@ -139,8 +139,8 @@ done
 isnt "$new" "" "the path came back (as ${new:-nothing})"
 if [ -n "$new" ]; then
 	echo "$new" >"$SAN_STATE/A/4/sd"
-	san_add_path A 4 && prtool sync mpathA
-	ok $? "put $new back into mpathA; prtool sync"
+	san_add_path A 4 && prtool attach mpathA
+	ok $? "put $new back into mpathA; prtool attach (a sync)"
 	is "$(npaths)" 4 "the module tracks 4 paths again"
 else
 	skip "no device to put back" 2
