@@ -113,6 +113,9 @@ for who in nobody nosysadmin; do
 	like "$err" "CAP_SYS_ADMIN" "$who: prtool list names CAP_SYS_ADMIN"
 	err=$("${pre[@]}" prtool list --json 2>&1 >/dev/null)
 	is "$?" 5 "$who: prtool list --json exits with 5"
+	err=$("${pre[@]}" prtool show 2>&1 >/dev/null)
+	is "$?" 5 "$who: prtool show (every map) exits with 5"
+	diag "prtool show: $err"
 	for c in "detach mpathA" "attach mpathB"; do
 		# shellcheck disable=SC2086
 		err=$("${pre[@]}" prtool $c 2>&1)
