@@ -109,6 +109,9 @@ for k in $DMPR_KERNELS; do
 	step "kernel-$k" bash "$here/kernels/prepare.sh" "$k"
 done
 
+# the real multipath-tools for the comparison scenario (run.sh --mpt)
+step mpt bash "$here/vm/mpt-prepare.sh"
+
 declare -A built=()
 for k in $DMPR_KERNELS; do
 	if [ -d "$(dmpr_kdir "$k")/build" ] &&

@@ -53,6 +53,10 @@ guest content:
   --iscsi              the iSCSI fabric of san.sh: iscsid, iscsiadm, tc and
                        the modules iscsi_tcp, iscsi_target_mod, crc32c,
                        sch_netem (not loaded automatically)
+  --mpt                the real multipath-tools of vm/mpt-prepare.sh
+                       (mpathpersist, multipath) with the runtime it was
+                       built for, under /opt/mpt (run as
+                       /opt/mpt/bin/mpathpersist; not in PATH)
 machine:
   --timeout SEC        limit for COMMAND in the guest (default 300); the host
                        kills QEMU at SEC + boot allowance
@@ -76,8 +80,8 @@ output:
 
 A script named in COMMAND (/dmpr/X.sh is X.sh of the tree) may ask for
 what it needs in lines "# dmpr-vm-options: OPTIONS" among its first 40:
---iscsi, --kmod, --bin, --file, --timeout, --mem, --smp, --no-kernel-check
-(relative paths there are paths of the tree). They come before the command
+--iscsi, --mpt, --kmod, --bin, --file, --timeout, --mem, --smp,
+--no-kernel-check (relative paths there are paths of the tree). They come before the command
 line's options (which win).
 
 Exit status: COMMAND's; 1 if it passed but the kernel log shows a problem;
@@ -92,7 +96,7 @@ need_arg() { [ "$#" -ge 2 ] || die "option $1 needs an argument (see --help)"; }
 defaults() {
 	kid='' kdir='' timeout=300 mem=2048 smp=2 accel=${DMPR_VM_ACCEL:-tcg}
 	append='' interactive=0 kcheck=1 log='' name='' passthrough=0 verbose=0
-	iscsi=0 modules=() kmods=() bins=() files=() cmd=()
+	iscsi=0 mpt=0 modules=() kmods=() bins=() files=() cmd=()
 }
 
 # parse_opts FROM ARGS...: FROM is "cli" (the command line) or the path of
@@ -104,7 +108,7 @@ parse_opts() {
 	while [ "$#" -gt 0 ]; do
 		if [ "$from" != cli ]; then
 			case $1 in
-			--iscsi | --kmod | --timeout | --mem | --smp | --no-kernel-check) ;;
+			--iscsi | --mpt | --kmod | --timeout | --mem | --smp | --no-kernel-check) ;;
 			--bin | --file)
 				# a relative path is one of the tree, wherever
 				# run.sh runs from (a --bin NAME stays a PATH name)
@@ -124,6 +128,7 @@ parse_opts() {
 		--bin) need_arg "$@"; bins+=("$2"); shift 2 ;;
 		--file) need_arg "$@"; files+=("$2"); shift 2 ;;
 		--iscsi) iscsi=1; shift ;;
+		--mpt) mpt=1; shift ;;
 		--timeout) need_arg "$@"; timeout=$2; shift 2 ;;
 		--mem) need_arg "$@"; mem=$2; shift 2 ;;
 		--smp) need_arg "$@"; smp=$2; shift 2 ;;
@@ -351,6 +356,32 @@ if [ "$iscsi" = 1 ]; then
 		bins+=("$p")
 	done
 	kmods+=(iscsi_tcp iscsi_target_mod crc32c sch_netem)
+fi
+
+# --mpt: the real multipath-tools (vm/mpt-prepare.sh) in /opt/mpt, with its
+# own dynamic loader and libraries (a newer glibc than the host's), so that
+# it can never pick up a host library nor be taken for prtool's
+# mpathpersist front end. Its checkers and prioritizers go to
+# /usr/lib/multipath, the directory compiled into libmultipath; the wrappers
+# in /opt/mpt/bin start a program through the private loader under its own
+# name.
+if [ "$mpt" = 1 ]; then
+	mptdir=$DMPR_CACHE/mpt/current
+	[ -f "$mptdir/version" ] ||
+		die "--mpt: multipath-tools is not prepared ($mptdir): run tools/testing/vm/mpt-prepare.sh"
+	mptdir=$(cd "$mptdir" && pwd -P)
+	add_tree "$mptdir/lib" opt/mpt/lib
+	add_tree "$mptdir/sbin" opt/mpt/sbin
+	add_tree "$mptdir/plugins" usr/lib/multipath
+	add f opt/mpt/version "$mptdir/version"
+	mkdir -p "$gen/mpt"
+	for f in "$mptdir"/sbin/*; do
+		b=$(basename "$f")
+		printf '#!/bin/sh\nexec /opt/mpt/lib/ld-linux-x86-64.so.2 --library-path /opt/mpt/lib --argv0 %s /opt/mpt/sbin/%s "$@"\n' \
+			"$b" "$b" >"$gen/mpt/$b"
+		chmod 755 "$gen/mpt/$b"
+		add f "opt/mpt/bin/$b" "$gen/mpt/$b"
+	done
 fi
 
 # programs: the listed ones, a few optional helpers if the host has them
