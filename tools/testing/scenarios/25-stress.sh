@@ -117,6 +117,7 @@ step "delete path A 4"
 sd=$(san_path_name A 4)
 hctl=$(<"$SAN_STATE/A/4/hctl")
 echo 1 >"/sys/block/$sd/device/delete"
+# shellcheck disable=SC2320 # the status of the write is the point
 ok $? "delete $sd ($hctl) under load"
 sleep 2
 n=$(npaths)
@@ -128,6 +129,7 @@ step "rescan ${hctl%%:*}"
 host=${hctl%%:*}
 # (tcm_loop's max_lun is 0: a LUN number is refused, a wildcard is not)
 echo "- - -" >"/sys/class/scsi_host/host$host/scan"
+# shellcheck disable=SC2320
 ok $? "rescan SCSI host $host"
 new=''
 for _ in $(seq 100); do
