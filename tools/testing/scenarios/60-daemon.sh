@@ -14,7 +14,8 @@
 #  - prtool daemon --foreground: relays dm-multipath's PATH_FAILED and
 #    PATH_REINSTATED (the module sees the path failed), sees a new path
 #    disk of the map's WWID before the reload and, after the reload, the
-#    new path carries the key in LIO; SIGTERM ends it with status 0.
+#    new path carries the key in LIO; SIGTERM ends it with status 0;
+#  - detach: monitor prints the detached event.
 #
 # A module without one of the commands (it answers "does not know this
 # command") or without notifications (not one event arrives) gets those
@@ -173,12 +174,24 @@ grep -q "daemon: stopped" "$T/daemon"
 ok $? "daemon: stopped (logged)"
 sed 's/^/# /' "$T/daemon"
 
+prtool unregister "$(san_map A)" --key 0xa1
+prtool detach "$A"
+ok $? "detach $A"
+if poll 10 '[ -s "$T/mon" ]'; then
+	poll 10 'grep -q "\"event\":\"detached\"" "$T/mon"'
+	ok $? "monitor: detached"
+	j=$(grep -m1 '"event":"detached"' "$T/mon")
+	is "$(jq -r '[.map, .device, .major, .minor] | join(" ")' <<<"$j")" \
+		"$A $(basename "$(san_dm_dev A)") $(san_map_devno A | tr : ' ')" \
+		"detached: map, kernel name, device number"
+else
+	skip "the module sent no notification" 2
+fi
+
 kill -TERM "$mon"
 wait "$mon"
 is "$?" 0 "monitor: SIGTERM ends it with status 0"
 sed 's/^/# monitor: /' "$T/mon"
 
-prtool unregister "$(san_map A)" --key 0xa1
-prtool detach "$A"
 san_teardown
 tap_done
