@@ -71,7 +71,8 @@ for s in $(printf '%s\n' "${!kernels[@]}" | sort); do
 done
 
 if [ "$compared" = 0 ]; then
-	echo "1..0 # SKIP no scenario that notes return codes ran on two or more kernels"
+	echo "ok 1 # SKIP no scenario that notes return codes ran on two or more kernels"
+	echo "1..1"
 	exit 0
 fi
 n=$((n + 1))
