@@ -8,6 +8,8 @@
 #   make demo       narrated walkthrough on the VM SAN (debug kernel)
 #   make check      every test: unit, kernel lint, KUnit, VM on 3 kernels
 #   make kernels    prepare the test kernels in the cache
+#   make netlink-gen  regenerate the UAPI header and kernel/netlink-gen.[ch]
+#                   from Documentation/netlink/specs/dm-mpath-pr.yaml
 #   make install    prtool, libprtool, headers, libprtool.pc, man pages,
 #                   bash completion, udev rule and systemd unit (see
 #                   userspace/Makefile for PREFIX, DESTDIR and the other
@@ -37,6 +39,9 @@ module:
 kernels:
 	bash tools/testing/kernels/prepare.sh $(KERNELS)
 
+netlink-gen:
+	bash tools/netlink-regen.sh
+
 check:
 	DMPR_KERNELS="$(KERNELS)" bash tools/testing/check.sh
 
@@ -59,4 +64,4 @@ clean:
 	$(MAKE) -C userspace clean
 	rm -rf build
 
-.PHONY: all userspace module kernels check demo install clean
+.PHONY: all userspace module kernels netlink-gen check demo install clean

@@ -75,6 +75,20 @@ struct mpr_attach {
 /* Serialises attach, detach, free_disk and walks of the list. */
 static DEFINE_MUTEX(mpr_attach_lock);
 static LIST_HEAD(mpr_attachments);
+/*
+ * Changes of the list or of a path list, under mpr_attach_lock: a dump
+ * that sees it change is flagged NLM_F_DUMP_INTR. Never 0 (0 is "no
+ * generation" to genl_dump_check_consistent()).
+ */
+static unsigned int mpr_attach_gen = 1;
+
+static void mpr_attach_changed(void)
+{
+	lockdep_assert_held(&mpr_attach_lock);
+	if (!++mpr_attach_gen)
+		mpr_attach_gen = 1;
+}
+
 /* Readers: every pr_ops entry point. */
 static struct srcu_struct mpr_srcu;
 /* Path commands and probes of every attachment. */
@@ -354,6 +368,7 @@ static void mpr_attach_teardown(struct mpr_attach *att)
 	lockdep_assert_held(&mpr_attach_lock);
 
 	list_del_rcu(&att->node);
+	mpr_attach_changed();
 	synchronize_srcu(&mpr_srcu);
 	mpr_engine_stop(&att->eng);
 	call_rcu_tasks(&att->fops->rcu, mpr_fops_free_rcu);
@@ -513,6 +528,7 @@ static int mpr_attach_sync(struct mpr_attach *att,
 		ids[i] = req->paths[i];
 	mpr_engine_retain_paths(&att->eng, ids, req->nr_paths);
 	r = mpr_add_paths(att, req, names);
+	mpr_attach_changed();
 	if (req->has_key)
 		mpr_engine_adopt_key(&att->eng, req->key);
 	mpr_engine_kick(&att->eng);
@@ -574,6 +590,7 @@ static int mpr_attach_new(struct gendisk *disk,
 		goto err;
 	}
 
+	mpr_attach_changed();
 	if (req->has_key)
 		mpr_engine_adopt_key(&att->eng, req->key);
 	mpr_engine_kick(&att->eng);
@@ -712,18 +729,23 @@ int mpr_hook_visit_one(dev_t dev, mpr_hook_visit_fn fn, void *arg)
  * mpr_hook_visit_from() - look at attachments, for a dump
  * @pos: index of the first attachment to visit; advanced past each one
  *	@fn accepted
+ * @gen: set to the generation of the attachment list and path lists
+ *	before @fn is called (it changes on attach, detach and path list
+ *	changes)
  * @fn: called with each attachment
  * @arg: for @fn
  *
  * Return: 0 at the end of the list, or what @fn returned when it stopped.
  */
-int mpr_hook_visit_from(unsigned long *pos, mpr_hook_visit_fn fn, void *arg)
+int mpr_hook_visit_from(unsigned long *pos, unsigned int *gen,
+			mpr_hook_visit_fn fn, void *arg)
 {
 	struct mpr_attach *att;
 	unsigned long i = 0;
 	int r = 0;
 
 	mutex_lock(&mpr_attach_lock);
+	*gen = mpr_attach_gen;
 	list_for_each_entry(att, &mpr_attachments, node) {
 		if (i++ < *pos)
 			continue;

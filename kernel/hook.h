@@ -49,7 +49,8 @@ int mpr_hook_attach(const struct mpr_attach_req *req,
 int mpr_hook_detach(dev_t dev, const struct nlattr *dev_attr,
 		    struct netlink_ext_ack *extack);
 int mpr_hook_visit_one(dev_t dev, mpr_hook_visit_fn fn, void *arg);
-int mpr_hook_visit_from(unsigned long *pos, mpr_hook_visit_fn fn, void *arg);
+int mpr_hook_visit_from(unsigned long *pos, unsigned int *gen,
+			mpr_hook_visit_fn fn, void *arg);
 
 int mpr_hook_init(void);
 void mpr_hook_exit(void);

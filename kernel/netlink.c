@@ -19,48 +19,21 @@
 #include "engine.h"
 #include "hook.h"
 #include "netlink.h"
+#include "netlink-gen.h"
 
-/*
- * Device numbers: 12-bit majors, 20-bit minors (MINORBITS). The range is
- * not const because v6.1's struct nla_policy points to a mutable one.
- */
-#define MPR_MAJOR_MAX	((1U << (32 - MINORBITS)) - 1)
-
-static struct netlink_range_validation mpr_minor_range __ro_after_init = {
-	.max = MINORMASK,
-};
-
-static const struct nla_policy mpr_path_policy[DM_MPATH_PR_A_PATH_MAX + 1] = {
-	[DM_MPATH_PR_A_PATH_MAJOR] = NLA_POLICY_MAX(NLA_U32, MPR_MAJOR_MAX),
-	[DM_MPATH_PR_A_PATH_MINOR] = NLA_POLICY_FULL_RANGE(NLA_U32, &mpr_minor_range),
-};
-
-static const struct nla_policy mpr_attach_policy[DM_MPATH_PR_A_MAX + 1] = {
-	[DM_MPATH_PR_A_DEV_MAJOR] = NLA_POLICY_MAX(NLA_U32, MPR_MAJOR_MAX),
-	[DM_MPATH_PR_A_DEV_MINOR] = NLA_POLICY_FULL_RANGE(NLA_U32, &mpr_minor_range),
-	[DM_MPATH_PR_A_PATH] = NLA_POLICY_NESTED(mpr_path_policy),
-	[DM_MPATH_PR_A_KEY] = { .type = NLA_U64 },
-};
-
-static const struct nla_policy mpr_dev_policy[DM_MPATH_PR_A_MAX + 1] = {
-	[DM_MPATH_PR_A_DEV_MAJOR] = NLA_POLICY_MAX(NLA_U32, MPR_MAJOR_MAX),
-	[DM_MPATH_PR_A_DEV_MINOR] = NLA_POLICY_FULL_RANGE(NLA_U32, &mpr_minor_range),
-};
-
-enum {
-	MPR_MCGRP_EVENTS,
-};
+/* Device numbers: 12-bit majors (the policy checks), 20-bit minors. */
+#define MPR_MINOR_MAX	MINORMASK
 
 #if defined(COMPAT_HAVE_GENL_MCAST_CAP)
 static const struct genl_multicast_group mpr_mcgrps[] = {
-	[MPR_MCGRP_EVENTS] = {
+	[DM_MPATH_PR_NLGRP_EVENTS] = {
 		.name = DM_MPATH_PR_MCGRP_EVENTS,
 		.flags = GENL_MCAST_CAP_SYS_ADMIN,
 	},
 };
 #elif defined(COMPAT_HAVE_GENL_MCAST_BIND)
 static const struct genl_multicast_group mpr_mcgrps[] = {
-	[MPR_MCGRP_EVENTS] = { .name = DM_MPATH_PR_MCGRP_EVENTS },
+	[DM_MPATH_PR_NLGRP_EVENTS] = { .name = DM_MPATH_PR_MCGRP_EVENTS },
 };
 
 /* Kernels without GENL_MCAST_CAP_*: refuse the join here instead. */
@@ -84,12 +57,34 @@ static int mpr_nl_perm(const struct sk_buff *skb,
 	return -EPERM;
 }
 
+/*
+ * A 20-bit minor. The policy cannot say so on every kernel: a range that
+ * wide needs NLA_POLICY_FULL_RANGE, whose pointer is not const before v6.2.
+ */
+static int mpr_nl_minor(const struct nlattr *nla,
+			struct netlink_ext_ack *extack)
+{
+	if (nla_get_u32(nla) <= MPR_MINOR_MAX)
+		return 0;
+	NL_SET_BAD_ATTR(extack, nla);
+	NL_SET_ERR_MSG_MOD(extack, "minor out of range (20 bits)");
+	return -ERANGE;
+}
+
 /* The dm disk named by DEV_MAJOR/DEV_MINOR, both required. */
 static int mpr_nl_dev(struct genl_info *info, dev_t *dev)
 {
+	int r;
+
 	if (GENL_REQ_ATTR_CHECK(info, DM_MPATH_PR_A_DEV_MAJOR) ||
-	    GENL_REQ_ATTR_CHECK(info, DM_MPATH_PR_A_DEV_MINOR))
+	    GENL_REQ_ATTR_CHECK(info, DM_MPATH_PR_A_DEV_MINOR)) {
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "DEV_MAJOR and DEV_MINOR are required");
 		return -EINVAL;
+	}
+	r = mpr_nl_minor(info->attrs[DM_MPATH_PR_A_DEV_MINOR], info->extack);
+	if (r)
+		return r;
 	*dev = MKDEV(nla_get_u32(info->attrs[DM_MPATH_PR_A_DEV_MAJOR]),
 		     nla_get_u32(info->attrs[DM_MPATH_PR_A_DEV_MINOR]));
 	return 0;
@@ -98,7 +93,7 @@ static int mpr_nl_dev(struct genl_info *info, dev_t *dev)
 /* Collect the PATH nests of an ATTACH (validated by the op's policy). */
 static int mpr_nl_paths(struct genl_info *info, struct mpr_attach_req *req)
 {
-	struct nlattr *tb[DM_MPATH_PR_A_PATH_MAX + 1];
+	struct nlattr *tb[DM_MPATH_PR_A_PATH_MINOR + 1];
 	const struct nlattr *nla;
 	int rem, r;
 
@@ -111,15 +106,22 @@ static int mpr_nl_paths(struct genl_info *info, struct mpr_attach_req *req)
 					   "too many paths (DM_MPATH_PR_MAX_PATHS)");
 			return -E2BIG;
 		}
-		r = nla_parse_nested(tb, DM_MPATH_PR_A_PATH_MAX, nla,
-				     mpr_path_policy, info->extack);
+		r = nla_parse_nested(tb, DM_MPATH_PR_A_PATH_MINOR, nla,
+				     dm_mpath_pr_path_id_nl_policy,
+				     info->extack);
 		if (r)
 			return r;
 		if (NL_REQ_ATTR_CHECK(info->extack, nla, tb,
 				      DM_MPATH_PR_A_PATH_MAJOR) ||
 		    NL_REQ_ATTR_CHECK(info->extack, nla, tb,
-				      DM_MPATH_PR_A_PATH_MINOR))
+				      DM_MPATH_PR_A_PATH_MINOR)) {
+			NL_SET_ERR_MSG_MOD(info->extack,
+					   "a path needs MAJOR and MINOR");
 			return -EINVAL;
+		}
+		r = mpr_nl_minor(tb[DM_MPATH_PR_A_PATH_MINOR], info->extack);
+		if (r)
+			return r;
 		req->paths[req->nr_paths] =
 			MKDEV(nla_get_u32(tb[DM_MPATH_PR_A_PATH_MAJOR]),
 			      nla_get_u32(tb[DM_MPATH_PR_A_PATH_MINOR]));
@@ -134,7 +136,14 @@ static int mpr_nl_paths(struct genl_info *info, struct mpr_attach_req *req)
 	return 0;
 }
 
-static int mpr_nl_attach(struct sk_buff *skb, struct genl_info *info)
+/**
+ * mpr_nl_attach_doit() - ATTACH: interpose on a dm-multipath disk
+ * @skb: the request
+ * @info: its attributes
+ *
+ * Return: 0 or -errno, with an extack message.
+ */
+int mpr_nl_attach_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct mpr_attach_req *req;
 	int r;
@@ -171,7 +180,14 @@ out:
 	return r;
 }
 
-static int mpr_nl_detach(struct sk_buff *skb, struct genl_info *info)
+/**
+ * mpr_nl_detach_doit() - DETACH: restore a disk's operations
+ * @skb: the request
+ * @info: its attributes
+ *
+ * Return: 0 or -errno, with an extack message.
+ */
+int mpr_nl_detach_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	dev_t dev;
 	int r;
@@ -186,35 +202,45 @@ static int mpr_nl_detach(struct sk_buff *skb, struct genl_info *info)
 			       info->extack);
 }
 
+/* Room for one path nest of a GET reply. */
+static size_t mpr_nl_path_size(void)
+{
+	return nla_total_size(0) +			/* PATH nest */
+	       2 * nla_total_size(sizeof(u32)) +	/* MAJOR, MINOR */
+	       nla_total_size(sizeof_field(struct mpr_path, name)) +
+	       3 * nla_total_size(sizeof(u32)) +	/* STATE, REG, LAST_ERROR */
+	       2 * nla_total_size_64bit(sizeof(u64));	/* CMDS, ERRORS */
+}
+
 /* Room for the reply about one device with @nr_paths paths. */
 static size_t mpr_nl_dev_size(unsigned int nr_paths)
 {
-	size_t path = nla_total_size(0) +		/* PATH nest */
-		      2 * nla_total_size(sizeof(u32)) +	/* MAJOR, MINOR */
-		      nla_total_size(sizeof_field(struct mpr_path, name)) +
-		      3 * nla_total_size(sizeof(u32)) +	/* STATE, REG, LAST_ERROR */
-		      2 * nla_total_size_64bit(sizeof(u64)); /* CMDS, ERRORS */
-
 	return GENL_HDRLEN +
 	       2 * nla_total_size(sizeof(u32)) +	/* DEV_MAJOR, DEV_MINOR */
 	       nla_total_size(DISK_NAME_LEN) +		/* DEV_NAME */
 	       2 * nla_total_size_64bit(sizeof(u64)) +	/* KEY, OPS */
 	       3 * nla_total_size(sizeof(u32)) +	/* HOLDER_*, RES_TYPE */
-	       nr_paths * path;
+	       nr_paths * mpr_nl_path_size();
 }
 
 /**
  * struct mpr_nl_fill_ctx - where a device description goes
  * @skb: the message buffer
+ * @cb: the dump, NULL for a doit reply
  * @portid: netlink port of the requester
  * @seq: sequence number of the request
  * @flags: NLM_F_* of the message
+ * @first_path: index of the first path to describe; a dump sets it where
+ *	a device did not fit in one message, and the next message about the
+ *	device starts there
  */
 struct mpr_nl_fill_ctx {
 	struct sk_buff *skb;
+	struct netlink_callback *cb;
 	u32 portid;
 	u32 seq;
 	int flags;
+	unsigned int first_path;
 };
 
 static int mpr_nl_fill_path(struct sk_buff *skb, const struct mpr_path *path)
@@ -241,42 +267,70 @@ static int mpr_nl_fill_path(struct sk_buff *skb, const struct mpr_path *path)
 	return 0;
 }
 
-/* mpr_hook_visit_fn: describe one attachment in a GET reply. */
+/* The device's own attributes; caller holds &mpr_engine.lock. */
+static int mpr_nl_fill_dev_attrs(struct sk_buff *skb, struct mpr_engine *eng)
+{
+	if (nla_put_u64_64bit(skb, DM_MPATH_PR_A_KEY,
+			      eng->wanted ? eng->key : 0, DM_MPATH_PR_A_PAD) ||
+	    nla_put_u64_64bit(skb, DM_MPATH_PR_A_OPS, eng->ops_run,
+			      DM_MPATH_PR_A_PAD) ||
+	    nla_put_u32(skb, DM_MPATH_PR_A_RES_TYPE, eng->res_asked))
+		return -EMSGSIZE;
+	if (eng->holder &&
+	    (nla_put_u32(skb, DM_MPATH_PR_A_HOLDER_MAJOR,
+			 MAJOR(eng->holder->id)) ||
+	     nla_put_u32(skb, DM_MPATH_PR_A_HOLDER_MINOR,
+			 MINOR(eng->holder->id))))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/*
+ * mpr_hook_visit_fn: describe one attachment in a GET reply, from path
+ * @ctx->first_path on. In a dump, a device that does not fit is cut after
+ * its last whole path nest: @ctx->first_path says where the next message
+ * goes on, and -EMSGSIZE ends this one.
+ */
 static int mpr_nl_fill_dev(struct mpr_engine *eng, dev_t devt,
 			   const char *name, void *arg)
 {
 	struct mpr_nl_fill_ctx *ctx = arg;
 	struct sk_buff *skb = ctx->skb;
 	const struct mpr_path *path;
+	unsigned int i = 0, put = 0;
 	void *hdr;
 
 	hdr = genlmsg_put(skb, ctx->portid, ctx->seq, &mpr_genl_family,
 			  ctx->flags, DM_MPATH_PR_CMD_GET);
 	if (!hdr)
 		return -EMSGSIZE;
+	if (ctx->cb)
+		genl_dump_check_consistent(ctx->cb, hdr);
 	if (nla_put_u32(skb, DM_MPATH_PR_A_DEV_MAJOR, MAJOR(devt)) ||
-	    nla_put_u32(skb, DM_MPATH_PR_A_DEV_MINOR, MINOR(devt)) ||
-	    nla_put_string(skb, DM_MPATH_PR_A_DEV_NAME, name))
+	    nla_put_u32(skb, DM_MPATH_PR_A_DEV_MINOR, MINOR(devt)))
 		goto cancel;
 
 	spin_lock(&eng->lock);
-	if (nla_put_u64_64bit(skb, DM_MPATH_PR_A_KEY,
-			      eng->wanted ? eng->key : 0, DM_MPATH_PR_A_PAD) ||
-	    nla_put_u64_64bit(skb, DM_MPATH_PR_A_OPS, eng->ops_run,
-			      DM_MPATH_PR_A_PAD) ||
-	    nla_put_u32(skb, DM_MPATH_PR_A_RES_TYPE, eng->res_asked))
+	if (!ctx->first_path &&
+	    (nla_put_string(skb, DM_MPATH_PR_A_DEV_NAME, name) ||
+	     mpr_nl_fill_dev_attrs(skb, eng)))
 		goto unlock;
-	if (eng->holder &&
-	    (nla_put_u32(skb, DM_MPATH_PR_A_HOLDER_MAJOR,
-			 MAJOR(eng->holder->id)) ||
-	     nla_put_u32(skb, DM_MPATH_PR_A_HOLDER_MINOR,
-			 MINOR(eng->holder->id))))
-		goto unlock;
-	list_for_each_entry(path, &eng->paths, node)
-		if (mpr_nl_fill_path(skb, path))
-			goto unlock;
+	list_for_each_entry(path, &eng->paths, node) {
+		if (i++ < ctx->first_path)
+			continue;
+		if (mpr_nl_fill_path(skb, path)) {
+			/* No path fit, or not a dump: no message at all. */
+			if (!put || !ctx->cb)
+				goto unlock;
+			spin_unlock(&eng->lock);
+			ctx->first_path += put;
+			genlmsg_end(skb, hdr);
+			return -EMSGSIZE;
+		}
+		put++;
+	}
 	spin_unlock(&eng->lock);
-
+	ctx->first_path = 0;
 	genlmsg_end(skb, hdr);
 	return 0;
 
@@ -287,7 +341,14 @@ cancel:
 	return -EMSGSIZE;
 }
 
-static int mpr_nl_get_doit(struct sk_buff *skb, struct genl_info *info)
+/**
+ * mpr_nl_get_doit() - GET of one device
+ * @skb: the request
+ * @info: its attributes
+ *
+ * Return: 0 or -errno, with an extack message.
+ */
+int mpr_nl_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct mpr_nl_fill_ctx ctx = {
 		.portid = info->snd_portid,
@@ -323,64 +384,50 @@ not_attached:
 	return -ENOENT;
 }
 
-static int mpr_nl_get_start(struct netlink_callback *cb)
-{
-	/* One message per device, and a device with all its paths is big. */
-	cb->min_dump_alloc = mpr_nl_dev_size(DM_MPATH_PR_MAX_PATHS);
-	return mpr_nl_perm(cb->skb, cb->extack);
-}
-
-static int mpr_nl_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+/**
+ * mpr_nl_get_dumpit() - GET of every device
+ * @skb: the message to fill
+ * @cb: the dump; args[0] is the index of the next device, args[1] the
+ *	first path of it to describe (a device continued from the previous
+ *	message), seq the attachment generation
+ *
+ * The op table has no .start (struct genl_ops of per-op policies does not
+ * get one from the generator), so the permission is checked here, on every
+ * round: the first one fails the dump.
+ *
+ * Return: the length of @skb, 0 at the end, or -errno.
+ */
+int mpr_nl_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct mpr_nl_fill_ctx ctx = {
 		.skb = skb,
+		.cb = cb,
 		.portid = NETLINK_CB(cb->skb).portid,
 		.seq = cb->nlh->nlmsg_seq,
 		.flags = NLM_F_MULTI,
+		.first_path = cb->args[1],
 	};
 	unsigned long pos = cb->args[0];
 	int r;
 
-	r = mpr_hook_visit_from(&pos, mpr_nl_fill_dev, &ctx);
+	r = mpr_nl_perm(cb->skb, cb->extack);
+	if (r)
+		return r;
+	r = mpr_hook_visit_from(&pos, &cb->seq, mpr_nl_fill_dev, &ctx);
 	cb->args[0] = pos;
+	cb->args[1] = ctx.first_path;
 	if (r && !skb->len)
 		return r;
 	return skb->len;
 }
-
-static const struct genl_ops mpr_genl_ops[] = {
-	{
-		.cmd = DM_MPATH_PR_CMD_ATTACH,
-		.doit = mpr_nl_attach,
-		.policy = mpr_attach_policy,
-		.maxattr = DM_MPATH_PR_A_MAX,
-		.flags = GENL_ADMIN_PERM,
-	},
-	{
-		.cmd = DM_MPATH_PR_CMD_DETACH,
-		.doit = mpr_nl_detach,
-		.policy = mpr_dev_policy,
-		.maxattr = DM_MPATH_PR_A_MAX,
-		.flags = GENL_ADMIN_PERM,
-	},
-	{
-		.cmd = DM_MPATH_PR_CMD_GET,
-		.doit = mpr_nl_get_doit,
-		.start = mpr_nl_get_start,
-		.dumpit = mpr_nl_get_dumpit,
-		.policy = mpr_dev_policy,
-		.maxattr = DM_MPATH_PR_A_MAX,
-		.flags = GENL_ADMIN_PERM,
-	},
-};
 
 static struct genl_family mpr_genl_family __ro_after_init = {
 	.name = DM_MPATH_PR_FAMILY_NAME,
 	.version = DM_MPATH_PR_FAMILY_VERSION,
 	.netnsok = false,
 	.module = THIS_MODULE,
-	.ops = mpr_genl_ops,
-	.n_ops = ARRAY_SIZE(mpr_genl_ops),
+	.ops = dm_mpath_pr_nl_ops,
+	.n_ops = ARRAY_SIZE(dm_mpath_pr_nl_ops),
 	.mcgrps = mpr_mcgrps,
 	.n_mcgrps = ARRAY_SIZE(mpr_mcgrps),
 #if !defined(COMPAT_HAVE_GENL_MCAST_CAP)

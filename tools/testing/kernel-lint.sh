@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Lint the kernel module: checkpatch --strict, sparse and kernel-doc.
+# Lint the kernel module: checkpatch --strict, sparse and kernel-doc, and
+# check that the netlink code is what tools/netlink-regen.sh generates.
 #
 #   kernel-lint.sh [--tree DIR] [--sparse-kernel ID]...
 #
@@ -24,7 +25,7 @@ while [ $# -gt 0 ]; do
 	case $1 in
 	--tree) tree=${2:?}; shift 2 ;;
 	--sparse-kernel) sparse_kernels+=("${2:?}"); shift 2 ;;
-	-h|--help) sed -n '4,14s/^# \{0,1\}//p' "$0"; exit 0 ;;
+	-h|--help) sed -n '4,15s/^# \{0,1\}//p' "$0"; exit 0 ;;
 	*) dmpr_die "unknown argument $1" ;;
 	esac
 done
@@ -110,6 +111,13 @@ else
 			result FAIL "kernel-doc $f" "$log"
 		fi
 	done
+fi
+
+# The netlink code generated from the spec must be what the tree holds.
+if bash "$DMPR_TOP/tools/netlink-regen.sh" --check >"$log" 2>&1; then
+	result OK "netlink code generated from Documentation/netlink/specs/dm-mpath-pr.yaml"
+else
+	result FAIL "netlink code generated from Documentation/netlink/specs/dm-mpath-pr.yaml" "$log"
 fi
 
 # sparse: a full C=2 build in its own directory, per kernel.
