@@ -32,6 +32,7 @@
 #include "engine.h"
 #include "hook.h"
 #include "main.h"
+#include "netlink.h"
 #include "path.h"
 
 #define DM_MSG_PREFIX "mpath-pr"
@@ -59,6 +60,8 @@ struct mpr_fops {
  * @fops: our copy, published in @disk->fops
  * @suspended: the mapped device while the engine has it suspended (held
  *	with dm_get_md() for that long only); under &mpr_engine.op_mutex
+ * @params: the device's settings: the module parameters at attach, then
+ *	what SET says; written with WRITE_ONCE(), read with READ_ONCE()
  * @eng: PR state and paths
  */
 struct mpr_attach {
@@ -69,6 +72,7 @@ struct mpr_attach {
 	const struct block_device_operations *orig_fops;
 	struct mpr_fops *fops;
 	struct mapped_device *suspended;
+	struct mpr_engine_params params;
 	struct mpr_engine eng;
 };
 
@@ -93,6 +97,10 @@ static void mpr_attach_changed(void)
 static struct srcu_struct mpr_srcu;
 /* Path commands and probes of every attachment. */
 static struct workqueue_struct *mpr_wq;
+
+static void mpr_reap_fn(struct work_struct *work);
+/* Drops the paths whose disks were deleted, from every attachment. */
+static DECLARE_WORK(mpr_reap_work, mpr_reap_fn);
 
 static const struct pr_ops mpr_pr_ops;
 
@@ -182,9 +190,25 @@ static void mpr_dm_resume(struct mpr_engine *eng)
 	dm_put(md);
 }
 
+/**
+ * mpr_dm_event() - &mpr_dev_ops.event: tell the "events" group
+ * @eng: the attachment's engine
+ * @ev: what happened
+ *
+ * The engine calls this in process context without its lock, while the
+ * attachment exists (teardown stops the engine before it frees it).
+ */
+static void mpr_dm_event(struct mpr_engine *eng, const struct mpr_event *ev)
+{
+	struct mpr_attach *att = container_of(eng, struct mpr_attach, eng);
+
+	mpr_netlink_event(att->devt, att->name, ev);
+}
+
 static const struct mpr_dev_ops mpr_dm_ops = {
 	.suspend	= mpr_dm_suspend,
 	.resume		= mpr_dm_resume,
+	.event		= mpr_dm_event,
 };
 
 /*
@@ -404,6 +428,7 @@ static void mpr_free_disk(struct gendisk *disk)
 	DMINFO("%s: device removed, detached", att->name);
 	mpr_attach_teardown(att);
 	mutex_unlock(&mpr_attach_lock);
+	mpr_netlink_detached(disk_devt(disk), disk->disk_name);
 
 	if (orig_free_disk)
 		orig_free_disk(disk);
@@ -561,7 +586,11 @@ static int mpr_attach_new(struct gendisk *disk,
 	att->disk = disk;
 	att->devt = disk_devt(disk);
 	strscpy(att->name, disk->disk_name, sizeof(att->name));
-	mpr_engine_init(&att->eng, att->name, &mpr_params, &mpr_dm_ops,
+	att->params.op_timeout_ms = READ_ONCE(mpr_params.op_timeout_ms);
+	att->params.probe_interval_ms = READ_ONCE(mpr_params.probe_interval_ms);
+	att->params.audit_interval_ms = READ_ONCE(mpr_params.audit_interval_ms);
+	att->params.single_holder = READ_ONCE(mpr_params.single_holder);
+	mpr_engine_init(&att->eng, att->name, &att->params, &mpr_dm_ops,
 			mpr_wq);
 
 	r = mpr_add_paths(att, req, names);
@@ -606,7 +635,7 @@ err:
 
 /**
  * mpr_hook_attach() - ATTACH: interpose on a dm-multipath disk, or sync it
- * @req: device, paths and optional key
+ * @req: device, paths and optional key; SYNC if @req->sync_only
  * @extack: for the reason of a rejection
  *
  * Return: 0 or -errno.
@@ -636,10 +665,16 @@ int mpr_hook_attach(const struct mpr_attach_req *req,
 		r = mpr_check_paths(req, disk, names, extack);
 	if (!r) {
 		att = mpr_attach_find_locked(disk);
-		if (att)
+		if (att) {
 			r = mpr_attach_sync(att, req, names);
-		else
+		} else if (req->sync_only) {
+			NL_SET_BAD_ATTR(extack, req->dev_attr);
+			mpr_set_err(extack, "device is not attached", "%s",
+				    disk->disk_name);
+			r = -ENOENT;
+		} else {
 			r = mpr_attach_new(disk, req, names, extack);
+		}
 	}
 	dm_put(md);
 out:
@@ -664,6 +699,7 @@ out:
 int mpr_hook_detach(dev_t dev, const struct nlattr *dev_attr,
 		    struct netlink_ext_ack *extack)
 {
+	char name[DISK_NAME_LEN];
 	struct mapped_device *md;
 	struct mpr_attach *att;
 	struct gendisk *disk;
@@ -692,12 +728,15 @@ int mpr_hook_detach(dev_t dev, const struct nlattr *dev_attr,
 		r = -EBUSY;
 	} else {
 		DMINFO("%s: detached", att->name);
+		strscpy(name, att->name, sizeof(name));
 		mpr_attach_teardown(att);
 		module_put(THIS_MODULE);
 	}
 	dm_put(md);
 out:
 	mutex_unlock(&mpr_attach_lock);
+	if (!r)
+		mpr_netlink_detached(dev, name);
 	return r;
 }
 
@@ -758,6 +797,72 @@ int mpr_hook_visit_from(unsigned long *pos, unsigned int *gen,
 	return r;
 }
 
+/* Forget the dead paths of @att; caller holds mpr_attach_lock. */
+static void mpr_attach_reap(struct mpr_attach *att)
+{
+	u64 ids[DM_MPATH_PR_MAX_PATHS];
+	struct mpr_path *path;
+	unsigned int nr = 0, i;
+
+	lockdep_assert_held(&mpr_attach_lock);
+	spin_lock(&att->eng.lock);
+	list_for_each_entry(path, &att->eng.paths, node)
+		if (nr < ARRAY_SIZE(ids) && mpr_path_is_dead(path))
+			ids[nr++] = path->id;
+	spin_unlock(&att->eng.lock);
+
+	/* Only holders of mpr_attach_lock remove paths: still listed. */
+	for (i = 0; i < nr; i++) {
+		path = mpr_engine_find_path(&att->eng, ids[i]);
+		if (!path)
+			continue;
+		DMINFO("%s: path %s removed: its disk was deleted", att->name,
+		       path->name);
+		mpr_engine_remove_path(&att->eng, path);
+		mpr_path_put(path);
+		mpr_attach_changed();
+	}
+}
+
+static void mpr_reap_fn(struct work_struct *work)
+{
+	struct mpr_attach *att;
+
+	mutex_lock(&mpr_attach_lock);
+	list_for_each_entry(att, &mpr_attachments, node)
+		mpr_attach_reap(att);
+	mutex_unlock(&mpr_attach_lock);
+}
+
+/**
+ * mpr_hook_path_died() - a path's disk was found deleted
+ *
+ * Called by the path backend, in process context, once per path. The path
+ * is dropped from its device's path list (as a SYNC without it would), by
+ * a work item, as the caller may run inside an operation of the engine.
+ */
+void mpr_hook_path_died(void)
+{
+	queue_work(mpr_wq, &mpr_reap_work);
+}
+
+/**
+ * mpr_hook_set_single_holder() - the single_holder parameter changed
+ * @policy: enum mpr_single_holder
+ *
+ * The other settings of a device are its own from attach on (SET changes
+ * them); this one applies to every device.
+ */
+void mpr_hook_set_single_holder(int policy)
+{
+	struct mpr_attach *att;
+
+	mutex_lock(&mpr_attach_lock);
+	list_for_each_entry(att, &mpr_attachments, node)
+		WRITE_ONCE(att->params.single_holder, policy);
+	mutex_unlock(&mpr_attach_lock);
+}
+
 /**
  * mpr_hook_init() - set up attachment bookkeeping
  *
@@ -789,6 +894,7 @@ int mpr_hook_init(void)
 void mpr_hook_exit(void)
 {
 	WARN_ON(!list_empty(&mpr_attachments));
+	cancel_work_sync(&mpr_reap_work);
 	synchronize_rcu_tasks();
 	mpr_rcu_tasks_barrier();
 	destroy_workqueue(mpr_wq);

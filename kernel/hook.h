@@ -21,6 +21,7 @@ struct nlattr;
  * @path_attrs: the nests that named them, for extack
  * @has_key: @key is given
  * @key: registration to adopt
+ * @sync_only: SYNC: the device must be attached already
  */
 struct mpr_attach_req {
 	dev_t dev;
@@ -30,6 +31,7 @@ struct mpr_attach_req {
 	const struct nlattr *path_attrs[DM_MPATH_PR_MAX_PATHS];
 	bool has_key;
 	u64 key;
+	bool sync_only;
 };
 
 /**
@@ -51,6 +53,9 @@ int mpr_hook_detach(dev_t dev, const struct nlattr *dev_attr,
 int mpr_hook_visit_one(dev_t dev, mpr_hook_visit_fn fn, void *arg);
 int mpr_hook_visit_from(unsigned long *pos, unsigned int *gen,
 			mpr_hook_visit_fn fn, void *arg);
+
+void mpr_hook_path_died(void);
+void mpr_hook_set_single_holder(int policy);
 
 int mpr_hook_init(void);
 void mpr_hook_exit(void);

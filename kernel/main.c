@@ -23,6 +23,7 @@
 struct mpr_engine_params mpr_params = {
 	.op_timeout_ms = 10000,
 	.probe_interval_ms = 500,
+	.audit_interval_ms = 5000,
 	.single_holder = MPR_SH_PASSTHROUGH,
 };
 
@@ -39,6 +40,8 @@ static int mpr_single_holder_set(const char *val, const struct kernel_param *kp)
 	if (i < 0)
 		return -EINVAL;
 	WRITE_ONCE(*(int *)kp->arg, i);
+	/* A policy of the host, not of one device: every device follows. */
+	mpr_hook_set_single_holder(i);
 	return 0;
 }
 
@@ -59,6 +62,9 @@ MODULE_PARM_DESC(op_timeout_ms,
 module_param_named(probe_interval_ms, mpr_params.probe_interval_ms, uint, 0644);
 MODULE_PARM_DESC(probe_interval_ms,
 		 "Interval of the work that brings pending paths to the wanted registration state, in ms (min 50, default 500)");
+module_param_named(audit_interval_ms, mpr_params.audit_interval_ms, uint, 0644);
+MODULE_PARM_DESC(audit_interval_ms,
+		 "Interval of the audit that re-verifies the host's registrations on every path, in ms (0: off, default 5000)");
 module_param_cb(single_holder, &mpr_single_holder_ops,
 		&mpr_params.single_holder, 0644);
 MODULE_PARM_DESC(single_holder,

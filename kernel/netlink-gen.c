@@ -38,8 +38,16 @@ const struct nla_policy dm_mpath_pr_get_nl_policy[DM_MPATH_PR_A_DEV_MINOR + 1] =
 	[DM_MPATH_PR_A_DEV_MINOR] = { .type = NLA_U32, },
 };
 
+/* DM_MPATH_PR_CMD_SYNC - do */
+const struct nla_policy dm_mpath_pr_sync_nl_policy[DM_MPATH_PR_A_KEY + 1] = {
+	[DM_MPATH_PR_A_DEV_MAJOR] = NLA_POLICY_MAX(NLA_U32, 4095),
+	[DM_MPATH_PR_A_DEV_MINOR] = { .type = NLA_U32, },
+	[DM_MPATH_PR_A_PATH] = NLA_POLICY_NESTED(dm_mpath_pr_path_id_nl_policy),
+	[DM_MPATH_PR_A_KEY] = { .type = NLA_U64, },
+};
+
 /* Ops table for dm_mpath_pr */
-const struct genl_ops dm_mpath_pr_nl_ops[3] = {
+const struct genl_ops dm_mpath_pr_nl_ops[4] = {
 	{
 		.cmd		= DM_MPATH_PR_CMD_ATTACH,
 		.doit		= mpr_nl_attach_doit,
@@ -60,6 +68,13 @@ const struct genl_ops dm_mpath_pr_nl_ops[3] = {
 		.dumpit		= mpr_nl_get_dumpit,
 		.policy		= dm_mpath_pr_get_nl_policy,
 		.maxattr	= DM_MPATH_PR_A_DEV_MINOR,
+		.flags		= GENL_ADMIN_PERM,
+	},
+	{
+		.cmd		= DM_MPATH_PR_CMD_SYNC,
+		.doit		= mpr_nl_sync_doit,
+		.policy		= dm_mpath_pr_sync_nl_policy,
+		.maxattr	= DM_MPATH_PR_A_KEY,
 		.flags		= GENL_ADMIN_PERM,
 	},
 };

@@ -22,13 +22,16 @@ extern const struct nla_policy dm_mpath_pr_detach_nl_policy[DM_MPATH_PR_A_DEV_MI
 
 extern const struct nla_policy dm_mpath_pr_get_nl_policy[DM_MPATH_PR_A_DEV_MINOR + 1];
 
+extern const struct nla_policy dm_mpath_pr_sync_nl_policy[DM_MPATH_PR_A_KEY + 1];
+
 /* Ops table for dm_mpath_pr */
-extern const struct genl_ops dm_mpath_pr_nl_ops[3];
+extern const struct genl_ops dm_mpath_pr_nl_ops[4];
 
 int mpr_nl_attach_doit(struct sk_buff *skb, struct genl_info *info);
 int mpr_nl_detach_doit(struct sk_buff *skb, struct genl_info *info);
 int mpr_nl_get_doit(struct sk_buff *skb, struct genl_info *info);
 int mpr_nl_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
+int mpr_nl_sync_doit(struct sk_buff *skb, struct genl_info *info);
 
 enum {
 	DM_MPATH_PR_NLGRP_EVENTS,

@@ -25,6 +25,7 @@
 #endif
 
 #include "engine.h"
+#include "hook.h"
 #include "path.h"
 
 #define DM_MSG_PREFIX "mpath-pr"
@@ -36,6 +37,8 @@
  * @open_lock: protects @handle and @bdev
  * @handle: what the open returned (a file on v6.9+, else the bdev)
  * @bdev: the open block device, or NULL while it cannot be opened
+ * @dead: the disk behind @bdev was deleted (del_gendisk(), e.g. the SCSI
+ *	device was removed): the path can never work again
  */
 struct mpr_bpath {
 	struct mpr_path path;
@@ -47,6 +50,7 @@ struct mpr_bpath {
 	struct block_device *handle;
 #endif
 	struct block_device *bdev;
+	bool dead;
 };
 
 static struct mpr_bpath *to_bpath(struct mpr_path *path)
@@ -491,6 +495,7 @@ static int mpr_bpath_do(struct mpr_path *path, enum mpr_bpath_op op,
 {
 	struct mpr_bpath *bp = to_bpath(path);
 	const struct pr_ops *ops;
+	bool died;
 	int r;
 
 	r = mpr_bpath_get(bp, &ops);
@@ -503,7 +508,20 @@ static int mpr_bpath_do(struct mpr_path *path, enum mpr_bpath_op op,
 #else
 	r = mpr_result_normalise(mpr_bpath_pr_ops(bp->bdev, ops, op, a));
 #endif
+	/*
+	 * A deleted disk stays dead: a new disk with the same number is
+	 * another device, which only a SYNC from userspace can add. Have the
+	 * path dropped from its device.
+	 */
+	died = r && !bp->dead && !disk_live(bp->bdev->bd_disk);
+	if (died)
+		WRITE_ONCE(bp->dead, true);
 	mutex_unlock(&bp->open_lock);
+	if (died) {
+		pr_info("dm-mpath-pr: path %s: disk deleted\n", path->name);
+		mpr_hook_path_died();
+		r = -ENODEV;
+	}
 	return r;
 }
 
@@ -585,6 +603,17 @@ static const struct mpr_path_ops mpr_bpath_ops = {
 	.read_reservation	= mpr_bpath_read_resv,
 	.free			= mpr_bpath_free,
 };
+
+/**
+ * mpr_path_is_dead() - was the path's disk deleted?
+ * @path: a path made by mpr_path_create()
+ *
+ * Return: true once a command found the disk deleted; it stays true.
+ */
+bool mpr_path_is_dead(struct mpr_path *path)
+{
+	return READ_ONCE(to_bpath(path)->dead);
+}
 
 /**
  * mpr_path_check_slave() - is a block device a slave of a disk?

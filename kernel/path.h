@@ -13,5 +13,6 @@ struct mpr_path;
 int mpr_path_check_slave(struct gendisk *disk, dev_t devt, char *name,
 			 size_t len);
 struct mpr_path *mpr_path_create(dev_t devt, const char *name);
+bool mpr_path_is_dead(struct mpr_path *path);
 
 #endif /* _MPR_PATH_H */
