@@ -13,6 +13,7 @@
 #include <linux/completion.h>
 #include <linux/device-mapper.h>
 #include <linux/jiffies.h>
+#include <linux/ktime.h>
 #include <linux/minmax.h>
 #include <linux/pr.h>
 #include <linux/refcount.h>
@@ -200,6 +201,49 @@ static enum dm_mpath_pr_reg_state mpr_reg_of_key(u64 key)
 	return key ? DM_MPATH_PR_REG_REGISTERED : DM_MPATH_PR_REG_NONE;
 }
 
+/*
+ * Set a path's state; caller holds eng->lock. @cause is the result that
+ * made it fail, reported with the PATH_FAILED event.
+ */
+static void mpr_path_set_state_locked(struct mpr_path *path,
+				      enum dm_mpath_pr_path_state state,
+				      int cause)
+{
+	if (state == DM_MPATH_PR_PATH_FAILED &&
+	    path->state != DM_MPATH_PR_PATH_FAILED)
+		path->ev_cause = cause;
+	path->state = state;
+}
+
+/* The host's key was found gone; caller holds eng->lock. */
+static void mpr_set_preempted_locked(struct mpr_engine *eng, const char *how)
+{
+	lockdep_assert_held(&eng->lock);
+	if (!eng->preempted)
+		DMWARN("%s: key 0x%llx gone (%s): host preempted, no re-registration",
+		       eng->name, eng->key, how);
+	eng->preempted = true;
+}
+
+static unsigned long mpr_audit_delay(const struct mpr_engine *eng)
+{
+	unsigned int ms = READ_ONCE(eng->params->audit_interval_ms);
+
+	return msecs_to_jiffies(max_t(unsigned int, ms, MPR_MIN_PROBE_MS));
+}
+
+/*
+ * Start the periodic audit if it is on and there is a key to audit;
+ * caller holds eng->lock.
+ */
+static void mpr_engine_schedule_audit_locked(struct mpr_engine *eng)
+{
+	lockdep_assert_held(&eng->lock);
+	if (!eng->stopping && READ_ONCE(eng->params->audit_interval_ms) &&
+	    eng->wanted && eng->key && !eng->preempted)
+		queue_delayed_work(eng->wq, &eng->audit, mpr_audit_delay(eng));
+}
+
 /* Schedule the probe one interval from now, unless it is queued already. */
 static void mpr_engine_schedule_probe_locked(struct mpr_engine *eng)
 {
@@ -260,6 +304,7 @@ void mpr_path_init(struct mpr_path *path, const struct mpr_path_ops *ops,
 	path->id = id;
 	strscpy(path->name, name, sizeof(path->name));
 	path->state = DM_MPATH_PR_PATH_ACTIVE;
+	path->ev_state = DM_MPATH_PR_PATH_ACTIVE;
 	path->reg = DM_MPATH_PR_REG_UNKNOWN;
 }
 
@@ -390,8 +435,28 @@ void mpr_engine_adopt_key(struct mpr_engine *eng, u64 key)
 	eng->preempted = false;
 	list_for_each_entry(path, &eng->paths, node)
 		path->reg = DM_MPATH_PR_REG_PENDING;
+	mpr_engine_schedule_audit_locked(eng);
 	spin_unlock(&eng->lock);
 	mpr_engine_kick(eng);
+}
+
+/**
+ * mpr_engine_set_per_host() - registrations are per host, not per path
+ * @eng: the device
+ * @per_host: true for NVMe namespaces, where a registration belongs to the
+ *	host (its Host Identifier) and every controller (path) of the host
+ *	shares it
+ *
+ * On such a device REGISTER and unregister go to one path and hold for
+ * all, and a returning path needs no registration of its own. The engine
+ * also detects it by itself (a path known to carry the key conflicts on
+ * a key change or unregister that another path just did).
+ */
+void mpr_engine_set_per_host(struct mpr_engine *eng, bool per_host)
+{
+	spin_lock(&eng->lock);
+	eng->per_host = per_host;
+	spin_unlock(&eng->lock);
 }
 
 /* Inflight accounting: mpr_engine_stop() waits for the count to drop. */
@@ -434,6 +499,223 @@ static void mpr_set_holder_locked(struct mpr_engine *eng,
 static void mpr_forget_reservation_locked(struct mpr_engine *eng)
 {
 	mpr_set_holder_locked(eng, NULL, 0, 0, 0);
+}
+
+/*
+ * ---- events ---------------------------------------------------------------
+ *
+ * State changes are made under eng->lock, events are sent without it: the
+ * engine keeps what it last reported (path state, preempted, reservation)
+ * and mpr_flush_events() reports every difference, each exactly once,
+ * whoever calls it. Nothing is reported while the engine has the device
+ * suspended; the operation that suspended it flushes after the resume.
+ */
+
+/* Most per-path results an OP_DONE event carries. */
+#define MPR_OP_LOG_MAX	64
+
+/**
+ * struct mpr_op_log - per-path results of one operation
+ * @nr: used entries
+ * @dropped: results that did not fit
+ * @res: the results, as the event carries them
+ * @name: the paths' names, which @res points to
+ */
+struct mpr_op_log {
+	unsigned int nr;
+	unsigned int dropped;
+	struct mpr_event_result res[MPR_OP_LOG_MAX];
+	char name[MPR_OP_LOG_MAX][sizeof_field(struct mpr_path, name)];
+};
+
+static void mpr_emit(struct mpr_engine *eng, const struct mpr_event *ev)
+{
+	if (eng->dev_ops && eng->dev_ops->event)
+		eng->dev_ops->event(eng, ev);
+}
+
+/* A path event; the caller holds a reference to @path. */
+static void mpr_emit_path(struct mpr_engine *eng, enum mpr_event_type type,
+			  struct mpr_path *path, u64 key, int result)
+{
+	struct mpr_event ev = {
+		.type = type,
+		.path = path,
+		.key = key,
+		.result = result,
+	};
+
+	mpr_emit(eng, &ev);
+}
+
+/*
+ * The next change not reported yet, marked reported; caller holds
+ * eng->lock. A path in @ev->path comes with a reference.
+ */
+static bool mpr_next_event_locked(struct mpr_engine *eng,
+				  struct mpr_event *ev)
+{
+	struct mpr_path *path;
+	u64 holder;
+
+	lockdep_assert_held(&eng->lock);
+	if (eng->quiesced)
+		return false;
+	list_for_each_entry(path, &eng->paths, node) {
+		if (path->state == path->ev_state)
+			continue;
+		path->ev_state = path->state;
+		kref_get(&path->ref);
+		ev->path = path;
+		ev->key = eng->wanted ? eng->key : 0;
+		if (path->state == DM_MPATH_PR_PATH_FAILED) {
+			ev->type = MPR_EV_PATH_FAILED;
+			ev->result = path->ev_cause;
+		} else {
+			ev->type = MPR_EV_PATH_RESTORED;
+		}
+		return true;
+	}
+	if (eng->preempted != eng->ev_preempted) {
+		eng->ev_preempted = eng->preempted;
+		if (eng->preempted) {
+			ev->type = MPR_EV_PREEMPTED;
+			ev->key = eng->key;
+			return true;
+		}
+	}
+	holder = eng->holder ? eng->holder->id : 0;
+	if (eng->res_key != eng->ev_res_key ||
+	    eng->res_asked != eng->ev_res_type || holder != eng->ev_holder) {
+		eng->ev_res_key = eng->res_key;
+		eng->ev_res_type = eng->res_asked;
+		eng->ev_holder = holder;
+		ev->type = MPR_EV_RESERVATION;
+		ev->key = eng->res_key;
+		ev->res_type = eng->res_asked;
+		ev->holder_id = holder;
+		return true;
+	}
+	return false;
+}
+
+/**
+ * mpr_flush_events() - report every state change not reported yet
+ * @eng: the device; eng->lock not held
+ */
+static void mpr_flush_events(struct mpr_engine *eng)
+{
+	for (;;) {
+		struct mpr_event ev = { 0 };
+		bool more;
+
+		spin_lock(&eng->lock);
+		more = mpr_next_event_locked(eng, &ev);
+		spin_unlock(&eng->lock);
+		if (!more)
+			return;
+		mpr_emit(eng, &ev);
+		if (ev.path)
+			mpr_path_put(ev.path);
+	}
+}
+
+/**
+ * struct mpr_op_ctx - an operation as its caller sees it
+ * @t0: when the caller came in
+ * @op: enum dm_mpath_pr_op
+ * @key: the key OP_DONE reports (REGISTER: the new key)
+ * @ours: the host's key the operation used: a conflict on it makes the
+ *	engine verify that the key is still registered
+ * @log: per-path results, NULL without an event callback (or memory)
+ */
+struct mpr_op_ctx {
+	ktime_t t0;
+	u32 op;
+	u64 key;
+	u64 ours;
+	struct mpr_op_log *log;
+};
+
+/* Start an operation: one at a time per device. */
+static void mpr_op_begin(struct mpr_engine *eng, struct mpr_op_ctx *ctx,
+			 u32 op, u64 key, u64 ours)
+{
+	ctx->t0 = ktime_get();
+	ctx->op = op;
+	ctx->key = key;
+	ctx->ours = ours;
+	ctx->log = NULL;
+	if (eng->dev_ops && eng->dev_ops->event)
+		ctx->log = kzalloc(sizeof(*ctx->log), GFP_KERNEL);
+	mutex_lock(&eng->op_mutex);
+	eng->log = ctx->log;
+	spin_lock(&eng->lock);
+	eng->ops_run++;
+	spin_unlock(&eng->lock);
+}
+
+static int mpr_probe_key_check(struct mpr_engine *eng, u64 key, u32 *count,
+			       u32 *generation);
+
+/*
+ * A conflict on the host's key: is the key still on the device? If not,
+ * the host was preempted. Caller holds op_mutex; the device is not
+ * suspended.
+ */
+static void mpr_verify_key(struct mpr_engine *eng, u64 ours, int result)
+{
+	bool check;
+	u64 key;
+
+	spin_lock(&eng->lock);
+	key = eng->key;
+	check = eng->wanted && key && !eng->preempted &&
+		(eng->suspect || (mpr_result_is_conflict(result) && ours == key));
+	eng->suspect = false;
+	spin_unlock(&eng->lock);
+	if (!check)
+		return;
+	if (!mpr_probe_key_check(eng, key, NULL, NULL)) {
+		spin_lock(&eng->lock);
+		if (eng->key == key && eng->wanted)
+			mpr_set_preempted_locked(eng, "reservation conflict");
+		spin_unlock(&eng->lock);
+	}
+}
+
+/*
+ * End an operation: verify the key after a conflict, report what changed
+ * and OP_DONE with the caller's @result, and let the next operation in.
+ */
+static int mpr_op_end(struct mpr_engine *eng, struct mpr_op_ctx *ctx,
+		      int result)
+{
+	struct mpr_event ev = {
+		.type = MPR_EV_OP_DONE,
+		.key = ctx->key,
+		.result = result,
+		.op = ctx->op,
+	};
+
+	eng->log = NULL;
+	mpr_verify_key(eng, ctx->ours, result);
+	spin_lock(&eng->lock);
+	mpr_engine_schedule_audit_locked(eng);
+	spin_unlock(&eng->lock);
+	mpr_flush_events(eng);
+	if (ctx->log) {
+		ev.nr_results = ctx->log->nr;
+		ev.results = ctx->log->res;
+		if (ctx->log->dropped)
+			DMWARN_LIMIT("%s: %u path results left out of the operation's event",
+				     eng->name, ctx->log->dropped);
+	}
+	ev.latency_us = ktime_us_delta(ktime_get(), ctx->t0);
+	mpr_emit(eng, &ev);
+	mutex_unlock(&eng->op_mutex);
+	kfree(ctx->log);
+	return result;
 }
 
 /**
@@ -527,6 +809,9 @@ struct mpr_fanout;
  * @flags: PR flags for this path's command
  * @result: the command's result, valid if @done
  * @done: the command finished (under &mpr_engine.lock)
+ * @start: when the command was queued
+ * @latency_us: how long it took, valid if @done
+ * @emit: the probe reports a registration change of the path
  * @resv: READ RESERVATION: the answer
  * @keys: READ KEYS: the answer (owned by the slot, so that a late answer
  *	never lands in a caller's buffer)
@@ -538,6 +823,9 @@ struct mpr_slot {
 	u32 flags;
 	int result;
 	bool done;
+	bool emit;
+	ktime_t start;
+	u64 latency_us;
 	struct mpr_resv resv;
 	struct mpr_keys *keys;
 };
@@ -692,10 +980,10 @@ static void mpr_path_note_locked(struct mpr_engine *eng, struct mpr_path *path,
 	if (path->removed)
 		return;
 	if (mpr_result_is_path_error(result)) {
-		path->state = DM_MPATH_PR_PATH_FAILED;
+		mpr_path_set_state_locked(path, DM_MPATH_PR_PATH_FAILED, result);
 		mpr_engine_schedule_probe_locked(eng);
 	} else {
-		path->state = DM_MPATH_PR_PATH_ACTIVE;
+		mpr_path_set_state_locked(path, DM_MPATH_PR_PATH_ACTIVE, 0);
 	}
 	if (result == -ETIMEDOUT)
 		path->last_result = result;
@@ -742,22 +1030,30 @@ static void mpr_slot_work(struct work_struct *work)
 	struct mpr_fanout *fo = slot->fo;
 	struct mpr_engine *eng = fo->eng;
 	struct mpr_path *path = slot->path;
+	bool late;
+	u64 us;
 	int r;
 
 	r = mpr_path_exec(path, &fo->cmd, slot);
+	us = ktime_us_delta(ktime_get(), slot->start);
 
 	spin_lock(&eng->lock);
 	path->busy = false;
 	mpr_path_account(path, r);
 	slot->result = r;
+	slot->latency_us = us;
 	slot->done = true;
-	if (fo->abandoned) {
+	late = fo->abandoned;
+	if (late) {
 		mpr_fold_late_locked(eng, path, &fo->cmd, r);
 		DMINFO("%s: late result of %s on path %s after the deadline: %s (%d)",
 		       eng->name, mpr_cmd_name(&fo->cmd), path->name,
 		       mpr_result_name(r), r);
 	}
 	spin_unlock(&eng->lock);
+	/* A late answer may have restored the path. */
+	if (late)
+		mpr_flush_events(eng);
 
 	if (atomic_dec_and_test(&fo->pending))
 		complete(&fo->done);
@@ -791,6 +1087,7 @@ static void mpr_fanout_run(struct mpr_fanout *fo, unsigned long deadline)
 		refcount_inc(&fo->ref);
 		kref_get(&slot->path->ref);
 		mpr_engine_inflight_get(eng);
+		slot->start = ktime_get();
 		INIT_WORK(&slot->work, mpr_slot_work);
 		queue_work(eng->wq, &slot->work);
 	}
@@ -821,12 +1118,49 @@ static struct mpr_slot *mpr_fanout_find(struct mpr_fanout *fo,
 	return NULL;
 }
 
+/*
+ * Record the results of a fan-out in the operation's log, as the caller
+ * sees them: a command that did not answer in time counts as -ETIMEDOUT
+ * after the time waited.
+ */
+static void mpr_fanout_log(struct mpr_fanout *fo)
+{
+	struct mpr_engine *eng = fo->eng;
+	struct mpr_op_log *log = eng->log;
+	ktime_t now = ktime_get();
+	unsigned int i;
+
+	if (!log)
+		return;
+	spin_lock(&eng->lock);
+	for (i = 0; i < fo->nr; i++) {
+		struct mpr_slot *slot = &fo->slot[i];
+		struct mpr_event_result *res;
+
+		if (log->nr == MPR_OP_LOG_MAX) {
+			log->dropped++;
+			continue;
+		}
+		res = &log->res[log->nr];
+		strscpy(log->name[log->nr], slot->path->name,
+			sizeof(log->name[0]));
+		res->name = log->name[log->nr];
+		res->id = slot->path->id;
+		res->result = mpr_slot_result(slot);
+		res->latency_us = slot->done ? slot->latency_us :
+				  ktime_us_delta(now, slot->start);
+		log->nr++;
+	}
+	spin_unlock(&eng->lock);
+}
+
 static void mpr_fanout_release(struct mpr_fanout *fo)
 {
 	unsigned int i;
 
 	if (!fo)
 		return;
+	mpr_fanout_log(fo);
 	for (i = 0; i < fo->nr; i++)
 		mpr_path_put(fo->slot[i].path);
 	mpr_fanout_put(fo);
@@ -1181,6 +1515,7 @@ static int mpr_suspend(struct mpr_engine *eng)
 	}
 	spin_lock(&eng->lock);
 	eng->suspends++;
+	eng->quiesced = true;
 	spin_unlock(&eng->lock);
 	return 0;
 }
@@ -1188,19 +1523,27 @@ static int mpr_suspend(struct mpr_engine *eng)
 static void mpr_resume(struct mpr_engine *eng)
 {
 	eng->dev_ops->resume(eng);
+	spin_lock(&eng->lock);
+	eng->quiesced = false;
+	spin_unlock(&eng->lock);
 }
 
 /*
  * ---- REGISTER, REGISTER AND IGNORE, unregister ---------------------------
  */
 
-/* Final result of @path in a REGISTER: the retry's if there was one. */
+/*
+ * Final result of @path in a REGISTER: the retry's if there was one. On a
+ * device with per-host registrations (@shared) a conflict of a path that
+ * carried the old key means another path of the host did it already.
+ */
 static int mpr_register_result(struct mpr_fanout *fo, struct mpr_fanout *retry,
-			       struct mpr_slot *slot)
+			       struct mpr_slot *slot, bool shared)
 {
 	struct mpr_slot *again = mpr_fanout_find(retry, slot->path);
+	int r = mpr_slot_result(again ? again : slot);
 
-	return mpr_slot_result(again ? again : slot);
+	return shared && mpr_result_is_conflict(r) ? 0 : r;
 }
 
 /**
@@ -1208,6 +1551,7 @@ static int mpr_register_result(struct mpr_fanout *fo, struct mpr_fanout *retry,
  * @eng: the device, op_mutex held
  * @fo: the fan-out of the REGISTER
  * @retry: the REGISTER AND IGNORE retry of conflicting paths, or NULL
+ * @shared: registrations are per host, see mpr_register_result()
  *
  * Rules (DESIGN.md §3.2):
  *  - a path succeeded: the operation succeeded unless a path failed with
@@ -1223,7 +1567,7 @@ static int mpr_register_result(struct mpr_fanout *fo, struct mpr_fanout *retry,
  */
 static int mpr_register_conclude(struct mpr_engine *eng,
 				 struct mpr_fanout *fo,
-				 struct mpr_fanout *retry)
+				 struct mpr_fanout *retry, bool shared)
 {
 	const char *op = mpr_cmd_name(&fo->cmd);
 	u64 new_key = fo->cmd.sa_key;
@@ -1235,7 +1579,8 @@ static int mpr_register_conclude(struct mpr_engine *eng,
 
 	spin_lock(&eng->lock);
 	for (i = 0; i < fo->nr; i++)
-		mpr_tally_add(&t, mpr_register_result(fo, retry, &fo->slot[i]));
+		mpr_tally_add(&t, mpr_register_result(fo, retry, &fo->slot[i],
+						      shared));
 
 	if (t.ok) {
 		eng->key = new_key;
@@ -1249,21 +1594,24 @@ static int mpr_register_conclude(struct mpr_engine *eng,
 		int r;
 
 		if (!slot) {
-			/* Not asked: failed or busy. */
+			/* Not asked: failed or busy; per host: shares it. */
 			if (t.ok)
-				path->reg = DM_MPATH_PR_REG_PENDING;
+				path->reg = shared ? mpr_reg_of_key(new_key) :
+					    DM_MPATH_PR_REG_PENDING;
 			goto next;
 		}
-		r = mpr_register_result(fo, retry, slot);
+		r = mpr_register_result(fo, retry, slot, shared);
 		if (!r) {
-			path->state = DM_MPATH_PR_PATH_ACTIVE;
+			mpr_path_set_state_locked(path, DM_MPATH_PR_PATH_ACTIVE, 0);
 			path->reg = mpr_reg_of_key(new_key);
 			continue;
 		}
 		if (mpr_result_is_path_error(r))
-			path->state = DM_MPATH_PR_PATH_FAILED;
+			mpr_path_set_state_locked(path, DM_MPATH_PR_PATH_FAILED,
+						  r);
 		else
-			path->state = DM_MPATH_PR_PATH_ACTIVE;
+			mpr_path_set_state_locked(path, DM_MPATH_PR_PATH_ACTIVE,
+						  0);
 		if (t.ok)
 			path->reg = DM_MPATH_PR_REG_PENDING;
 		if (r == -ETIMEDOUT)
@@ -1299,6 +1647,80 @@ next:
 }
 
 /**
+ * mpr_detect_per_host() - does a REGISTER show per-host registrations?
+ * @eng: the device, op_mutex held
+ * @fo: a REGISTER (not AND IGNORE) with @old_key that succeeded on some
+ *	paths and conflicted on others
+ * @old_key: its old key
+ *
+ * A path known to carry the host's key conflicts on a key change or
+ * unregister with that key that another path just did: the registration
+ * is the host's, shared by all its paths (NVMe), and the first path changed
+ * it for all of them. On an SPC-4 target every I_T nexus would have
+ * answered for its own registration.
+ *
+ * Return: true if the device has per-host registrations (now marked so).
+ */
+static bool mpr_detect_per_host(struct mpr_engine *eng, struct mpr_fanout *fo,
+				u64 old_key)
+{
+	bool shared = false;
+	unsigned int i;
+
+	spin_lock(&eng->lock);
+	if (eng->wanted && old_key && eng->key == old_key) {
+		for (i = 0; i < fo->nr; i++) {
+			struct mpr_slot *slot = &fo->slot[i];
+
+			if (slot->done && mpr_result_is_conflict(slot->result) &&
+			    slot->path->reg == DM_MPATH_PR_REG_REGISTERED)
+				shared = true;
+		}
+	}
+	if (shared && !eng->per_host) {
+		eng->per_host = true;
+		DMINFO("%s: registrations are per host: one REGISTER for all paths",
+		       eng->name);
+	}
+	spin_unlock(&eng->lock);
+	return shared;
+}
+
+/**
+ * mpr_register_per_host() - REGISTER on a device with per-host registrations
+ * @eng: the device, op_mutex held
+ * @cmd: the REGISTER
+ *
+ * One path carries it for the host, failing over on path errors; every
+ * path then shares the new state, the unreachable ones included.
+ *
+ * Return: 0, -errno, or PR_STS_*.
+ */
+static int mpr_register_per_host(struct mpr_engine *eng,
+				 const struct mpr_cmd *cmd)
+{
+	struct mpr_path *used, *path;
+	int r;
+
+	r = mpr_send_one(eng, cmd, false, MPR_CONFLICT_STOP, &used, NULL);
+	if (r) {
+		DMERR("%s: %s failed: %s (%d)", eng->name, mpr_cmd_name(cmd),
+		      mpr_result_name(r), r);
+		return r;
+	}
+	mpr_path_put(used);
+	spin_lock(&eng->lock);
+	eng->key = cmd->sa_key;
+	eng->wanted = true;
+	if (cmd->sa_key)
+		eng->preempted = false;
+	list_for_each_entry(path, &eng->paths, node)
+		path->reg = mpr_reg_of_key(cmd->sa_key);
+	spin_unlock(&eng->lock);
+	return 0;
+}
+
+/**
  * mpr_register_locked() - the REGISTER fan-out
  * @eng: the device, op_mutex held
  * @old_key: old key
@@ -1321,7 +1743,14 @@ static int mpr_register_locked(struct mpr_engine *eng, u64 old_key,
 	struct mpr_fanout *fo, *retry = NULL;
 	unsigned long deadline;
 	unsigned int i;
+	bool shared;
 	int ret;
+
+	spin_lock(&eng->lock);
+	shared = eng->per_host;
+	spin_unlock(&eng->lock);
+	if (shared)
+		return mpr_register_per_host(eng, &cmd);
 
 	deadline = mpr_deadline(eng);
 	fo = mpr_fanout_prepare(eng, &cmd);
@@ -1337,7 +1766,9 @@ static int mpr_register_locked(struct mpr_engine *eng, u64 old_key,
 			mpr_tally_add(&t, mpr_slot_result(&fo->slot[i]));
 		spin_unlock(&eng->lock);
 
-		if (t.ok && t.conflict) {
+		if (t.ok && t.conflict)
+			shared = mpr_detect_per_host(eng, fo, old_key);
+		if (t.ok && t.conflict && !shared) {
 			retry = mpr_fanout_alloc(eng, t.conflict, &cmd);
 			if (!retry) {
 				ret = -ENOMEM;
@@ -1359,7 +1790,7 @@ static int mpr_register_locked(struct mpr_engine *eng, u64 old_key,
 		}
 	}
 
-	ret = mpr_register_conclude(eng, fo, retry);
+	ret = mpr_register_conclude(eng, fo, retry, shared);
 out:
 	mpr_fanout_release(retry);
 	mpr_fanout_release(fo);
@@ -1461,24 +1892,31 @@ static void mpr_follow_key_change(struct mpr_engine *eng, u64 old_key,
 int mpr_engine_register(struct mpr_engine *eng, u64 old_key, u64 new_key,
 			u32 flags)
 {
+	struct mpr_op_ctx ctx;
 	struct mpr_resv rsv;
 	bool holding;
 	u64 ours;
 	int ret;
 
-	if (flags & ~PR_FL_IGNORE_KEY)
-		return -EOPNOTSUPP;
-
-	mutex_lock(&eng->op_mutex);
 	spin_lock(&eng->lock);
 	if (!(flags & PR_FL_IGNORE_KEY))
 		ours = old_key;
 	else
 		ours = eng->wanted ? eng->key : 0;
+	spin_unlock(&eng->lock);
+	mpr_op_begin(eng, &ctx, flags & PR_FL_IGNORE_KEY ?
+		     DM_MPATH_PR_OP_REGISTER_IGNORE : DM_MPATH_PR_OP_REGISTER,
+		     new_key, ours);
+	if (flags & ~PR_FL_IGNORE_KEY)
+		return mpr_op_end(eng, &ctx, -EOPNOTSUPP);
+
+	spin_lock(&eng->lock);
+	if (flags & PR_FL_IGNORE_KEY)
+		ours = eng->wanted ? eng->key : 0;
 	holding = ours && eng->res_type && eng->res_key == ours &&
 		  !mpr_type_all_regs(eng->res_type);
-	eng->ops_run++;
 	spin_unlock(&eng->lock);
+	ctx.ours = ours;
 
 	/*
 	 * Unregistering the holder nexus releases the reservation, but a
@@ -1503,8 +1941,7 @@ int mpr_engine_register(struct mpr_engine *eng, u64 old_key, u64 new_key,
 		mpr_forget_reservation_locked(eng);
 		spin_unlock(&eng->lock);
 	}
-	mutex_unlock(&eng->op_mutex);
-	return ret;
+	return mpr_op_end(eng, &ctx, ret);
 }
 
 /*
@@ -1599,18 +2036,15 @@ int mpr_engine_reserve(struct mpr_engine *eng, u64 key, enum pr_type type,
 		.type = type,
 		.flags = flags,
 	};
+	struct mpr_op_ctx ctx;
 	struct mpr_path *path;
 	struct mpr_resv rsv;
 	int r;
 
+	mpr_op_begin(eng, &ctx, DM_MPATH_PR_OP_RESERVE, key, key);
 	r = mpr_type_policy(eng, &cmd);
 	if (r)
-		return r;
-
-	mutex_lock(&eng->op_mutex);
-	spin_lock(&eng->lock);
-	eng->ops_run++;
-	spin_unlock(&eng->lock);
+		return mpr_op_end(eng, &ctx, r);
 
 	r = mpr_send_one(eng, &cmd, true, MPR_CONFLICT_NEXT, &path, NULL);
 	if (!r) {
@@ -1632,8 +2066,7 @@ int mpr_engine_reserve(struct mpr_engine *eng, u64 key, enum pr_type type,
 	if (r)
 		DMERR("%s: RESERVE %s failed: %s (%d)", eng->name,
 		      mpr_type_name(cmd.type), mpr_result_name(r), r);
-	mutex_unlock(&eng->op_mutex);
-	return r;
+	return mpr_op_end(eng, &ctx, r);
 }
 
 /**
@@ -1838,19 +2271,16 @@ again:
  */
 int mpr_engine_release(struct mpr_engine *eng, u64 key, enum pr_type type)
 {
+	struct mpr_op_ctx ctx;
 	int r;
 
+	mpr_op_begin(eng, &ctx, DM_MPATH_PR_OP_RELEASE, key, key);
 	type = mpr_release_type(eng, key, type);
-	mutex_lock(&eng->op_mutex);
-	spin_lock(&eng->lock);
-	eng->ops_run++;
-	spin_unlock(&eng->lock);
 	r = mpr_release_locked(eng, key, type);
 	if (r)
 		DMERR("%s: RELEASE %s failed: %s (%d)", eng->name,
 		      mpr_type_name(type), mpr_result_name(r), r);
-	mutex_unlock(&eng->op_mutex);
-	return r;
+	return mpr_op_end(eng, &ctx, r);
 }
 
 /**
@@ -1881,14 +2311,13 @@ int mpr_engine_preempt(struct mpr_engine *eng, u64 old_key, u64 new_key,
 		.abort = abort,
 	};
 	bool known, all_regs, takes_res, self;
-	struct mpr_path *path;
+	struct mpr_path *path = NULL;
+	struct mpr_op_ctx ctx;
 	struct mpr_resv rsv;
 	int r;
 
-	mutex_lock(&eng->op_mutex);
-	spin_lock(&eng->lock);
-	eng->ops_run++;
-	spin_unlock(&eng->lock);
+	mpr_op_begin(eng, &ctx, abort ? DM_MPATH_PR_OP_PREEMPT_ABORT :
+			       DM_MPATH_PR_OP_PREEMPT, old_key, old_key);
 
 	known = !mpr_read_resv(eng, &rsv);
 	all_regs = known && mpr_type_all_regs(rsv.type) && !new_key;
@@ -1918,8 +2347,7 @@ out:
 	if (r)
 		DMERR("%s: %s of key 0x%llx failed: %s (%d)", eng->name,
 		      mpr_cmd_name(&cmd), new_key, mpr_result_name(r), r);
-	mutex_unlock(&eng->op_mutex);
-	return r;
+	return mpr_op_end(eng, &ctx, r);
 }
 
 /**
@@ -1936,13 +2364,11 @@ out:
 int mpr_engine_clear(struct mpr_engine *eng, u64 key)
 {
 	struct mpr_cmd cmd = { .op = MPR_OP_CLEAR, .key = key };
+	struct mpr_op_ctx ctx;
 	struct mpr_path *path;
 	int r;
 
-	mutex_lock(&eng->op_mutex);
-	spin_lock(&eng->lock);
-	eng->ops_run++;
-	spin_unlock(&eng->lock);
+	mpr_op_begin(eng, &ctx, DM_MPATH_PR_OP_CLEAR, key, key);
 	r = mpr_send_one(eng, &cmd, false, MPR_CONFLICT_NEXT_UNREG, NULL,
 			 NULL);
 	if (!r) {
@@ -1958,8 +2384,7 @@ int mpr_engine_clear(struct mpr_engine *eng, u64 key)
 		DMERR("%s: CLEAR failed: %s (%d)", eng->name,
 		      mpr_result_name(r), r);
 	}
-	mutex_unlock(&eng->op_mutex);
-	return r;
+	return mpr_op_end(eng, &ctx, r);
 }
 
 /**
@@ -1983,15 +2408,12 @@ int mpr_engine_read_keys(struct mpr_engine *eng, u32 *generation,
 		.num_keys = num_keys,
 		.keys = keys,
 	};
+	struct mpr_op_ctx ctx;
 	int r;
 
-	mutex_lock(&eng->op_mutex);
-	spin_lock(&eng->lock);
-	eng->ops_run++;
-	spin_unlock(&eng->lock);
+	mpr_op_begin(eng, &ctx, DM_MPATH_PR_OP_READ_KEYS, 0, 0);
 	r = mpr_send_one(eng, &cmd, false, MPR_CONFLICT_STOP, NULL, &in);
-	mutex_unlock(&eng->op_mutex);
-	return r;
+	return mpr_op_end(eng, &ctx, r);
 }
 
 /**
@@ -2007,12 +2429,10 @@ int mpr_engine_read_keys(struct mpr_engine *eng, u32 *generation,
  */
 int mpr_engine_read_reservation(struct mpr_engine *eng, struct mpr_resv *rsv)
 {
+	struct mpr_op_ctx ctx;
 	int r;
 
-	mutex_lock(&eng->op_mutex);
-	spin_lock(&eng->lock);
-	eng->ops_run++;
-	spin_unlock(&eng->lock);
+	mpr_op_begin(eng, &ctx, DM_MPATH_PR_OP_READ_RESERVATION, 0, 0);
 	r = mpr_read_resv(eng, rsv);
 	if (!r) {
 		spin_lock(&eng->lock);
@@ -2025,22 +2445,22 @@ int mpr_engine_read_reservation(struct mpr_engine *eng, struct mpr_resv *rsv)
 			rsv->type = eng->res_asked;
 		spin_unlock(&eng->lock);
 	}
-	mutex_unlock(&eng->op_mutex);
-	return r;
+	return mpr_op_end(eng, &ctx, r);
 }
 
 /**
- * mpr_key_present() - READ KEYS through one path and look for a key
+ * mpr_key_count() - READ KEYS through one path and count a key
  * @eng: the device
- * @path: the path to ask (a reference is held)
+ * @path: the path to ask (a reference is held, and it is marked busy)
  * @keys: buffer with room for MPR_MAX_KEYS keys
- * @key: the key to look for
- * @present: set to whether @key is registered
+ * @key: the key to count
+ * @count: set to how often @key is registered (once per I_T nexus on an
+ *	SPC-4 target, once per host with per-host registrations)
  *
  * Return: the result of READ KEYS.
  */
-static int mpr_key_present(struct mpr_engine *eng, struct mpr_path *path,
-			   struct mpr_keys *keys, u64 key, bool *present)
+static int mpr_key_count(struct mpr_engine *eng, struct mpr_path *path,
+			 struct mpr_keys *keys, u64 key, u32 *count)
 {
 	unsigned int i;
 	unsigned int tries = 0;
@@ -2056,18 +2476,18 @@ static int mpr_key_present(struct mpr_engine *eng, struct mpr_path *path,
 	path->busy = false;
 	mpr_path_account(path, r);
 	if (!r)
-		path->state = DM_MPATH_PR_PATH_ACTIVE;
+		mpr_path_set_state_locked(path, DM_MPATH_PR_PATH_ACTIVE, 0);
 	else if (mpr_result_is_path_error(r))
-		path->state = DM_MPATH_PR_PATH_FAILED;
+		mpr_path_set_state_locked(path, DM_MPATH_PR_PATH_FAILED, r);
 	spin_unlock(&eng->lock);
 	if (r)
 		return r;
 
-	*present = false;
+	*count = 0;
 	for (i = 0; i < min_t(u32, keys->num_keys, MPR_MAX_KEYS); i++)
 		if (keys->keys[i] == key)
-			*present = true;
-	if (keys->num_keys > MPR_MAX_KEYS && !*present)
+			(*count)++;
+	if (keys->num_keys > MPR_MAX_KEYS && !*count)
 		DMWARN_LIMIT("%s: device reports %u keys, only %u examined",
 			     eng->name, keys->num_keys, MPR_MAX_KEYS);
 	return 0;
@@ -2096,6 +2516,8 @@ static struct mpr_path *mpr_next_reader_locked(struct mpr_engine *eng,
  * mpr_probe_key_check() - is the host still registered on the device?
  * @eng: the device, op_mutex held
  * @key: the host's key
+ * @count: if not NULL, set to how often @key is registered
+ * @generation: if not NULL, set to the PRgeneration of the answer
  *
  * READ KEYS through a working path: settled active paths first, then the
  * others, failing over on path errors. Paths answer or are marked failed
@@ -2104,7 +2526,8 @@ static struct mpr_path *mpr_next_reader_locked(struct mpr_engine *eng,
  * Return: 1 if @key is registered, 0 if it is not, or a negative errno /
  * PR_STS_* if no path could tell.
  */
-static int mpr_probe_key_check(struct mpr_engine *eng, u64 key)
+static int mpr_probe_key_check(struct mpr_engine *eng, u64 key, u32 *count,
+			       u32 *generation)
 {
 	struct mpr_keys *keys;
 	int ret = PR_STS_PATH_FAILED;
@@ -2116,7 +2539,7 @@ static int mpr_probe_key_check(struct mpr_engine *eng, u64 key)
 
 	for (;;) {
 		struct mpr_path *path;
-		bool present;
+		u32 n;
 		int r;
 
 		spin_lock(&eng->lock);
@@ -2128,10 +2551,14 @@ static int mpr_probe_key_check(struct mpr_engine *eng, u64 key)
 			settled = false;
 			continue;
 		}
-		r = mpr_key_present(eng, path, keys, key, &present);
+		r = mpr_key_count(eng, path, keys, key, &n);
 		mpr_path_put(path);
 		if (!r) {
-			ret = present;
+			ret = n > 0;
+			if (count)
+				*count = n;
+			if (generation)
+				*generation = keys->generation;
 			break;
 		}
 		ret = r;
@@ -2151,10 +2578,10 @@ static bool mpr_probe_pending_locked(const struct mpr_path *path)
 }
 
 /*
- * Failed paths get a READ KEYS (a cheap PERSISTENT RESERVE IN) to see
- * whether they work again; those that answer become active.
+ * Failed paths (every path if @all) get a READ KEYS (a cheap PERSISTENT
+ * RESERVE IN) to see whether they work; those that answer become active.
  */
-static void mpr_probe_failed_paths(struct mpr_engine *eng)
+static void mpr_probe_paths(struct mpr_engine *eng, bool all)
 {
 	struct mpr_keys *keys;
 	struct mpr_path *path;
@@ -2163,12 +2590,13 @@ static void mpr_probe_failed_paths(struct mpr_engine *eng)
 	if (!keys)
 		return;
 	for (;;) {
-		bool present, found = false;
+		bool found = false;
+		u32 n;
 
 		spin_lock(&eng->lock);
 		list_for_each_entry(path, &eng->paths, node) {
 			if (path->busy || path->probed ||
-			    path->state != DM_MPATH_PR_PATH_FAILED)
+			    (!all && path->state != DM_MPATH_PR_PATH_FAILED))
 				continue;
 			kref_get(&path->ref);
 			path->busy = true;
@@ -2179,7 +2607,7 @@ static void mpr_probe_failed_paths(struct mpr_engine *eng)
 		spin_unlock(&eng->lock);
 		if (!found)
 			break;
-		mpr_key_present(eng, path, keys, 0, &present);
+		mpr_key_count(eng, path, keys, 0, &n);
 		mpr_path_put(path);
 	}
 	spin_lock(&eng->lock);
@@ -2189,6 +2617,112 @@ static void mpr_probe_failed_paths(struct mpr_engine *eng)
 	kfree(keys);
 }
 
+/* Report the registration changes the probe made on its own. */
+static void mpr_probe_emit(struct mpr_engine *eng, struct mpr_fanout *fo,
+			   enum mpr_event_type type, u64 key)
+{
+	unsigned int i;
+
+	for (i = 0; i < fo->nr; i++)
+		if (fo->slot[i].emit)
+			mpr_emit_path(eng, type, fo->slot[i].path, key, 0);
+}
+
+/**
+ * mpr_probe_undo() - unregister paths a racing preempt made wrong
+ * @eng: the device, op_mutex held
+ * @done: the REGISTER AND IGNORE that registered them (slots marked @emit)
+ * @key: the key they got
+ *
+ * The host was preempted between the check and the registration: the
+ * paths registered now are the only ones that carry the key, and they
+ * must not keep it (a fenced host never regains access through a
+ * returning path). They are unregistered and left pending.
+ */
+static void mpr_probe_undo(struct mpr_engine *eng, struct mpr_fanout *done,
+			   u64 key)
+{
+	struct mpr_cmd cmd = {
+		.op = MPR_OP_REGISTER,
+		.flags = PR_FL_IGNORE_KEY,
+	};
+	struct mpr_fanout *fo;
+	unsigned int i;
+
+	fo = mpr_fanout_alloc(eng, done->nr, &cmd);
+	if (!fo)
+		return;
+	spin_lock(&eng->lock);
+	for (i = 0; i < done->nr; i++) {
+		struct mpr_path *path = done->slot[i].path;
+
+		if (!done->slot[i].emit)
+			continue;
+		path->reg = DM_MPATH_PR_REG_PENDING;
+		if (!path->busy && !path->removed)
+			mpr_fanout_add_locked(fo, path, PR_FL_IGNORE_KEY);
+	}
+	spin_unlock(&eng->lock);
+	mpr_fanout_run(fo, mpr_deadline(eng));
+
+	spin_lock(&eng->lock);
+	for (i = 0; i < fo->nr; i++) {
+		struct mpr_slot *slot = &fo->slot[i];
+		int r = mpr_slot_result(slot);
+
+		mpr_path_note_locked(eng, slot->path, r);
+		slot->emit = !r;
+		if (r)
+			DMERR("%s: path %s keeps key 0x%llx after a racing preempt: %s (%d)",
+			      eng->name, slot->path->name, key,
+			      mpr_result_name(r), r);
+		else
+			DMWARN("%s: path %s unregistered again: a preempt raced its registration",
+			       eng->name, slot->path->name);
+	}
+	spin_unlock(&eng->lock);
+	mpr_probe_emit(eng, fo, MPR_EV_PATH_UNREGISTERED, key);
+	mpr_fanout_release(fo);
+}
+
+/**
+ * mpr_probe_recount() - did a preempt race the registration of paths?
+ * @eng: the device, op_mutex held
+ * @key: the host's key
+ * @before: how often READ KEYS showed @key before
+ * @gen: the PRgeneration it showed
+ * @n: REGISTER AND IGNORE commands that succeeded since
+ *
+ * READ KEYS again. Without interference the PRgeneration moved by exactly
+ * @n (every successful REGISTER counts) and no registration went away.
+ * Otherwise something else changed the registrations in between: unless
+ * more registrations of @key show than the ones just made, the host's own
+ * are gone and the new ones are all that is left of it.
+ *
+ * Return: true if the host was preempted.
+ */
+static bool mpr_probe_recount(struct mpr_engine *eng, u64 key, u32 before,
+			      u32 gen, unsigned int n)
+{
+	u32 count = 0, gen2 = 0;
+	int r;
+
+	r = mpr_probe_key_check(eng, key, &count, &gen2);
+	if (r < 0 || r > 1) {
+		DMWARN("%s: re-count after registering paths failed: %s (%d)",
+		       eng->name, mpr_result_name(r), r);
+		spin_lock(&eng->lock);
+		eng->suspect = true;
+		spin_unlock(&eng->lock);
+		return false;
+	}
+	if (!count)
+		return true;
+	if (gen2 - gen == n)
+		return count < before;
+	return count <= n;
+}
+
 /**
  * mpr_engine_probe_once() - one round of bringing paths to the wanted state
  * @eng: the device
@@ -2196,9 +2730,12 @@ static void mpr_probe_failed_paths(struct mpr_engine *eng)
  * Failed paths get a READ KEYS to see whether they are back. Pending paths
  * that work get REGISTER AND IGNORE EXISTING KEY with the wanted key (or 0
  * to drop a stale key). Fencing safety: a key is registered on a
- * returning path only if READ KEYS through a working path still shows it;
- * if the key is gone, the host was preempted: the device is marked so and
- * no path is registered until the next successful REGISTER.
+ * returning path only if READ KEYS through a working path still shows it,
+ * and READ KEYS afterwards re-counts (mpr_probe_recount()): if a preempt
+ * raced in, the paths are unregistered again. Once the key is gone, the
+ * device is marked preempted and no path is registered until the next
+ * successful REGISTER. With per-host registrations a returning path shares
+ * the host's registration and gets no command.
  *
  * Return: true if paths still need attention (the caller probes again).
  */
@@ -2210,14 +2747,19 @@ bool mpr_engine_probe_once(struct mpr_engine *eng)
 	};
 	struct mpr_fanout *fo;
 	struct mpr_path *path;
-	bool pending = false, again = false;
-	unsigned int i;
+	bool pending = false, again = false, all, per_host, raced;
+	unsigned int i, n = 0;
+	u32 count = 0, gen = 0;
 	u64 key = 0;
 	int r;
 
 	mutex_lock(&eng->op_mutex);
 
-	mpr_probe_failed_paths(eng);
+	spin_lock(&eng->lock);
+	all = eng->probe_all;
+	eng->probe_all = false;
+	spin_unlock(&eng->lock);
+	mpr_probe_paths(eng, all);
 
 	spin_lock(&eng->lock);
 	list_for_each_entry(path, &eng->paths, node)
@@ -2230,18 +2772,17 @@ bool mpr_engine_probe_once(struct mpr_engine *eng)
 	} else {
 		pending = false;
 	}
+	per_host = eng->per_host;
 	spin_unlock(&eng->lock);
 	if (!pending)
 		goto out;
 
 	if (key) {
-		r = mpr_probe_key_check(eng, key);
+		r = mpr_probe_key_check(eng, key, &count, &gen);
 		if (r == 0) {
 			spin_lock(&eng->lock);
-			if (!eng->preempted)
-				DMWARN("%s: key 0x%llx gone: host preempted, no re-registration",
-				       eng->name, key);
-			eng->preempted = true;
+			if (eng->key == key && eng->wanted)
+				mpr_set_preempted_locked(eng, "probe");
 			spin_unlock(&eng->lock);
 			goto out;
 		}
@@ -2259,9 +2800,16 @@ bool mpr_engine_probe_once(struct mpr_engine *eng)
 		goto out;
 	}
 	spin_lock(&eng->lock);
-	list_for_each_entry(path, &eng->paths, node)
-		if (mpr_probe_pending_locked(path))
-			mpr_fanout_add_locked(fo, path, PR_FL_IGNORE_KEY);
+	list_for_each_entry(path, &eng->paths, node) {
+		if (!mpr_probe_pending_locked(path))
+			continue;
+		if (per_host) {
+			/* The host's registration is every path's. */
+			path->reg = mpr_reg_of_key(key);
+			continue;
+		}
+		mpr_fanout_add_locked(fo, path, PR_FL_IGNORE_KEY);
+	}
 	spin_unlock(&eng->lock);
 
 	mpr_fanout_run(fo, mpr_deadline(eng));
@@ -2271,24 +2819,45 @@ bool mpr_engine_probe_once(struct mpr_engine *eng)
 		struct mpr_slot *slot = &fo->slot[i];
 
 		path = slot->path;
+		r = mpr_slot_result(slot);
+		if (!r)
+			n++;
 		if (path->removed)
 			continue;
-		r = mpr_slot_result(slot);
 		if (!r && eng->key == key && eng->wanted) {
-			path->state = DM_MPATH_PR_PATH_ACTIVE;
+			mpr_path_set_state_locked(path, DM_MPATH_PR_PATH_ACTIVE,
+						  0);
 			path->reg = mpr_reg_of_key(key);
+			slot->emit = true;
 			DMINFO("%s: path %s %s", eng->name, path->name,
 			       key ? "registered" : "unregistered");
 		} else if (mpr_result_is_path_error(r)) {
-			path->state = DM_MPATH_PR_PATH_FAILED;
+			mpr_path_set_state_locked(path, DM_MPATH_PR_PATH_FAILED,
+						  r);
 		} else if (r) {
-			path->state = DM_MPATH_PR_PATH_ACTIVE;
+			mpr_path_set_state_locked(path, DM_MPATH_PR_PATH_ACTIVE,
+						  0);
+			/* Refused with our key: is the key still there? */
+			if (key && mpr_result_is_conflict(r))
+				eng->suspect = true;
 			DMWARN_LIMIT("%s: bringing path %s to the wanted state failed: %s (%d)",
 				     eng->name, path->name, mpr_result_name(r), r);
 		}
 	}
 	spin_unlock(&eng->lock);
+
+	raced = key && n && mpr_probe_recount(eng, key, count, gen, n);
+	mpr_probe_emit(eng, fo, key ? MPR_EV_PATH_REGISTERED :
+		       MPR_EV_PATH_UNREGISTERED, key);
+	if (raced) {
+		spin_lock(&eng->lock);
+		if (eng->key == key && eng->wanted)
+			mpr_set_preempted_locked(eng, "re-count after registering paths");
+		spin_unlock(&eng->lock);
+		mpr_probe_undo(eng, fo, key);
+	}
 	mpr_fanout_release(fo);
+	mpr_verify_key(eng, 0, 0);
 
 out:
 	spin_lock(&eng->lock);
@@ -2297,6 +2866,7 @@ out:
 		    (path->reg == DM_MPATH_PR_REG_PENDING && !eng->preempted))
 			again = true;
 	spin_unlock(&eng->lock);
+	mpr_flush_events(eng);
 	mutex_unlock(&eng->op_mutex);
 	return again;
 }
@@ -2314,11 +2884,143 @@ static void mpr_probe_work(struct work_struct *work)
 }
 
 /**
+ * mpr_engine_audit_once() - re-verify the host's registration now
+ * @eng: the device
+ *
+ * READ KEYS through a live path: if the host's key is gone from the
+ * device, the host was preempted (fenced): the device is marked so, a
+ * PREEMPTED event goes out (once), and returning paths are no longer
+ * registered until the host registers again. Nothing is checked while no
+ * key is wanted or the host is known to be preempted.
+ *
+ * Return: 1 if the key is registered, 0 if it is gone (or there was
+ * nothing to check), or the error of READ KEYS.
+ */
+int mpr_engine_audit_once(struct mpr_engine *eng)
+{
+	u64 key;
+	int r = 0;
+
+	mutex_lock(&eng->op_mutex);
+	spin_lock(&eng->lock);
+	key = eng->wanted && !eng->preempted ? eng->key : 0;
+	spin_unlock(&eng->lock);
+	if (key) {
+		r = mpr_probe_key_check(eng, key, NULL, NULL);
+		if (!r) {
+			spin_lock(&eng->lock);
+			if (eng->key == key && eng->wanted)
+				mpr_set_preempted_locked(eng, "audit");
+			spin_unlock(&eng->lock);
+		} else if (r != 1) {
+			DMWARN_LIMIT("%s: audit: READ KEYS failed: %s (%d)",
+				     eng->name, mpr_result_name(r), r);
+		}
+	}
+	mpr_flush_events(eng);
+	mutex_unlock(&eng->op_mutex);
+	return r;
+}
+
+static void mpr_audit_work(struct work_struct *work)
+{
+	struct mpr_engine *eng = container_of(to_delayed_work(work),
+					      struct mpr_engine, audit);
+
+	mpr_engine_audit_once(eng);
+	spin_lock(&eng->lock);
+	mpr_engine_schedule_audit_locked(eng);
+	spin_unlock(&eng->lock);
+}
+
+/**
+ * mpr_engine_path_hint() - userspace says a path failed or came back
+ * @eng: the device
+ * @id: the path (&mpr_path.id); unknown paths are ignored
+ * @failed: dm reported PATH_FAILED (else PATH_REINSTATED)
+ *
+ * A failed path is not used until the probe sees it answer. A reinstated
+ * path is probed now, and registered if it is pending, rather than at the
+ * next probe interval.
+ */
+void mpr_engine_path_hint(struct mpr_engine *eng, u64 id, bool failed)
+{
+	struct mpr_path *path;
+	bool found = false;
+
+	spin_lock(&eng->lock);
+	list_for_each_entry(path, &eng->paths, node) {
+		if (path->id != id)
+			continue;
+		found = true;
+		if (failed) {
+			mpr_path_set_state_locked(path, DM_MPATH_PR_PATH_FAILED,
+						  0);
+			mpr_engine_schedule_probe_locked(eng);
+		} else if (!eng->stopping) {
+			mod_delayed_work(eng->wq, &eng->probe, 0);
+		}
+		break;
+	}
+	spin_unlock(&eng->lock);
+	if (found && failed)
+		mpr_flush_events(eng);
+}
+
+/**
+ * mpr_engine_resync() - probe every path and audit the registration now
+ * @eng: the device
+ *
+ * Both run in the background, the audit even if it is not periodic.
+ */
+void mpr_engine_resync(struct mpr_engine *eng)
+{
+	spin_lock(&eng->lock);
+	if (!eng->stopping) {
+		eng->probe_all = true;
+		mod_delayed_work(eng->wq, &eng->probe, 0);
+		mod_delayed_work(eng->wq, &eng->audit, 0);
+	}
+	spin_unlock(&eng->lock);
+}
+
+/* Bring a waiting @dw forward to @delay from now, never later. */
+static void mpr_reschedule(struct mpr_engine *eng, struct delayed_work *dw,
+			   unsigned long delay)
+{
+	if (!delayed_work_pending(dw))
+		queue_delayed_work(eng->wq, dw, delay);
+	else if (time_after(dw->timer.expires, jiffies + delay))
+		mod_delayed_work(eng->wq, dw, delay);
+}
+
+/**
+ * mpr_engine_params_changed() - the device's tunables changed
+ * @eng: the device
+ *
+ * A waiting probe and the audit are rescheduled to the new intervals (a
+ * shorter interval brings them forward); an audit interval of 0 stops the
+ * audit.
+ */
+void mpr_engine_params_changed(struct mpr_engine *eng)
+{
+	spin_lock(&eng->lock);
+	if (!eng->stopping && delayed_work_pending(&eng->probe))
+		mpr_reschedule(eng, &eng->probe, mpr_probe_delay(eng));
+	if (!READ_ONCE(eng->params->audit_interval_ms))
+		cancel_delayed_work(&eng->audit);
+	else if (!eng->stopping && eng->wanted && eng->key &&
+		 !eng->preempted)
+		mpr_reschedule(eng, &eng->audit, mpr_audit_delay(eng));
+	spin_unlock(&eng->lock);
+}
+
+/**
  * mpr_engine_init() - set up a device's engine
  * @eng: zeroed structure
  * @name: the device's name, for messages; must outlive @eng
  * @params: tunables; must outlive @eng
- * @dev_ops: suspend and resume of the device
+ * @dev_ops: suspend, resume and events of the device
  * @wq: unbound workqueue for path commands and the probe
  */
 void mpr_engine_init(struct mpr_engine *eng, const char *name,
@@ -2335,6 +3037,7 @@ void mpr_engine_init(struct mpr_engine *eng, const char *name,
 	INIT_LIST_HEAD(&eng->paths);
 	atomic_set(&eng->inflight, 0);
 	INIT_DELAYED_WORK(&eng->probe, mpr_probe_work);
+	INIT_DELAYED_WORK(&eng->audit, mpr_audit_work);
 }
 
 /**
@@ -2355,6 +3058,7 @@ void mpr_engine_stop(struct mpr_engine *eng)
 	spin_unlock(&eng->lock);
 
 	cancel_delayed_work_sync(&eng->probe);
+	cancel_delayed_work_sync(&eng->audit);
 	wait_var_event(&eng->inflight, !atomic_read(&eng->inflight));
 
 	spin_lock(&eng->lock);

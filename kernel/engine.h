@@ -19,6 +19,7 @@
 
 struct mpr_engine;
 struct mpr_path;
+struct mpr_op_log;
 
 /* Most keys a READ KEYS of the engine itself looks at. */
 #define MPR_MAX_KEYS		256
@@ -191,8 +192,11 @@ struct mpr_dev_ops {
 	void (*resume)(struct mpr_engine *eng);
 	/**
 	 * @event: report @ev (optional). Called in process context without
-	 * &mpr_engine.lock held; may sleep, must not call into the engine.
-	 * Everything @ev points to is valid for the call only.
+	 * &mpr_engine.lock held and never while the engine has the device
+	 * suspended; the events of an operation, the probe and the audit
+	 * come with &mpr_engine.op_mutex held, so it must neither call into
+	 * the engine nor wait for anything that does. May sleep. Everything
+	 * @ev points to is valid for the call only.
 	 */
 	void (*event)(struct mpr_engine *eng, const struct mpr_event *ev);
 };
@@ -251,6 +255,8 @@ struct mpr_engine_params {
  * @probed: scratch mark of the probe round
  * @tried: &mpr_engine.op_seq of the last operation that sent a command on
  *	the path (one command per path and step)
+ * @ev_state: the state last reported by an event
+ * @ev_cause: the result that made the path fail (0: a userspace hint)
  * @last_result: result of the last command (0, -errno or PR_STS_*)
  * @cmds: commands sent on the path
  * @errors: of which failed
@@ -271,6 +277,8 @@ struct mpr_path {
 	bool removed;
 	bool probed;
 	u64 tried;
+	enum dm_mpath_pr_path_state ev_state;
+	int ev_cause;
 	int last_result;
 	u64 cmds;
 	u64 errors;
@@ -291,6 +299,17 @@ struct mpr_path {
  * @wanted: @key is known (a REGISTER succeeded, or a key was adopted)
  * @preempted: the host's key was found gone from the device: the engine
  *	no longer registers returning paths until the next successful REGISTER
+ * @per_host: registrations belong to the host, not to each path (NVMe):
+ *	REGISTER goes to one path and holds for all of them; set by the
+ *	backend (mpr_engine_set_per_host()) or detected by the engine
+ * @suspect: a conflict suggested that the host's key is gone: verify
+ *	before the operation ends
+ * @quiesced: the engine has the device suspended: events wait
+ * @probe_all: the next probe round asks every path, not only failed ones
+ * @ev_preempted: @preempted as last reported
+ * @ev_res_key: reservation key as last reported
+ * @ev_res_type: reservation type as last reported
+ * @ev_holder: &mpr_path.id of the holder as last reported
  * @stopping: teardown started; no new work is queued
  * @holder: the path known to hold the host's reservation, NULL if unknown
  *	or none (no reference: cleared when the path is removed)
@@ -301,8 +320,11 @@ struct mpr_path {
  *	it was translated, see enum mpr_single_holder)
  * @ops_run: PR operations run on the device
  * @suspends: internal suspends of the device
+ * @log: per-path results of the operation in progress, for its OP_DONE
+ *	event (under @op_mutex; NULL if there is none)
  * @inflight: path commands queued or running
  * @probe: periodic work for pending and failed paths
+ * @audit: periodic re-verification of the host's registration
  */
 struct mpr_engine {
 	const char *name;
@@ -318,6 +340,14 @@ struct mpr_engine {
 	u64 key;
 	bool wanted;
 	bool preempted;
+	bool per_host;
+	bool suspect;
+	bool quiesced;
+	bool probe_all;
+	bool ev_preempted;
+	u64 ev_res_key;
+	enum pr_type ev_res_type;
+	u64 ev_holder;
 	bool stopping;
 	struct mpr_path *holder;
 	u64 res_key;
@@ -325,9 +355,11 @@ struct mpr_engine {
 	enum pr_type res_asked;
 	u64 ops_run;
 	u64 suspends;
+	struct mpr_op_log *log;
 
 	atomic_t inflight;
 	struct delayed_work probe;
+	struct delayed_work audit;
 };
 
 void mpr_engine_init(struct mpr_engine *eng, const char *name,
@@ -360,6 +392,8 @@ int mpr_engine_read_keys(struct mpr_engine *eng, u32 *generation,
 int mpr_engine_read_reservation(struct mpr_engine *eng,
 				struct mpr_resv *rsv);
 bool mpr_engine_probe_once(struct mpr_engine *eng);
+int mpr_engine_audit_once(struct mpr_engine *eng);
+void mpr_engine_set_per_host(struct mpr_engine *eng, bool per_host);
 void mpr_engine_path_hint(struct mpr_engine *eng, u64 id, bool failed);
 void mpr_engine_resync(struct mpr_engine *eng);
 void mpr_engine_params_changed(struct mpr_engine *eng);

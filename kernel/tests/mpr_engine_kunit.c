@@ -21,6 +21,16 @@
  * PREEMPT that strips host A's own nexuses while host I/O could flow is
  * counted as a violation.
  *
+ * With per_host set, the target models NVMe instead: a registration (and
+ * the reservation) belongs to the host, and every path of the host shares
+ * it. REGISTER is mapped to the NVMe Reservation Register actions as a
+ * backend sends them: an old key of 0 without IGNORE is Register (GOOD if
+ * the host is registered with that key already), a new key of 0 is
+ * Unregister, anything else is Replace.
+ *
+ * Every event of the engine is recorded, with checks that none is sent
+ * under the engine's lock or while the device is suspended.
+ *
  * The engine is compiled into this module (it is not exported by
  * dm-mpath-pr.ko), so the tests need nothing but KUnit.
  */
@@ -46,6 +56,9 @@
 #define WE_AR		PR_WRITE_EXCLUSIVE_ALL_REGS
 #define EA_AR		PR_EXCLUSIVE_ACCESS_ALL_REGS
 
+/* Backend identity of host A's path @i (never 0, like a dev_t). */
+#define FAKE_ID(i)	(100ULL + (i))
+
 /* A nexus number in a table where 0 means "none". */
 #define NX(n)		((n) + 1)
 
@@ -64,6 +77,8 @@
  * @aborted: nexuses whose tasks a PREEMPT AND ABORT aborted
  * @lio: RELEASE with the wrong type answers RESERVATION CONFLICT, as LIO
  *	does (SPC-4 says ILLEGAL REQUEST)
+ * @per_host: NVMe: registrations per host; host A's state is kept in
+ *	nexus 0, host B's in nexus FAKE_HOST_B
  */
 struct fake_target {
 	spinlock_t lock;	/* the target's state */
@@ -74,7 +89,16 @@ struct fake_target {
 	unsigned long ua;
 	unsigned long aborted;
 	bool lio;
+	bool per_host;
 };
+
+/* Where the state of nexus @n lives: its own, or its host's (NVMe). */
+static unsigned int tgt_slot(const struct fake_target *t, unsigned int n)
+{
+	if (!t->per_host)
+		return n;
+	return n < FAKE_HOST_B ? 0 : FAKE_HOST_B;
+}
 
 /**
  * enum fake_fault - scripted behaviour of a path
@@ -104,6 +128,39 @@ enum fake_fault {
 
 struct fake_env;
 
+#define FAKE_MAX_EVENTS		128
+#define FAKE_EV_RESULTS		8
+
+/**
+ * struct fake_event - a copy of one event of the engine
+ * @type: enum mpr_event_type
+ * @path_id: &mpr_path.id of a path event
+ * @key: the key
+ * @result: the result
+ * @op: OP_DONE: enum dm_mpath_pr_op
+ * @latency_us: OP_DONE: the caller's wait
+ * @res_type: RESERVATION: the type
+ * @holder_id: RESERVATION: the holder path
+ * @nr_results: OP_DONE: per-path results
+ * @res_id: ...their paths
+ * @res: ...their results
+ * @res_latency_us: ...their latencies
+ */
+struct fake_event {
+	enum mpr_event_type type;
+	u64 path_id;
+	u64 key;
+	int result;
+	u32 op;
+	u64 latency_us;
+	enum pr_type res_type;
+	u64 holder_id;
+	unsigned int nr_results;
+	u64 res_id[FAKE_EV_RESULTS];
+	int res[FAKE_EV_RESULTS];
+	u64 res_latency_us[FAKE_EV_RESULTS];
+};
+
 /**
  * struct fake_path - a path to the fake target, with scripted faults
  * @path: the engine's part
@@ -117,6 +174,9 @@ struct fake_env;
  * @op_calls: of which per enum mpr_op
  * @abort_seen: a PREEMPT arrived with the abort flag set
  * @plain_preempt_seen: a PREEMPT arrived without it
+ * @race_before: host B preempts host A just before the next REGISTER on
+ *	this path reaches the target
+ * @race_after: ...just after it
  */
 struct fake_path {
 	struct mpr_path path;
@@ -130,6 +190,8 @@ struct fake_path {
 	atomic_t op_calls[MPR_OP_READ_RESV + 1];
 	bool abort_seen;
 	bool plain_preempt_seen;
+	bool race_before;
+	bool race_after;
 };
 
 /**
@@ -149,6 +211,11 @@ struct fake_path {
  *	registrants) by host A while the device was not suspended
  * @resume_unregistered: at a resume, reachable paths of host A whose
  *	nexus lacked the wanted key (their I/O would have failed)
+ * @ev_lock: protects the events
+ * @ev: the events the engine sent, in order
+ * @nr_ev: entries in @ev
+ * @ev_lost: events that did not fit
+ * @ev_suspended: events sent while the device was suspended
  */
 struct fake_env {
 	struct mpr_engine eng;
@@ -164,6 +231,11 @@ struct fake_env {
 	unsigned int resumes;
 	unsigned int self_preempt_unsuspended;
 	unsigned int resume_unregistered;
+	spinlock_t ev_lock;	/* the events */
+	struct fake_event ev[FAKE_MAX_EVENTS];
+	unsigned int nr_ev;
+	unsigned int ev_lost;
+	unsigned int ev_suspended;
 };
 
 static struct fake_path *to_fake(struct mpr_path *path)
@@ -229,6 +301,7 @@ static bool tgt_can_write(struct fake_target *t, unsigned int n)
 {
 	bool ok;
 
+	n = tgt_slot(t, n);
 	spin_lock(&t->lock);
 	if (!t->type) {
 		spin_unlock(&t->lock);
@@ -271,6 +344,42 @@ static int tgt_register(struct fake_target *t, unsigned int n,
 		}
 		t->key[n] = 0;
 	} else {
+		t->key[n] = new_key;
+	}
+	t->generation++;
+	return 0;
+}
+
+/*
+ * NVMe Reservation Register of host slot @n (drivers/nvme/target/pr.c):
+ * Register, Unregister or Replace, as a backend maps pr_ops to them.
+ */
+static int tgt_register_nvme(struct fake_target *t, unsigned int n,
+			     const struct mpr_cmd *c, u32 flags)
+{
+	bool ignore = flags & PR_FL_IGNORE_KEY;
+	u64 new_key = c->sa_key;
+
+	if (!c->key && !ignore) {
+		/* Register: GOOD again with the same key. */
+		if (t->key[n])
+			return t->key[n] == new_key ? 0 : CONFLICT;
+		if (!new_key)
+			return -EINVAL;
+		t->key[n] = new_key;
+	} else if (!new_key) {
+		/* Unregister: a host that is not registered conflicts. */
+		if (!t->key[n] || (!ignore && t->key[n] != c->key))
+			return CONFLICT;
+		if (tgt_is_holder(t, n))
+			tgt_release(t, n);
+		t->key[n] = 0;
+	} else {
+		/* Replace. */
+		if (!t->key[n] && !ignore)
+			return CONFLICT;
+		if (t->key[n] && !ignore && t->key[n] != c->key)
+			return CONFLICT;
 		t->key[n] = new_key;
 	}
 	t->generation++;
@@ -400,14 +509,18 @@ static int tgt_exec(struct fake_target *t, unsigned int n,
 {
 	int r;
 
+	n = tgt_slot(t, n);
 	spin_lock(&t->lock);
-	if (__test_and_clear_bit(n, &t->ua)) {
+	if (!t->per_host && __test_and_clear_bit(n, &t->ua)) {
 		spin_unlock(&t->lock);
 		return IOERR;
 	}
 	switch (c->op) {
 	case MPR_OP_REGISTER:
-		r = tgt_register(t, n, c, flags);
+		if (t->per_host)
+			r = tgt_register_nvme(t, n, c, flags);
+		else
+			r = tgt_register(t, n, c, flags);
 		break;
 	case MPR_OP_RESERVE:
 		r = tgt_reserve(t, n, c);
@@ -455,10 +568,18 @@ static bool fake_is_self_preempt(struct fake_env *env, unsigned int n,
 
 	if (c->op != MPR_OP_PREEMPT || n >= FAKE_HOST_B)
 		return false;
+	n = tgt_slot(t, n);
 	spin_lock(&t->lock);
 	self = c->sa_key == t->key[n] || (!c->sa_key && tgt_all_regs(t));
 	spin_unlock(&t->lock);
 	return self;
+}
+
+/* Host B registers and preempts host A's key (no reservation needed). */
+static void fake_race_preempt(struct fake_env *env)
+{
+	host_b(env, 0, MPR_OP_REGISTER, 0, KEY_B, 0);
+	host_b(env, 0, MPR_OP_PREEMPT, KEY_B, KEY_A, 0);
 }
 
 /* A command of host A on path @fp, with its scripted faults. */
@@ -491,7 +612,15 @@ static int fake_cmd(struct fake_path *fp, const struct mpr_cmd *c, u32 flags,
 		return CONFLICT;
 	if (fake_is_self_preempt(env, fp->nexus, c) && !READ_ONCE(env->suspended))
 		env->self_preempt_unsuspended++;
+	if (c->op == MPR_OP_REGISTER && READ_ONCE(fp->race_before)) {
+		WRITE_ONCE(fp->race_before, false);
+		fake_race_preempt(env);
+	}
 	r = tgt_exec(&env->tgt, fp->nexus, c, flags, keys, rsv);
+	if (c->op == MPR_OP_REGISTER && READ_ONCE(fp->race_after)) {
+		WRITE_ONCE(fp->race_after, false);
+		fake_race_preempt(env);
+	}
 	if (fp->fault == F_LOSE)
 		return PATH_FAILED;
 	return r;
@@ -603,17 +732,100 @@ static void fake_resume(struct mpr_engine *eng)
 	for (i = 0; i < env->nr; i++)
 		if (key && !READ_ONCE(env->paths[i]->down) &&
 		    env->paths[i]->fault != F_DOWN_AFTER1 &&
-		    env->tgt.key[i] != key)
+		    env->tgt.key[tgt_slot(&env->tgt, i)] != key)
 			env->resume_unregistered++;
 	spin_unlock(&env->tgt.lock);
 	env->resumes++;
 	WRITE_ONCE(env->suspended, false);
 }
 
+static void fake_event(struct mpr_engine *eng, const struct mpr_event *ev)
+{
+	struct fake_env *env = container_of(eng, struct fake_env, eng);
+	struct fake_event *fe;
+	unsigned int i;
+
+	/* Process context, without the engine's lock, device not suspended. */
+	might_sleep();
+	lockdep_assert_not_held(&eng->lock);
+	spin_lock(&env->ev_lock);
+	if (READ_ONCE(env->suspended))
+		env->ev_suspended++;
+	if (env->nr_ev == FAKE_MAX_EVENTS) {
+		env->ev_lost++;
+		spin_unlock(&env->ev_lock);
+		return;
+	}
+	fe = &env->ev[env->nr_ev++];
+	fe->type = ev->type;
+	fe->path_id = ev->path ? ev->path->id : U64_MAX;
+	fe->key = ev->key;
+	fe->result = ev->result;
+	fe->op = ev->op;
+	fe->latency_us = ev->latency_us;
+	fe->res_type = ev->res_type;
+	fe->holder_id = ev->holder_id;
+	fe->nr_results = ev->nr_results;
+	for (i = 0; i < min_t(unsigned int, ev->nr_results, FAKE_EV_RESULTS);
+	     i++) {
+		fe->res_id[i] = ev->results[i].id;
+		fe->res[i] = ev->results[i].result;
+		fe->res_latency_us[i] = ev->results[i].latency_us;
+		/* The name is readable for the call. */
+		WARN_ON(!ev->results[i].name[0]);
+	}
+	spin_unlock(&env->ev_lock);
+}
+
 static const struct mpr_dev_ops fake_dev_ops = {
 	.suspend	= fake_suspend,
 	.resume		= fake_resume,
+	.event		= fake_event,
 };
+
+#define ANY_PATH	U64_MAX
+
+/* Events of @type (about path @id, or ANY_PATH) so far. */
+static unsigned int fake_nr_ev(struct fake_env *env, enum mpr_event_type type,
+			       u64 id)
+{
+	unsigned int i, nr = 0;
+
+	spin_lock(&env->ev_lock);
+	for (i = 0; i < env->nr_ev; i++)
+		if (env->ev[i].type == type &&
+		    (id == ANY_PATH || env->ev[i].path_id == id))
+			nr++;
+	spin_unlock(&env->ev_lock);
+	return nr;
+}
+
+/* The last event of @type, copied to @out; false if there is none. */
+static bool fake_last_ev(struct fake_env *env, enum mpr_event_type type,
+			 struct fake_event *out)
+{
+	bool found = false;
+	unsigned int i;
+
+	spin_lock(&env->ev_lock);
+	for (i = env->nr_ev; i-- > 0;) {
+		if (env->ev[i].type == type) {
+			*out = env->ev[i];
+			found = true;
+			break;
+		}
+	}
+	spin_unlock(&env->ev_lock);
+	return found;
+}
+
+/* Forget the events so far. */
+static void fake_clear_ev(struct fake_env *env)
+{
+	spin_lock(&env->ev_lock);
+	env->nr_ev = 0;
+	spin_unlock(&env->ev_lock);
+}
 
 static struct fake_path *fake_add_path(struct kunit *test, struct fake_env *env)
 {
@@ -627,7 +839,7 @@ static struct fake_path *fake_add_path(struct kunit *test, struct fake_env *env)
 	fp->env = env;
 	fp->nexus = i;
 	snprintf(name, sizeof(name), "fake%u", i);
-	mpr_path_init(&fp->path, &fake_ops, i, name);
+	mpr_path_init(&fp->path, &fake_ops, FAKE_ID(i), name);
 	mpr_engine_add_path(&env->eng, &fp->path);
 	env->paths[i] = fp;
 	env->nr++;
@@ -679,6 +891,7 @@ static struct fake_env *fake_env_new(struct kunit *test, unsigned int nr)
 	env->wq = alloc_workqueue("mpr_kunit", WQ_UNBOUND, 0);
 	KUNIT_ASSERT_NOT_NULL(test, env->wq);
 	spin_lock_init(&env->tgt.lock);
+	spin_lock_init(&env->ev_lock);
 	env->tgt.holder = -1;
 	mpr_engine_init(&env->eng, "kunit", &env->params, &fake_dev_ops,
 			env->wq);
@@ -721,6 +934,9 @@ static void fake_check_invariants(struct kunit *test, struct fake_env *env)
 			    "a PREEMPT stripped host A's nexuses while I/O could flow");
 	KUNIT_EXPECT_EQ_MSG(test, env->resume_unregistered, 0U,
 			    "a reachable path lacked the key when I/O resumed");
+	KUNIT_EXPECT_EQ_MSG(test, env->ev_suspended, 0U,
+			    "an event was sent while the device was suspended");
+	KUNIT_EXPECT_EQ(test, env->ev_lost, 0U);
 }
 
 /* ---- result normalisation ------------------------------------------ */
@@ -1056,7 +1272,7 @@ static void mpr_test_added_path_pending(struct kunit *test)
 {
 	struct fake_env *env = fake_env_new(test, 2);
 	struct fake_path *p2;
-	u64 keep[2] = { 0, 2 };
+	u64 keep[2] = { FAKE_ID(0), FAKE_ID(2) };
 
 	KUNIT_ASSERT_EQ(test, 0, mpr_engine_register(&env->eng, 0, KEY_A, 0));
 	p2 = fake_add_path(test, env);
@@ -2047,6 +2263,578 @@ static void mpr_test_reservation_life(struct kunit *test)
 	fake_check_invariants(test, env);
 }
 
+/* ---- events ------------------------------------------------------------ */
+
+/*
+ * Every operation ends with one OP_DONE: the caller's result, its wait,
+ * and one entry per command sent; path and reservation changes come as
+ * their own events, before it.
+ */
+static void mpr_test_events_op_done(struct kunit *test)
+{
+	struct fake_env *env = fake_env_new(test, 3);
+	struct fake_event ev;
+	u32 gen, nr = 8;
+	u64 keys[8];
+	struct mpr_resv rsv;
+
+	env->paths[2]->down = true;
+	KUNIT_ASSERT_EQ(test, 0, mpr_engine_register(&env->eng, 0, KEY_A, 0));
+	KUNIT_EXPECT_EQ(test, fake_nr_ev(env, MPR_EV_OP_DONE, ANY_PATH), 1U);
+	KUNIT_ASSERT_TRUE(test, fake_last_ev(env, MPR_EV_OP_DONE, &ev));
+	KUNIT_EXPECT_EQ(test, ev.op, (u32)DM_MPATH_PR_OP_REGISTER);
+	KUNIT_EXPECT_EQ(test, ev.result, 0);
+	KUNIT_EXPECT_EQ(test, ev.key, KEY_A);
+	KUNIT_EXPECT_EQ(test, ev.nr_results, 3U);
+	KUNIT_EXPECT_EQ(test, ev.res[0], 0);
+	KUNIT_EXPECT_EQ(test, ev.res[1], 0);
+	KUNIT_EXPECT_EQ(test, ev.res_id[2], FAKE_ID(2));
+	KUNIT_EXPECT_EQ(test, ev.res[2], PATH_FAILED);
+	KUNIT_EXPECT_GT(test, ev.latency_us, 0ULL);
+	KUNIT_EXPECT_LE(test, ev.res_latency_us[0], ev.latency_us);
+	/* The down path failed, with the cause; nothing else changed. */
+	KUNIT_EXPECT_EQ(test, fake_nr_ev(env, MPR_EV_PATH_FAILED, FAKE_ID(2)), 1U);
+	KUNIT_ASSERT_TRUE(test, fake_last_ev(env, MPR_EV_PATH_FAILED, &ev));
+	KUNIT_EXPECT_EQ(test, ev.result, PATH_FAILED);
+	KUNIT_EXPECT_EQ(test, fake_nr_ev(env, MPR_EV_RESERVATION, ANY_PATH), 0U);
+	KUNIT_EXPECT_EQ(test, env->nr_ev, 2U);
+	/* The failed event came before the operation's end. */
+	KUNIT_EXPECT_EQ(test, env->ev[0].type, MPR_EV_PATH_FAILED);
+	KUNIT_EXPECT_EQ(test, env->ev[1].type, MPR_EV_OP_DONE);
+
+	fake_clear_ev(env);
+	KUNIT_ASSERT_EQ(test, 0, mpr_engine_reserve(&env->eng, KEY_A, WE_RO, 0));
+	KUNIT_EXPECT_EQ(test, env->nr_ev, 2U);
+	KUNIT_ASSERT_TRUE(test, fake_last_ev(env, MPR_EV_RESERVATION, &ev));
+	KUNIT_EXPECT_EQ(test, ev.key, KEY_A);
+	KUNIT_EXPECT_EQ(test, ev.res_type, WE_RO);
+	KUNIT_EXPECT_EQ(test, ev.holder_id, FAKE_ID(0));
+	KUNIT_ASSERT_TRUE(test, fake_last_ev(env, MPR_EV_OP_DONE, &ev));
+	KUNIT_EXPECT_EQ(test, ev.op, (u32)DM_MPATH_PR_OP_RESERVE);
+	KUNIT_EXPECT_EQ(test, ev.nr_results, 1U);
+
+	/* Reserving again changes nothing: no RESERVATION event. */
+	fake_clear_ev(env);
+	KUNIT_ASSERT_EQ(test, 0, mpr_engine_reserve(&env->eng, KEY_A, WE_RO, 0));
+	KUNIT_EXPECT_EQ(test, fake_nr_ev(env, MPR_EV_RESERVATION, ANY_PATH), 0U);
+
+	fake_clear_ev(env);
+	KUNIT_ASSERT_EQ(test, 0, mpr_engine_release(&env->eng, KEY_A, WE_RO));
+	KUNIT_ASSERT_TRUE(test, fake_last_ev(env, MPR_EV_RESERVATION, &ev));
+	KUNIT_EXPECT_EQ(test, ev.res_type, 0);
+	KUNIT_ASSERT_TRUE(test, fake_last_ev(env, MPR_EV_OP_DONE, &ev));
+	KUNIT_EXPECT_EQ(test, ev.op, (u32)DM_MPATH_PR_OP_RELEASE);
+
+	KUNIT_ASSERT_EQ(test, 0, mpr_engine_read_keys(&env->eng, &gen, &nr, keys));
+	KUNIT_ASSERT_TRUE(test, fake_last_ev(env, MPR_EV_OP_DONE, &ev));
+	KUNIT_EXPECT_EQ(test, ev.op, (u32)DM_MPATH_PR_OP_READ_KEYS);
+	KUNIT_EXPECT_EQ(test, ev.nr_results, 1U);
+	KUNIT_ASSERT_EQ(test, 0, mpr_engine_read_reservation(&env->eng, &rsv));
+	KUNIT_ASSERT_TRUE(test, fake_last_ev(env, MPR_EV_OP_DONE, &ev));
+	KUNIT_EXPECT_EQ(test, ev.op, (u32)DM_MPATH_PR_OP_READ_RESERVATION);
+
+	/* Refused before any command: OP_DONE with the result, no paths. */
+	KUNIT_EXPECT_EQ(test, mpr_engine_reserve(&env->eng, KEY_A, WE, 0),
+			-EOPNOTSUPP);
+	KUNIT_ASSERT_TRUE(test, fake_last_ev(env, MPR_EV_OP_DONE, &ev));
+	KUNIT_EXPECT_EQ(test, ev.result, -EOPNOTSUPP);
+	KUNIT_EXPECT_EQ(test, ev.nr_results, 0U);
+	KUNIT_EXPECT_EQ(test, mpr_engine_preempt(&env->eng, KEY_A, KEY_OTHER,
+						 WE_RO, true), CONFLICT);
+	KUNIT_ASSERT_TRUE(test, fake_last_ev(env, MPR_EV_OP_DONE, &ev));
+	KUNIT_EXPECT_EQ(test, ev.op, (u32)DM_MPATH_PR_OP_PREEMPT_ABORT);
+	KUNIT_EXPECT_EQ(test, ev.result, CONFLICT);
+	fake_check_invariants(test, env);
+}
+
+/* A path that does not answer in time shows as -ETIMEDOUT in OP_DONE. */
+static void mpr_test_events_slow_path(struct kunit *test)
+{
+	struct fake_env *env = fake_env_new(test, 2);
+	struct fake_event ev;
+
+	env->params.op_timeout_ms = 100;
+	env->paths[1]->delay_ms = 400;
+	KUNIT_ASSERT_EQ(test, 0, mpr_engine_register(&env->eng, 0, KEY_A, 0));
+	KUNIT_ASSERT_TRUE(test, fake_last_ev(env, MPR_EV_OP_DONE, &ev));
+	KUNIT_EXPECT_EQ(test, ev.res[1], -ETIMEDOUT);
+	KUNIT_EXPECT_GE(test, ev.res_latency_us[1], 90 * USEC_PER_MSEC);
+	KUNIT_EXPECT_EQ(test, fake_nr_ev(env, MPR_EV_PATH_FAILED, FAKE_ID(1)), 1U);
+	/* The late answer restores the path. */
+	fake_quiesce(test, env);
+	KUNIT_EXPECT_EQ(test, fake_nr_ev(env, MPR_EV_PATH_RESTORED, FAKE_ID(1)), 1U);
+	fake_check_invariants(test, env);
+}
+
+/* Suspended sequences report only after the resume. */
+static void mpr_test_events_not_suspended(struct kunit *test)
+{
+	struct fake_env *env = fake_env_new(test, 3);
+
+	KUNIT_ASSERT_EQ(test, 0, mpr_engine_register(&env->eng, 0, KEY_A, 0));
+	KUNIT_ASSERT_EQ(test, 0, mpr_engine_reserve(&env->eng, KEY_A, EA_RO, 0));
+	env->paths[0]->down = true;
+	fake_clear_ev(env);
+	KUNIT_EXPECT_EQ(test, mpr_engine_release(&env->eng, KEY_A, EA_RO), 0);
+	KUNIT_EXPECT_EQ(test, env->suspends, 1U);
+	KUNIT_EXPECT_EQ(test, fake_nr_ev(env, MPR_EV_PATH_FAILED, FAKE_ID(0)), 1U);
+	KUNIT_EXPECT_EQ(test, fake_nr_ev(env, MPR_EV_RESERVATION, ANY_PATH), 1U);
+	KUNIT_EXPECT_EQ(test, fake_nr_ev(env, MPR_EV_OP_DONE, ANY_PATH), 1U);
+	fake_check_invariants(test, env);
+}
+
+/* ---- hints, resync, settings ------------------------------------------ */
+
+static void mpr_test_hint(struct kunit *test)
+{
+	struct fake_env *env = fake_env_new(test, 2);
+	struct fake_path *p0 = env->paths[0];
+	struct fake_event ev;
+
+	mpr_engine_path_hint(&env->eng, FAKE_ID(0), true);
+	KUNIT_EXPECT_EQ(test, p0->path.state, S_FAIL);
+	KUNIT_ASSERT_TRUE(test, fake_last_ev(env, MPR_EV_PATH_FAILED, &ev));
+	KUNIT_EXPECT_EQ(test, ev.path_id, FAKE_ID(0));
+	KUNIT_EXPECT_EQ(test, ev.result, 0);
+	/* Unknown paths are ignored; a second hint reports nothing new. */
+	mpr_engine_path_hint(&env->eng, 42, true);
+	mpr_engine_path_hint(&env->eng, FAKE_ID(0), true);
+	KUNIT_EXPECT_EQ(test, fake_nr_ev(env, MPR_EV_PATH_FAILED, ANY_PATH), 1U);
+
+	/* The failed path is left out and pending. */
+	KUNIT_ASSERT_EQ(test, 0, mpr_engine_register(&env->eng, 0, KEY_A, 0));
+	KUNIT_EXPECT_EQ(test, atomic_read(&p0->op_calls[MPR_OP_REGISTER]), 0);
+	KUNIT_EXPECT_EQ(test, p0->path.reg, R_PEND);
+
+	/* Reinstated: probed and registered now, not at the next interval. */
+	mpr_engine_path_hint(&env->eng, FAKE_ID(0), false);
+	flush_delayed_work(&env->eng.probe);
+	KUNIT_EXPECT_EQ(test, p0->path.state, S_OK);
+	KUNIT_EXPECT_EQ(test, p0->path.reg, R_REG);
+	KUNIT_EXPECT_EQ(test, env->tgt.key[0], KEY_A);
+	KUNIT_EXPECT_EQ(test, fake_nr_ev(env, MPR_EV_PATH_RESTORED, FAKE_ID(0)), 1U);
+	KUNIT_EXPECT_EQ(test, fake_nr_ev(env, MPR_EV_PATH_REGISTERED, FAKE_ID(0)), 1U);
+	KUNIT_ASSERT_TRUE(test, fake_last_ev(env, MPR_EV_PATH_REGISTERED, &ev));
+	KUNIT_EXPECT_EQ(test, ev.key, KEY_A);
+	fake_check_invariants(test, env);
+}
+
+static void mpr_test_resync(struct kunit *test)
+{
+	struct fake_env *env = fake_env_new(test, 3);
+	unsigned int i;
+	int before[3];
+
+	KUNIT_ASSERT_EQ(test, 0, mpr_engine_register(&env->eng, 0, KEY_A, 0));
+	for (i = 0; i < 3; i++)
+		before[i] = atomic_read(&env->paths[i]->op_calls[MPR_OP_READ_KEYS]);
+	fake_race_preempt(env);
+	mpr_engine_resync(&env->eng);
+	flush_delayed_work(&env->eng.probe);
+	flush_delayed_work(&env->eng.audit);
+	/* Every path was asked, and the audit found the key gone. */
+	for (i = 0; i < 3; i++)
+		KUNIT_EXPECT_GT_MSG(test,
+				    atomic_read(&env->paths[i]->op_calls[MPR_OP_READ_KEYS]),
+				    before[i], "path %u", i);
+	KUNIT_EXPECT_TRUE(test, env->eng.preempted);
+	KUNIT_EXPECT_EQ(test, fake_nr_ev(env, MPR_EV_PREEMPTED, ANY_PATH), 1U);
+	fake_check_invariants(test, env);
+}
+
+/* Wait up to @ms for path @fp to reach @reg. */
+static bool fake_wait_reg(struct fake_path *fp, enum dm_mpath_pr_reg_state reg,
+			  unsigned int ms)
+{
+	for (; ms >= 20 && READ_ONCE(fp->path.reg) != reg; ms -= 20)
+		msleep(20);
+	return READ_ONCE(fp->path.reg) == reg;
+}
+
+/* Wait up to @ms for @nr events of @type. */
+static bool fake_wait_ev(struct fake_env *env, enum mpr_event_type type,
+			 unsigned int nr, unsigned int ms)
+{
+	for (; ms >= 20 && fake_nr_ev(env, type, ANY_PATH) < nr; ms -= 20)
+		msleep(20);
+	return fake_nr_ev(env, type, ANY_PATH) == nr;
+}
+
+static void mpr_test_params_changed(struct kunit *test)
+{
+	struct fake_env *env = fake_env_new(test, 2);
+	struct fake_path *p1 = env->paths[1];
+
+	p1->down = true;
+	KUNIT_ASSERT_EQ(test, 0, mpr_engine_register(&env->eng, 0, KEY_A, 0));
+	/* The probe waits an hour... */
+	KUNIT_EXPECT_TRUE(test, delayed_work_pending(&env->eng.probe));
+	KUNIT_EXPECT_FALSE(test, delayed_work_pending(&env->eng.audit));
+	p1->down = false;
+	msleep(100);
+	KUNIT_EXPECT_EQ(test, env->tgt.key[1], 0ULL);
+	/* ...until the interval changes. */
+	WRITE_ONCE(env->params.probe_interval_ms, 50);
+	mpr_engine_params_changed(&env->eng);
+	KUNIT_EXPECT_TRUE(test, fake_wait_reg(p1, R_REG, 2000));
+	KUNIT_EXPECT_EQ(test, env->tgt.key[1], KEY_A);
+
+	/* The audit starts with a non-zero interval and stops with 0. */
+	WRITE_ONCE(env->params.audit_interval_ms, 50);
+	mpr_engine_params_changed(&env->eng);
+	KUNIT_EXPECT_TRUE(test, delayed_work_pending(&env->eng.audit));
+	fake_race_preempt(env);
+	KUNIT_EXPECT_TRUE(test, fake_wait_ev(env, MPR_EV_PREEMPTED, 1, 2000));
+	KUNIT_EXPECT_TRUE(test, READ_ONCE(env->eng.preempted));
+	/* Preempted: nothing left to audit until the host registers. */
+	msleep(200);
+	KUNIT_EXPECT_EQ(test, fake_nr_ev(env, MPR_EV_PREEMPTED, ANY_PATH), 1U);
+	KUNIT_EXPECT_FALSE(test, delayed_work_pending(&env->eng.audit));
+	KUNIT_ASSERT_EQ(test, 0, mpr_engine_register(&env->eng, 0, KEY_A2, 0));
+	KUNIT_EXPECT_TRUE(test, delayed_work_pending(&env->eng.audit));
+	WRITE_ONCE(env->params.audit_interval_ms, 0);
+	mpr_engine_params_changed(&env->eng);
+	KUNIT_EXPECT_FALSE(test, delayed_work_pending(&env->eng.audit));
+	fake_check_invariants(test, env);
+}
+
+/* ---- audit and fencing --------------------------------------------------- */
+
+static void mpr_test_audit_preempted_once(struct kunit *test)
+{
+	struct fake_env *env = fake_env_new(test, 3);
+	struct fake_event ev;
+
+	KUNIT_ASSERT_EQ(test, 0, mpr_engine_register(&env->eng, 0, KEY_A, 0));
+	KUNIT_EXPECT_EQ(test, mpr_engine_audit_once(&env->eng), 1);
+	KUNIT_EXPECT_EQ(test, fake_nr_ev(env, MPR_EV_PREEMPTED, ANY_PATH), 0U);
+
+	env->paths[2]->down = true;
+	fake_race_preempt(env);
+	KUNIT_EXPECT_EQ(test, mpr_engine_audit_once(&env->eng), 0);
+	KUNIT_EXPECT_TRUE(test, env->eng.preempted);
+	KUNIT_ASSERT_TRUE(test, fake_last_ev(env, MPR_EV_PREEMPTED, &ev));
+	KUNIT_EXPECT_EQ(test, ev.key, KEY_A);
+	/* Exactly once, however often it is seen. */
+	mpr_engine_audit_once(&env->eng);
+	mpr_engine_probe_once(&env->eng);
+	KUNIT_EXPECT_EQ(test, fake_nr_ev(env, MPR_EV_PREEMPTED, ANY_PATH), 1U);
+
+	/* The returning path is not registered. */
+	env->paths[2]->down = false;
+	spin_lock(&env->eng.lock);
+	env->paths[2]->path.reg = R_PEND;
+	spin_unlock(&env->eng.lock);
+	mpr_engine_probe_once(&env->eng);
+	KUNIT_EXPECT_EQ(test, env->tgt.key[2], 0ULL);
+	KUNIT_EXPECT_EQ(test, fake_nr_ev(env, MPR_EV_PATH_REGISTERED, ANY_PATH), 0U);
+
+	/* Registering again lifts it; a second preempt is reported again. */
+	KUNIT_ASSERT_EQ(test, 0, mpr_engine_register(&env->eng, 0, KEY_A, 0));
+	KUNIT_EXPECT_FALSE(test, env->eng.preempted);
+	fake_race_preempt(env);
+	KUNIT_EXPECT_EQ(test, mpr_engine_audit_once(&env->eng), 0);
+	KUNIT_EXPECT_EQ(test, fake_nr_ev(env, MPR_EV_PREEMPTED, ANY_PATH), 2U);
+	fake_check_invariants(test, env);
+}
+
+/* A conflict on the host's key leads to the same check (and state). */
+static void mpr_test_conflict_shows_preempt(struct kunit *test)
+{
+	struct fake_env *env = fake_env_new(test, 2);
+
+	KUNIT_ASSERT_EQ(test, 0, mpr_engine_register(&env->eng, 0, KEY_A, 0));
+	fake_race_preempt(env);
+	KUNIT_EXPECT_EQ(test, mpr_engine_reserve(&env->eng, KEY_A, WE_RO, 0),
+			CONFLICT);
+	KUNIT_EXPECT_TRUE(test, env->eng.preempted);
+	KUNIT_EXPECT_EQ(test, fake_nr_ev(env, MPR_EV_PREEMPTED, ANY_PATH), 1U);
+	fake_check_invariants(test, env);
+}
+
+/* ... but not when the key is still there (another host holds). */
+static void mpr_test_conflict_not_preempt(struct kunit *test)
+{
+	struct fake_env *env = fake_env_new(test, 2);
+
+	KUNIT_ASSERT_EQ(test, 0, mpr_engine_register(&env->eng, 0, KEY_A, 0));
+	KUNIT_ASSERT_EQ(test, 0, host_b(env, 0, MPR_OP_REGISTER, 0, KEY_B, 0));
+	KUNIT_ASSERT_EQ(test, 0, host_b(env, 0, MPR_OP_RESERVE, KEY_B, 0, WE_RO));
+	KUNIT_EXPECT_EQ(test, mpr_engine_reserve(&env->eng, KEY_A, WE_RO, 0),
+			CONFLICT);
+	KUNIT_EXPECT_FALSE(test, env->eng.preempted);
+	KUNIT_EXPECT_EQ(test, fake_nr_ev(env, MPR_EV_PREEMPTED, ANY_PATH), 0U);
+	fake_check_invariants(test, env);
+}
+
+/*
+ * A preempt lands between the probe's check and its REGISTER AND IGNORE
+ * (before), or between the REGISTER and the re-count (after): the
+ * returning path must end without the key, the host preempted.
+ */
+static void mpr_test_recount_race(struct kunit *test, bool before)
+{
+	struct fake_env *env = fake_env_new(test, 3);
+	struct fake_path *p2 = env->paths[2];
+
+	p2->down = true;
+	KUNIT_ASSERT_EQ(test, 0, mpr_engine_register(&env->eng, 0, KEY_A, 0));
+	p2->down = false;
+	if (before)
+		p2->race_before = true;
+	else
+		p2->race_after = true;
+	mpr_engine_probe_once(&env->eng);
+	fake_quiesce(test, env);
+	KUNIT_EXPECT_EQ(test, env->tgt.key[0] | env->tgt.key[1] |
+			env->tgt.key[2], 0ULL);
+	KUNIT_EXPECT_TRUE(test, env->eng.preempted);
+	KUNIT_EXPECT_NE(test, p2->path.reg, R_REG);
+	KUNIT_EXPECT_EQ(test, fake_nr_ev(env, MPR_EV_PREEMPTED, ANY_PATH), 1U);
+	KUNIT_EXPECT_EQ(test, fake_nr_ev(env, MPR_EV_PATH_REGISTERED, FAKE_ID(2)), 1U);
+	KUNIT_EXPECT_EQ(test, fake_nr_ev(env, MPR_EV_PATH_UNREGISTERED, FAKE_ID(2)), 1U);
+	/* It stays so. */
+	mpr_engine_probe_once(&env->eng);
+	KUNIT_EXPECT_EQ(test, env->tgt.key[2], 0ULL);
+	fake_check_invariants(test, env);
+}
+
+static void mpr_test_recount_race_before(struct kunit *test)
+{
+	mpr_test_recount_race(test, true);
+}
+
+static void mpr_test_recount_race_after(struct kunit *test)
+{
+	mpr_test_recount_race(test, false);
+}
+
+/* No race: the re-count keeps the returning path registered. */
+static void mpr_test_recount_no_race(struct kunit *test)
+{
+	struct fake_env *env = fake_env_new(test, 3);
+
+	env->paths[1]->down = true;
+	env->paths[2]->fault = F_LOSE;
+	KUNIT_ASSERT_EQ(test, 0, mpr_engine_register(&env->eng, 0, KEY_A, 0));
+	/* Path 2 carries the key already (its answer was lost). */
+	KUNIT_EXPECT_EQ(test, env->tgt.key[2], KEY_A);
+	env->paths[1]->down = false;
+	fake_set_fault(env->paths[2], F_NONE, 0);
+	KUNIT_EXPECT_FALSE(test, mpr_engine_probe_once(&env->eng));
+	KUNIT_EXPECT_FALSE(test, env->eng.preempted);
+	KUNIT_EXPECT_EQ(test, env->tgt.key[1], KEY_A);
+	KUNIT_EXPECT_EQ(test, env->tgt.key[2], KEY_A);
+	KUNIT_EXPECT_EQ(test, fake_nr_ev(env, MPR_EV_PATH_REGISTERED, ANY_PATH), 2U);
+	KUNIT_EXPECT_EQ(test, fake_nr_ev(env, MPR_EV_PATH_UNREGISTERED, ANY_PATH), 0U);
+	fake_check_invariants(test, env);
+}
+
+/* A path down during an unregister loses its stale key when it returns. */
+static void mpr_test_stale_key_event(struct kunit *test)
+{
+	struct fake_env *env = fake_env_new(test, 3);
+	struct fake_event ev;
+
+	KUNIT_ASSERT_EQ(test, 0, mpr_engine_register(&env->eng, 0, KEY_A, 0));
+	env->paths[1]->down = true;
+	KUNIT_ASSERT_EQ(test, 0, mpr_engine_register(&env->eng, KEY_A, 0, 0));
+	KUNIT_EXPECT_EQ(test, env->tgt.key[1], KEY_A);
+	env->paths[1]->down = false;
+	mpr_engine_path_hint(&env->eng, FAKE_ID(1), false);
+	flush_delayed_work(&env->eng.probe);
+	KUNIT_EXPECT_EQ(test, env->tgt.key[1], 0ULL);
+	KUNIT_EXPECT_EQ(test, env->paths[1]->path.reg, R_NONE);
+	KUNIT_ASSERT_TRUE(test, fake_last_ev(env, MPR_EV_PATH_UNREGISTERED, &ev));
+	KUNIT_EXPECT_EQ(test, ev.path_id, FAKE_ID(1));
+	KUNIT_EXPECT_EQ(test, fake_nr_ev(env, MPR_EV_PATH_UNREGISTERED, ANY_PATH), 1U);
+	KUNIT_EXPECT_FALSE(test, env->eng.preempted);
+	fake_check_invariants(test, env);
+}
+
+/* ---- NVMe: registrations per host ------------------------------------- */
+
+static struct fake_env *nvme_env_new(struct kunit *test, unsigned int nr)
+{
+	struct fake_env *env = fake_env_new(test, nr);
+
+	env->tgt.per_host = true;
+	return env;
+}
+
+static u32 nvme_nr_keys(struct fake_env *env)
+{
+	u32 n = 0;
+	unsigned int m;
+
+	for (m = 0; m < FAKE_MAX_NEXUS; m++)
+		n += env->tgt.key[m] != 0;
+	return n;
+}
+
+static int nvme_register_calls(struct fake_env *env)
+{
+	unsigned int i;
+	int n = 0;
+
+	for (i = 0; i < env->nr; i++)
+		n += atomic_read(&env->paths[i]->op_calls[MPR_OP_REGISTER]);
+	return n;
+}
+
+static void nvme_expect_reg(struct kunit *test, struct fake_env *env,
+			    enum dm_mpath_pr_reg_state reg)
+{
+	unsigned int i;
+
+	for (i = 0; i < env->nr; i++)
+		KUNIT_EXPECT_EQ_MSG(test, env->paths[i]->path.reg, reg,
+				    "path %u", i);
+}
+
+/*
+ * The engine does not know the target is per host: it registers every
+ * path (GOOD again with the same key), finds out at the key change, and
+ * unregisters without leaving a registrant behind (TESTBED.md: stock dm
+ * leaves one with key 0 on 7.2).
+ */
+static void mpr_test_nvme_detect(struct kunit *test, unsigned int nr)
+{
+	struct fake_env *env = nvme_env_new(test, nr);
+	u32 gen, nkeys = 8;
+	u64 keys[8];
+
+	KUNIT_ASSERT_EQ(test, 0, mpr_engine_register(&env->eng, 0, KEY_A, 0));
+	KUNIT_EXPECT_EQ(test, env->tgt.key[0], KEY_A);
+	KUNIT_EXPECT_EQ(test, nvme_nr_keys(env), 1U);
+	nvme_expect_reg(test, env, R_REG);
+
+	KUNIT_EXPECT_EQ(test, 0, mpr_engine_register(&env->eng, KEY_A, KEY_A2, 0));
+	KUNIT_EXPECT_TRUE(test, env->eng.per_host);
+	KUNIT_EXPECT_EQ(test, env->tgt.key[0], KEY_A2);
+	nvme_expect_reg(test, env, R_REG);
+
+	KUNIT_EXPECT_EQ(test, 0, mpr_engine_register(&env->eng, KEY_A2, 0, 0));
+	KUNIT_EXPECT_EQ(test, 0,
+			mpr_engine_read_keys(&env->eng, &gen, &nkeys, keys));
+	KUNIT_EXPECT_EQ(test, nkeys, 0U);
+	nvme_expect_reg(test, env, R_NONE);
+	/* Nothing left pending: the probe sends nothing. */
+	nkeys = nvme_register_calls(env);
+	KUNIT_EXPECT_FALSE(test, mpr_engine_probe_once(&env->eng));
+	KUNIT_EXPECT_EQ(test, nvme_register_calls(env), (int)nkeys);
+	fake_check_invariants(test, env);
+}
+
+static void mpr_test_nvme_detect_2(struct kunit *test)
+{
+	mpr_test_nvme_detect(test, 2);
+}
+
+static void mpr_test_nvme_detect_4(struct kunit *test)
+{
+	mpr_test_nvme_detect(test, 4);
+}
+
+/* Unregister right after register: detected there, no registrant left. */
+static void mpr_test_nvme_unregister(struct kunit *test)
+{
+	struct fake_env *env = nvme_env_new(test, 3);
+
+	KUNIT_ASSERT_EQ(test, 0, mpr_engine_register(&env->eng, 0, KEY_A, 0));
+	KUNIT_EXPECT_EQ(test, 0, mpr_engine_register(&env->eng, KEY_A, 0, 0));
+	KUNIT_EXPECT_EQ(test, env->tgt.key[0], 0ULL);
+	KUNIT_EXPECT_EQ(test, nvme_nr_keys(env), 0U);
+	KUNIT_EXPECT_TRUE(test, env->eng.per_host);
+	nvme_expect_reg(test, env, R_NONE);
+	fake_check_invariants(test, env);
+}
+
+/*
+ * Known per host: every operation through one path, the reservation
+ * held by the host (all its paths may write), preempts between hosts.
+ */
+static void mpr_test_nvme_ops(struct kunit *test, unsigned int nr)
+{
+	struct fake_env *env = nvme_env_new(test, nr);
+	unsigned int i;
+
+	mpr_engine_set_per_host(&env->eng, true);
+	KUNIT_ASSERT_EQ(test, 0, mpr_engine_register(&env->eng, 0, KEY_A, 0));
+	KUNIT_EXPECT_EQ(test, nvme_register_calls(env), 1);
+	nvme_expect_reg(test, env, R_REG);
+
+	KUNIT_ASSERT_EQ(test, 0, mpr_engine_reserve(&env->eng, KEY_A, WE_RO, 0));
+	KUNIT_EXPECT_EQ(test, env->tgt.type, WE_RO);
+	for (i = 0; i < nr; i++)
+		KUNIT_EXPECT_TRUE_MSG(test, tgt_can_write(&env->tgt, i),
+				      "path %u", i);
+	KUNIT_EXPECT_FALSE(test, tgt_can_write(&env->tgt, FAKE_HOST_B));
+	KUNIT_ASSERT_EQ(test, 0, mpr_engine_release(&env->eng, KEY_A, WE_RO));
+	KUNIT_EXPECT_EQ(test, env->tgt.type, 0);
+
+	/* Host B reserves; host A preempts it and holds. */
+	KUNIT_ASSERT_EQ(test, 0, host_b(env, 0, MPR_OP_REGISTER, 0, KEY_B, 0));
+	KUNIT_ASSERT_EQ(test, 0, host_b(env, 0, MPR_OP_RESERVE, KEY_B, 0, EA_RO));
+	KUNIT_EXPECT_EQ(test, mpr_engine_reserve(&env->eng, KEY_A, EA_RO, 0),
+			CONFLICT);
+	KUNIT_EXPECT_FALSE(test, env->eng.preempted);
+	KUNIT_ASSERT_EQ(test, 0, mpr_engine_preempt(&env->eng, KEY_A, KEY_B,
+						    EA_RO, false));
+	KUNIT_EXPECT_EQ(test, env->tgt.key[FAKE_HOST_B], 0ULL);
+	KUNIT_EXPECT_EQ(test, env->tgt.type, EA_RO);
+	KUNIT_EXPECT_EQ(test, env->tgt.holder, 0);
+	for (i = 0; i < nr; i++)
+		KUNIT_EXPECT_TRUE(test, tgt_can_write(&env->tgt, i));
+
+	/* A path down: the others carry on; it needs nothing when back. */
+	env->paths[nr - 1]->down = true;
+	KUNIT_ASSERT_EQ(test, 0, mpr_engine_register(&env->eng, KEY_A, KEY_A2, 0));
+	KUNIT_EXPECT_EQ(test, env->tgt.key[0], KEY_A2);
+	env->paths[nr - 1]->down = false;
+	i = nvme_register_calls(env);
+	mpr_engine_probe_once(&env->eng);
+	KUNIT_EXPECT_EQ(test, nvme_register_calls(env), (int)i);
+	nvme_expect_reg(test, env, R_REG);
+
+	/* Unregister once: the reservation goes with it. */
+	KUNIT_ASSERT_EQ(test, 0, mpr_engine_register(&env->eng, KEY_A2, 0, 0));
+	KUNIT_EXPECT_EQ(test, nvme_register_calls(env), (int)i + 1);
+	KUNIT_EXPECT_EQ(test, nvme_nr_keys(env), 0U);
+	KUNIT_EXPECT_EQ(test, env->tgt.type, 0);
+	nvme_expect_reg(test, env, R_NONE);
+	fake_check_invariants(test, env);
+}
+
+static void mpr_test_nvme_ops_2(struct kunit *test)
+{
+	mpr_test_nvme_ops(test, 2);
+}
+
+static void mpr_test_nvme_ops_4(struct kunit *test)
+{
+	mpr_test_nvme_ops(test, 4);
+}
+
+/* Per host: a preempted host is seen by the audit; no path brings it back. */
+static void mpr_test_nvme_fenced(struct kunit *test)
+{
+	struct fake_env *env = nvme_env_new(test, 3);
+
+	mpr_engine_set_per_host(&env->eng, true);
+	KUNIT_ASSERT_EQ(test, 0, mpr_engine_register(&env->eng, 0, KEY_A, 0));
+	env->paths[2]->down = true;
+	mpr_engine_path_hint(&env->eng, FAKE_ID(2), true);
+	fake_race_preempt(env);
+	KUNIT_EXPECT_EQ(test, mpr_engine_audit_once(&env->eng), 0);
+	KUNIT_EXPECT_EQ(test, fake_nr_ev(env, MPR_EV_PREEMPTED, ANY_PATH), 1U);
+	env->paths[2]->down = false;
+	mpr_engine_probe_once(&env->eng);
+	KUNIT_EXPECT_EQ(test, env->tgt.key[0], 0ULL);
+	KUNIT_EXPECT_EQ(test, nvme_register_calls(env), 1);
+	fake_check_invariants(test, env);
+}
+
 /*
  * One operation at a time: a REGISTER and a RESERVE started together both
  * complete, and never overlap on the device.
@@ -2108,6 +2896,37 @@ static struct kunit_case mpr_engine_paths_cases[] = {
 	{}
 };
 
+static struct kunit_case mpr_engine_events_cases[] = {
+	KUNIT_CASE(mpr_test_events_op_done),
+	KUNIT_CASE(mpr_test_events_slow_path),
+	KUNIT_CASE(mpr_test_events_not_suspended),
+	KUNIT_CASE(mpr_test_hint),
+	KUNIT_CASE(mpr_test_resync),
+	KUNIT_CASE(mpr_test_params_changed),
+	{}
+};
+
+static struct kunit_case mpr_engine_fencing_cases[] = {
+	KUNIT_CASE(mpr_test_audit_preempted_once),
+	KUNIT_CASE(mpr_test_conflict_shows_preempt),
+	KUNIT_CASE(mpr_test_conflict_not_preempt),
+	KUNIT_CASE(mpr_test_recount_race_before),
+	KUNIT_CASE(mpr_test_recount_race_after),
+	KUNIT_CASE(mpr_test_recount_no_race),
+	KUNIT_CASE(mpr_test_stale_key_event),
+	{}
+};
+
+static struct kunit_case mpr_engine_nvme_cases[] = {
+	KUNIT_CASE(mpr_test_nvme_detect_2),
+	KUNIT_CASE(mpr_test_nvme_detect_4),
+	KUNIT_CASE(mpr_test_nvme_unregister),
+	KUNIT_CASE(mpr_test_nvme_ops_2),
+	KUNIT_CASE(mpr_test_nvme_ops_4),
+	KUNIT_CASE(mpr_test_nvme_fenced),
+	{}
+};
+
 static struct kunit_case mpr_engine_ops_cases[] = {
 	KUNIT_CASE_PARAM(mpr_test_op, op_gen_params),
 	KUNIT_CASE(mpr_test_slow_reserve),
@@ -2140,8 +2959,28 @@ static struct kunit_suite mpr_engine_ops_suite = {
 	.test_cases = mpr_engine_ops_cases,
 };
 
+static struct kunit_suite mpr_engine_events_suite = {
+	.name = "dm_mpath_pr_events",
+	.exit = fake_suite_exit,
+	.test_cases = mpr_engine_events_cases,
+};
+
+static struct kunit_suite mpr_engine_fencing_suite = {
+	.name = "dm_mpath_pr_fencing",
+	.exit = fake_suite_exit,
+	.test_cases = mpr_engine_fencing_cases,
+};
+
+static struct kunit_suite mpr_engine_nvme_suite = {
+	.name = "dm_mpath_pr_nvme",
+	.exit = fake_suite_exit,
+	.test_cases = mpr_engine_nvme_cases,
+};
+
 kunit_test_suites(&mpr_engine_result_suite, &mpr_engine_register_suite,
-		  &mpr_engine_paths_suite, &mpr_engine_ops_suite);
+		  &mpr_engine_paths_suite, &mpr_engine_ops_suite,
+		  &mpr_engine_events_suite, &mpr_engine_fencing_suite,
+		  &mpr_engine_nvme_suite);
 
 MODULE_DESCRIPTION("KUnit tests of the dm-mpath-pr engine");
 MODULE_LICENSE("GPL");
