@@ -1417,14 +1417,17 @@ static s64 mpr_time_register(struct kunit *test, unsigned int nr,
 
 static void mpr_test_parallel_fanout(struct kunit *test)
 {
-	s64 one = mpr_time_register(test, 1, 50);
-	s64 four = mpr_time_register(test, 4, 50);
+	s64 one = mpr_time_register(test, 1, 200);
+	s64 four = mpr_time_register(test, 4, 200);
 
-	kunit_info(test, "REGISTER, 50 ms per path: 1 path %lld us, 4 paths %lld us, ratio %lld.%02lld (sequential would be 4)",
+	kunit_info(test, "REGISTER, 200 ms per path: 1 path %lld us, 4 paths %lld us, ratio %lld.%02lld (sequential would be 4)",
 		   one, four, four / max_t(s64, one, 1),
 		   (four * 100 / max_t(s64, one, 1)) % 100);
-	/* Sequential would take 200 ms at least. */
-	KUNIT_EXPECT_LT(test, four, 190 * USEC_PER_MSEC);
+	/*
+	 * Sequential would take 800 ms at least; the margin absorbs a
+	 * starved TCG guest.
+	 */
+	KUNIT_EXPECT_LT(test, four, 600 * USEC_PER_MSEC);
 }
 
 /* ---- every operation x path outcome, against the SPC-4 model -------- */
