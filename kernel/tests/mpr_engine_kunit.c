@@ -1417,17 +1417,19 @@ static s64 mpr_time_register(struct kunit *test, unsigned int nr,
 
 static void mpr_test_parallel_fanout(struct kunit *test)
 {
-	s64 one = mpr_time_register(test, 1, 200);
-	s64 four = mpr_time_register(test, 4, 200);
+	s64 one, four;
 
+	/* The best of two runs each: a starved TCG guest adds noise. */
+	one = min(mpr_time_register(test, 1, 200),
+		  mpr_time_register(test, 1, 200));
+	four = min(mpr_time_register(test, 4, 200),
+		   mpr_time_register(test, 4, 200));
 	kunit_info(test, "REGISTER, 200 ms per path: 1 path %lld us, 4 paths %lld us, ratio %lld.%02lld (sequential would be 4)",
 		   one, four, four / max_t(s64, one, 1),
 		   (four * 100 / max_t(s64, one, 1)) % 100);
-	/*
-	 * Sequential would take 800 ms at least; the margin absorbs a
-	 * starved TCG guest.
-	 */
-	KUNIT_EXPECT_LT(test, four, 600 * USEC_PER_MSEC);
+	/* Sequential would take four times as long as one path. */
+	KUNIT_EXPECT_LT(test, four, 3 * one);
+	KUNIT_EXPECT_GE(test, one, 200 * USEC_PER_MSEC);
 }
 
 /* ---- every operation x path outcome, against the SPC-4 model -------- */
