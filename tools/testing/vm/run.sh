@@ -85,7 +85,9 @@ what it needs in lines "# dmpr-vm-options: OPTIONS" among its first 40:
 line's options (which win).
 
 Exit status: COMMAND's; 1 if it passed but the kernel log shows a problem;
-124 timeout; 125 guest died without reporting; 2 usage/setup error.
+124 timeout; 125 guest died without reporting; 126 the kernel reported a
+problem while booting, before init ran, on two boots in a row (after the
+first such boot the guest is booted once more); 2 usage/setup error.
 EOF
 }
 
@@ -656,52 +658,65 @@ fmode=0
 [ "$passthrough" = 0 ] || fmode=1
 [ "$verbose" = 0 ] || fmode=2
 
-: >"$log"
-if [ "$verbose" = 1 ]; then
-	# the console as it is written, until QEMU is gone
-	(
-		for _ in $(seq 100); do
-			[ -s "$tmp/qemu.pid" ] && break
-			sleep 0.1
-		done
-		[ -s "$tmp/qemu.pid" ] && exec tail -n +1 -s 0.2 -f --pid="$(cat "$tmp/qemu.pid")" "$log"
-	) &
-	tailpid=$!
-fi
-t0=$EPOCHREALTIME
-set +e
-timeout --foreground -k 5 "$hard" "${qemu[@]}" -pidfile "$tmp/qemu.pid" \
-	-chardev "file,id=con,path=$log" -serial chardev:con -serial stdio \
-	</dev/null 2>"$tmp/qemu.err" | tee "$tmp/out" | filter "$fmode"
-st=("${PIPESTATUS[@]}")
-set -e
-wall=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')
-if [ -n "$tailpid" ]; then
-	# tail ends by itself once it has printed the rest (bounded)
-	for _ in $(seq 30); do
-		kill -0 "$tailpid" 2>/dev/null || break
-		sleep 0.1
-	done
-	kill "$tailpid" 2>/dev/null || true
-	wait "$tailpid" 2>/dev/null || true
-	tailpid=''
-fi
-
 # The marker comes on the command's port; a kernel without a second UART
 # makes init fall back to the console, so look there too.
 marker() { tr -d '\r' <"$1" | sed -n 's/^.*DMPR-VM-EXIT=\([0-9][0-9]*\).*$/\1/p' | tail -n 1; }
-rc=$(marker "$tmp/out")
-src=$tmp/out
-if [ -z "$rc" ]; then
-	rc=$(marker "$log")
-	src=$log
-	if [ -n "$rc" ]; then
-		# the command's output only exists in the console log
-		tr -d '\r' <"$log" | sed -n '/^DMPR-VM-BEGIN$/,/^DMPR-VM-END$/p' |
-			sed '1d;$d' | filter "$fmode"
+
+# Status 126: the kernel reported a problem while booting, before init ran
+# and before the command (see init.sh); no TAP was printed. Boot once more,
+# keeping the first console log; a second such boot fails the run.
+for attempt in 1 2; do
+	rm -f "$tmp/qemu.pid"
+	: >"$log"
+	if [ "$verbose" = 1 ]; then
+		# the console as it is written, until QEMU is gone
+		(
+			for _ in $(seq 100); do
+				[ -s "$tmp/qemu.pid" ] && break
+				sleep 0.1
+			done
+			[ -s "$tmp/qemu.pid" ] && exec tail -n +1 -s 0.2 -f --pid="$(cat "$tmp/qemu.pid")" "$log"
+		) &
+		tailpid=$!
 	fi
-fi
-times=$(tr -d '\r' <"$src" | sed -n 's/^.*DMPR-VM-TIMES //p' | tail -n 1)
+	t0=$EPOCHREALTIME
+	set +e
+	timeout --foreground -k 5 "$hard" "${qemu[@]}" -pidfile "$tmp/qemu.pid" \
+		-chardev "file,id=con,path=$log" -serial chardev:con -serial stdio \
+		</dev/null 2>"$tmp/qemu.err" | tee "$tmp/out" | filter "$fmode"
+	st=("${PIPESTATUS[@]}")
+	set -e
+	wall=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')
+	if [ -n "$tailpid" ]; then
+		# tail ends by itself once it has printed the rest (bounded)
+		for _ in $(seq 30); do
+			kill -0 "$tailpid" 2>/dev/null || break
+			sleep 0.1
+		done
+		kill "$tailpid" 2>/dev/null || true
+		wait "$tailpid" 2>/dev/null || true
+		tailpid=''
+	fi
+
+	rc=$(marker "$tmp/out")
+	src=$tmp/out
+	if [ -z "$rc" ]; then
+		rc=$(marker "$log")
+		src=$log
+		if [ -n "$rc" ]; then
+			# the command's output only exists in the console log
+			tr -d '\r' <"$log" | sed -n '/^DMPR-VM-BEGIN$/,/^DMPR-VM-END$/p' |
+				sed '1d;$d' | filter "$fmode"
+		fi
+	fi
+	times=$(tr -d '\r' <"$src" | sed -n 's/^.*DMPR-VM-TIMES //p' | tail -n 1)
+	if [ "$rc" = 126 ] && [ "$attempt" = 1 ]; then
+		say "kernel '$kid': the kernel log shows a problem from before init ran (no test code had run); booting once more (first console log: $log.boot1)"
+		mv -f "$log" "$log.boot1"
+		continue
+	fi
+	break
+done
 
 if [ -n "$rc" ]; then
 	accel_name=${qaccel[1]}
