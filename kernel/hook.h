@@ -35,6 +35,18 @@ struct mpr_attach_req {
 };
 
 /**
+ * struct mpr_set_req - what SET asks for; a NULL member stays as it is
+ * @probe_interval_ms: &mpr_engine_params.probe_interval_ms
+ * @audit_interval_ms: &mpr_engine_params.audit_interval_ms
+ * @op_timeout_ms: &mpr_engine_params.op_timeout_ms (DEADLINE)
+ */
+struct mpr_set_req {
+	const u32 *probe_interval_ms;
+	const u32 *audit_interval_ms;
+	const u32 *op_timeout_ms;
+};
+
+/**
  * typedef mpr_hook_visit_fn - called for an attachment, under the list lock
  * @eng: the attachment's engine
  * @devt: the dm disk
@@ -50,6 +62,14 @@ int mpr_hook_attach(const struct mpr_attach_req *req,
 		    struct netlink_ext_ack *extack);
 int mpr_hook_detach(dev_t dev, const struct nlattr *dev_attr,
 		    struct netlink_ext_ack *extack);
+int mpr_hook_path_state(dev_t dev, const struct nlattr *dev_attr,
+			dev_t path, const struct nlattr *path_attr,
+			bool failed, struct netlink_ext_ack *extack);
+int mpr_hook_resync(dev_t dev, const struct nlattr *dev_attr,
+		    struct netlink_ext_ack *extack);
+int mpr_hook_set(dev_t dev, const struct nlattr *dev_attr,
+		 const struct mpr_set_req *req,
+		 struct netlink_ext_ack *extack);
 int mpr_hook_visit_one(dev_t dev, mpr_hook_visit_fn fn, void *arg);
 int mpr_hook_visit_from(unsigned long *pos, unsigned int *gen,
 			mpr_hook_visit_fn fn, void *arg);

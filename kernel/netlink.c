@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The generic netlink family "dm_mpath_pr": ATTACH, DETACH, GET, SYNC, and
- * the notifications of the "events" group.
+ * The generic netlink family "dm_mpath_pr": ATTACH, DETACH, GET, SYNC,
+ * PATH_STATE, RESYNC, SET, and the notifications of the "events" group.
  * Contract: include/uapi/linux/dm-mpath-pr.h and
  * Documentation/netlink/specs/dm-mpath-pr.yaml.
  *
@@ -224,6 +224,187 @@ int mpr_nl_detach_doit(struct sk_buff *skb, struct genl_info *info)
 		return r;
 	return mpr_hook_detach(dev, info->attrs[DM_MPATH_PR_A_DEV_MAJOR],
 			       info->extack);
+}
+
+/**
+ * mpr_nl_path_state_doit() - PATH_STATE: a hint about one path
+ * @skb: the request
+ * @info: its attributes: DEV_*, one PATH nest with MAJOR, MINOR, STATE
+ *
+ * Return: 0 or -errno, with an extack message.
+ */
+int mpr_nl_path_state_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *tb[DM_MPATH_PR_A_PATH_STATE + 1];
+	const struct nlattr *nla, *nest = NULL;
+	dev_t dev;
+	int rem, r;
+
+	r = mpr_nl_perm(skb, info->extack);
+	if (r)
+		return r;
+	r = mpr_nl_dev(info, &dev);
+	if (r)
+		return r;
+	nlmsg_for_each_attr(nla, info->nlhdr, GENL_HDRLEN, rem) {
+		if (nla_type(nla) != DM_MPATH_PR_A_PATH)
+			continue;
+		if (nest) {
+			NL_SET_BAD_ATTR(info->extack, nla);
+			NL_SET_ERR_MSG_MOD(info->extack,
+					   "PATH_STATE takes exactly one path");
+			return -EINVAL;
+		}
+		nest = nla;
+	}
+	if (!nest) {
+		NL_SET_ERR_ATTR_MISS(info->extack, NULL, DM_MPATH_PR_A_PATH);
+		NL_SET_ERR_MSG_MOD(info->extack, "a path is required");
+		return -EINVAL;
+	}
+	r = nla_parse_nested(tb, DM_MPATH_PR_A_PATH_STATE, nest,
+			     dm_mpath_pr_path_hint_nl_policy, info->extack);
+	if (r)
+		return r;
+	if (NL_REQ_ATTR_CHECK(info->extack, nest, tb,
+			      DM_MPATH_PR_A_PATH_MAJOR) ||
+	    NL_REQ_ATTR_CHECK(info->extack, nest, tb,
+			      DM_MPATH_PR_A_PATH_MINOR) ||
+	    NL_REQ_ATTR_CHECK(info->extack, nest, tb,
+			      DM_MPATH_PR_A_PATH_STATE)) {
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "the path needs MAJOR, MINOR and STATE");
+		return -EINVAL;
+	}
+	r = mpr_nl_minor(tb[DM_MPATH_PR_A_PATH_MINOR], info->extack);
+	if (r)
+		return r;
+	return mpr_hook_path_state(dev, info->attrs[DM_MPATH_PR_A_DEV_MAJOR],
+				   MKDEV(nla_get_u32(tb[DM_MPATH_PR_A_PATH_MAJOR]),
+					 nla_get_u32(tb[DM_MPATH_PR_A_PATH_MINOR])),
+				   nest,
+				   nla_get_u32(tb[DM_MPATH_PR_A_PATH_STATE]) ==
+				   DM_MPATH_PR_PATH_FAILED,
+				   info->extack);
+}
+
+/**
+ * mpr_nl_resync_doit() - RESYNC: probe every path and audit now
+ * @skb: the request
+ * @info: its attributes
+ *
+ * Return: 0 or -errno, with an extack message.
+ */
+int mpr_nl_resync_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	dev_t dev;
+	int r;
+
+	r = mpr_nl_perm(skb, info->extack);
+	if (r)
+		return r;
+	r = mpr_nl_dev(info, &dev);
+	if (r)
+		return r;
+	return mpr_hook_resync(dev, info->attrs[DM_MPATH_PR_A_DEV_MAJOR],
+			       info->extack);
+}
+
+/**
+ * struct mpr_nl_setting - a SET attribute and the values it accepts
+ * @attr: DM_MPATH_PR_A_*
+ * @off: 0 is accepted too (off)
+ * @min: smallest value (other than 0 where @off)
+ * @max: largest value
+ */
+struct mpr_nl_setting {
+	int attr;
+	bool off;
+	u32 min;
+	u32 max;
+};
+
+/*
+ * Policies cannot say these ranges on every kernel (NLA_POLICY_RANGE only
+ * holds 16-bit limits, NLA_POLICY_FULL_RANGE does not build on 6.1).
+ */
+static const struct mpr_nl_setting mpr_nl_settings[] = {
+	{ DM_MPATH_PR_A_PROBE_INTERVAL, false, 50, 3600000 },
+	{ DM_MPATH_PR_A_AUDIT_INTERVAL, true, 1000, 86400000 },
+	{ DM_MPATH_PR_A_DEADLINE, false, 100, 300000 },
+};
+
+/* extack messages must be literals. */
+static void mpr_nl_setting_err(struct netlink_ext_ack *extack, int attr)
+{
+	switch (attr) {
+	case DM_MPATH_PR_A_PROBE_INTERVAL:
+		NL_SET_ERR_MSG_MOD(extack,
+				   "PROBE_INTERVAL out of range (50..3600000 ms)");
+		break;
+	case DM_MPATH_PR_A_AUDIT_INTERVAL:
+		NL_SET_ERR_MSG_MOD(extack,
+				   "AUDIT_INTERVAL out of range (0, or 1000..86400000 ms)");
+		break;
+	default:
+		NL_SET_ERR_MSG_MOD(extack,
+				   "DEADLINE out of range (100..300000 ms)");
+		break;
+	}
+}
+
+/**
+ * mpr_nl_set_doit() - SET: change settings of one device
+ * @skb: the request
+ * @info: its attributes: DEV_* and any of PROBE_INTERVAL,
+ *	AUDIT_INTERVAL, DEADLINE
+ *
+ * All values are checked before any is applied.
+ *
+ * Return: 0 or -errno, with an extack message.
+ */
+int mpr_nl_set_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	u32 vals[ARRAY_SIZE(mpr_nl_settings)];
+	const u32 *set[ARRAY_SIZE(mpr_nl_settings)] = {};
+	struct mpr_set_req req;
+	bool any = false;
+	unsigned int i;
+	dev_t dev;
+	int r;
+
+	r = mpr_nl_perm(skb, info->extack);
+	if (r)
+		return r;
+	r = mpr_nl_dev(info, &dev);
+	if (r)
+		return r;
+	for (i = 0; i < ARRAY_SIZE(mpr_nl_settings); i++) {
+		const struct mpr_nl_setting *s = &mpr_nl_settings[i];
+		const struct nlattr *nla = info->attrs[s->attr];
+
+		if (!nla)
+			continue;
+		vals[i] = nla_get_u32(nla);
+		if ((vals[i] || !s->off) &&
+		    (vals[i] < s->min || vals[i] > s->max)) {
+			NL_SET_BAD_ATTR(info->extack, nla);
+			mpr_nl_setting_err(info->extack, s->attr);
+			return -ERANGE;
+		}
+		set[i] = &vals[i];
+		any = true;
+	}
+	if (!any) {
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "nothing to set (PROBE_INTERVAL, AUDIT_INTERVAL, DEADLINE)");
+		return -EINVAL;
+	}
+	req.probe_interval_ms = set[0];
+	req.audit_interval_ms = set[1];
+	req.op_timeout_ms = set[2];
+	return mpr_hook_set(dev, info->attrs[DM_MPATH_PR_A_DEV_MAJOR], &req,
+			    info->extack);
 }
 
 /* Room for one path nest of a GET reply. */
