@@ -16,11 +16,6 @@
 #    disk of the map's WWID before the reload and, after the reload, the
 #    new path carries the key in LIO; SIGTERM ends it with status 0;
 #  - detach: monitor prints the detached event.
-#
-# A module without one of the commands (it answers "does not know this
-# command") or without notifications (not one event arrives) gets those
-# checks skipped, each named: the scenario was written with the kernel side
-# in progress, and a module that has them gets every check.
 set -u
 . "$DMPR_LIB/tap.sh"
 . "$DMPR_LIB/san.sh"
@@ -30,12 +25,14 @@ mod_load
 T=$(mktemp -d)
 A=$(san_dm_name A)
 
-# pt ARGS: prtool ARGS with stderr in $T/err (shown as diagnostics);
-# unknown: that run was refused for a command the module does not know
-pt() { prtool "$@" 2>"$T/err"; }
-unknown() { sed 's/^/# /' "$T/err"; grep -q "does not know this command" "$T/err"; }
-# what the module has: events, set, sync, path_state
-declare -A has
+# pt ARGS: prtool ARGS, its stderr shown as diagnostics
+pt() {
+	local rc
+	prtool "$@" 2>"$T/err"
+	rc=$?
+	sed 's/^/# /' "$T/err"
+	return "$rc"
+}
 
 # --- monitor -----------------------------------------------------------------
 prtool monitor --json >"$T/mon" 2>"$T/mon.err" &
@@ -47,18 +44,13 @@ prtool attach "$A"
 ok $? "attach $A"
 prtool register "$(san_map A)" --key 0xa1
 ok $? "register 0xa1 through the module"
-if poll 10 '[ -s "$T/mon" ]'; then
-	has[events]=1
-	poll 20 'grep -q "\"op\":\"register\"" "$T/mon"'
-	ok $? "monitor printed the op-done of the REGISTER at once"
-	j=$(grep -m1 '"op":"register"' "$T/mon")
-	is "$(jq -r '[.event, .map, .key, .result.name, (.paths | length)] | join(" ")' <<<"$j")" \
-		"op-done $A 0xa1 success 2" "op-done: map, key, result by name, both paths"
-	is "$(jq -r '[.paths[].result.name] | join(",")' <<<"$j")" "success,success" \
-		"op-done: each path's result"
-else
-	skip "the module sent no notification in 10 s (none yet)" 3
-fi
+poll 20 'grep -q "\"op\":\"register\"" "$T/mon"'
+ok $? "monitor printed the op-done of the REGISTER at once"
+j=$(grep -m1 '"op":"register"' "$T/mon")
+is "$(jq -r '[.event, .map, .key, .result.name, (.paths | length)] | join(" ")' <<<"$j")" \
+	"op-done $A 0xa1 success 2" "op-done: map, key, result by name, both paths"
+is "$(jq -r '[.paths[].result.name] | join(",")' <<<"$j")" "success,success" \
+	"op-done: each path's result"
 
 out=$(setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
 	prtool monitor --timeout 1 2>&1)
@@ -71,101 +63,55 @@ ok $? "show --json"
 is "$(jq -r '[.preempted, .key, (.paths | length)] | join(" ")' <<<"$j")" "false 0xa1 2" \
 	"show: not preempted, the key, two paths"
 pt set "$A" --probe-interval 700 --audit-interval 0
-rc=$?
-if unknown; then
-	skip "the module has no SET yet" 3
-else
-	has[set]=1
-	is "$rc" 0 "set --probe-interval 700 --audit-interval 0"
-	is "$(prtool show "$A" --json | jq -r '[.settings.probe_interval_ms, .settings.audit_interval_ms] | join(" ")')" \
-		"700 0" "show: the new settings"
-	like "$(prtool show "$A")" "settings: probe interval 700 ms, audit off" "show (text): the settings"
-fi
+is "$?" 0 "set --probe-interval 700 --audit-interval 0"
+is "$(prtool show "$A" --json | jq -r '[.settings.probe_interval_ms, .settings.audit_interval_ms] | join(" ")')" \
+	"700 0" "show: the new settings"
+like "$(prtool show "$A")" "settings: probe interval 700 ms, audit off" "show (text): the settings"
 
 pt sync "$A"
-rc=$?
-if unknown; then
-	skip "the module has no SYNC yet" 5
-else
-	has[sync]=1
-	is "$rc" 0 "sync $A"
-	prtool sync
-	ok $? "sync (every attached map)"
-	err=$(prtool sync "$(san_dm_name B)" 2>&1)
-	is "$?" 5 "sync of a map that is not attached: exit 5"
-	like "$err" "kernel reports: " "... with the kernel's reason"
-	diag "sync of B said: $err"
-	like "$err" "is the map attached" "... and the hint"
-fi
+is "$?" 0 "sync $A"
+prtool sync
+ok $? "sync (every attached map)"
+err=$(prtool sync "$(san_dm_name B)" 2>&1)
+is "$?" 5 "sync of a map that is not attached: exit 5"
+like "$err" "kernel reports: " "... with the kernel's reason"
+diag "sync of B said: $err"
+like "$err" "is the map attached" "... and the hint"
 pt resync "$A"
-rc=$?
-if unknown; then
-	skip "the module has no RESYNC yet" 1
-else
-	is "$rc" 0 "resync $A"
-fi
+is "$?" 0 "resync $A"
 pt path-state "$A" "$(san_path_name A 2)" active
-rc=$?
-if unknown; then
-	skip "the module has no PATH_STATE yet" 1
-else
-	has[path_state]=1
-	is "$rc" 0 "path-state hint (active)"
-fi
+is "$?" 0 "path-state hint (active)"
 
 # --- daemon ------------------------------------------------------------------------
 prtool daemon --foreground 2>"$T/daemon" &
 d=$!
 poll 20 'grep -q "daemon: started" "$T/daemon"'
 ok $? "daemon started"
-if [ -n "${has[sync]:-}" ]; then
-	poll 20 'grep -q "synced $A" "$T/daemon"'
-	ok $? "daemon: synced $A at start"
-else
-	skip "the module has no SYNC yet" 1
-fi
+poll 20 'grep -q "synced $A" "$T/daemon"'
+ok $? "daemon: synced $A at start"
 
 san_fail_path A 2
-if [ -n "${has[path_state]:-}" ]; then
-	poll 20 'grep -q "is failed (dm-multipath)" "$T/daemon"'
-	ok $? "daemon relayed dm's PATH_FAILED"
-	poll 20 '[ "$(prtool show "$A" --json | jq -r ".paths[1].state")" = failed ]'
-	ok $? "the module sees path 2 failed"
-else
-	poll 20 'grep -q "path-state $A .* failed: " "$T/daemon"'
-	ok $? "daemon tried to relay dm's PATH_FAILED (the module has no PATH_STATE yet)"
-	skip "the module has no PATH_STATE yet" 1
-fi
+poll 20 'grep -q "is failed (dm-multipath)" "$T/daemon"'
+ok $? "daemon relayed dm's PATH_FAILED"
+poll 20 '[ "$(prtool show "$A" --json | jq -r ".paths[1].state")" = failed ]'
+ok $? "the module sees path 2 failed"
 san_restore_path A 2
-if [ -n "${has[path_state]:-}" ]; then
-	poll 20 'grep -q "is active (dm-multipath)" "$T/daemon"'
-	ok $? "daemon relayed dm's PATH_REINSTATED"
-else
-	poll 20 'grep -q "path-state $A .* active: " "$T/daemon"'
-	ok $? "daemon tried to relay dm's PATH_REINSTATED"
-fi
+poll 20 'grep -q "is active (dm-multipath)" "$T/daemon"'
+ok $? "daemon relayed dm's PATH_REINSTATED"
 
 i=$(san_add_new_path A)
 ok $? "a new path (A $i) is added to the map"
 new=$(san_path_name A "$i")
 poll 20 'grep -q "new path $new " "$T/daemon"'
 ok $? "daemon saw the new disk $new of the map's WWID before the reload"
-if [ -n "${has[sync]:-}" ]; then
-	poll 20 'grep -Eq "new path $new .*(before the map.s reload|at the table load)" "$T/daemon"'
-	ok $? "daemon handed $new to the module before the resume"
-	poll 20 '[ "$(san_key_of A "$i")" = 0xa1 ]'
-	ok $? "the new path carries the key in LIO"
-	poll 20 '[ "$(prtool show "$A" --json | jq ".paths | length")" = 3 ]'
-	ok $? "the module has the new path"
-else
-	skip "the module has no SYNC yet" 3
-fi
-if [ -n "${has[events]:-}" ]; then
-	poll 20 'grep -q "\"event\":\"path-registered\"" "$T/mon"'
-	ok $? "monitor: path-registered"
-else
-	skip "the module sent no notification" 1
-fi
+poll 20 'grep -Eq "new path $new .*(before the map.s reload|at the table load)" "$T/daemon"'
+ok $? "daemon handed $new to the module before the resume"
+poll 20 '[ "$(san_key_of A "$i")" = 0xa1 ]'
+ok $? "the new path carries the key in LIO"
+poll 20 '[ "$(prtool show "$A" --json | jq ".paths | length")" = 3 ]'
+ok $? "the module has the new path"
+poll 20 'grep -q "\"event\":\"path-registered\"" "$T/mon"'
+ok $? "monitor: path-registered"
 
 kill -TERM "$d"
 wait "$d"
@@ -177,16 +123,12 @@ sed 's/^/# /' "$T/daemon"
 prtool unregister "$(san_map A)" --key 0xa1
 prtool detach "$A"
 ok $? "detach $A"
-if poll 10 '[ -s "$T/mon" ]'; then
-	poll 10 'grep -q "\"event\":\"detached\"" "$T/mon"'
-	ok $? "monitor: detached"
-	j=$(grep -m1 '"event":"detached"' "$T/mon")
-	is "$(jq -r '[.map, .device, .major, .minor] | join(" ")' <<<"$j")" \
-		"$A $(basename "$(san_dm_dev A)") $(san_map_devno A | tr : ' ')" \
-		"detached: map, kernel name, device number"
-else
-	skip "the module sent no notification" 2
-fi
+poll 10 'grep -q "\"event\":\"detached\"" "$T/mon"'
+ok $? "monitor: detached"
+j=$(grep -m1 '"event":"detached"' "$T/mon")
+is "$(jq -r '[.map, .device, .major, .minor] | join(" ")' <<<"$j")" \
+	"$A $(basename "$(san_dm_dev A)") $(san_map_devno A | tr : ' ')" \
+	"detached: map, kernel name, device number"
 
 kill -TERM "$mon"
 wait "$mon"
