@@ -16,10 +16,10 @@
 # kernel's tree in the cache ($DMPR_CACHE/kernels/debug/src).
 #
 # The generator validates the spec against the JSON schema of its protocol
-# (Documentation/netlink/genetlink-legacy.yaml in a kernel tree). The
-# cached tree has no Documentation/ (prepare.sh drops it); the schema is
-# then looked for in $DMPR_YNL_SCHEMA_DIR, and without one the spec is
-# only checked by the generator's own parsing, which is said on stderr.
+# (Documentation/netlink/genetlink-legacy.yaml in a kernel tree; prepare.sh
+# keeps Documentation/netlink/ of the debug kernel's tree for it), or the
+# one in $DMPR_YNL_SCHEMA_DIR. Without a schema, --check fails; a plain
+# regeneration goes on with the generator's own parsing and says so.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -63,6 +63,11 @@ spec=$tmp/tree/Documentation/netlink/specs/dm-mpath-pr.yaml
 if [ -n "$schema_dir" ]; then
 	cp "$schema_dir/genetlink-legacy.yaml" "$tmp/tree/Documentation/netlink/"
 	validate=yes
+elif [ $check -eq 1 ]; then
+	echo "netlink-regen.sh: no genetlink-legacy.yaml schema in $ksrc/Documentation/netlink" \
+		"(a debug kernel prepared before it was kept: kernels/prepare.sh --force debug)" \
+		"or \$DMPR_YNL_SCHEMA_DIR: the spec cannot be validated" >&2
+	exit 1
 else
 	echo "netlink-regen.sh: no genetlink-legacy.yaml schema, spec not validated against it" >&2
 	validate=no

@@ -362,9 +362,12 @@ prepare_debug() {
 	depmod -b "$new/root" "$rel"
 	# Out-of-tree builds need neither objects, nor other architectures,
 	# nor the documentation (the verification below checks it); keep the
-	# objects of scripts/ and tools/ (modpost, objtool) and vmlinux.
+	# objects of scripts/ and tools/ (modpost, objtool) and vmlinux, and
+	# the netlink schemas (Documentation/netlink/*.yaml) that the ynl
+	# generator validates our spec against (tools/netlink-regen.sh).
 	find "$new/src/arch" -mindepth 1 -maxdepth 1 -type d ! -name x86 -exec rm -rf {} +
-	rm -rf "$new/src/Documentation" "$new/src/vmlinux.unstripped"
+	find "$new/src/Documentation" -mindepth 1 -maxdepth 1 ! -name netlink -exec rm -rf {} +
+	rm -rf "$new/src/Documentation/netlink/specs" "$new/src/vmlinux.unstripped"
 	find "$new/src" -path "$new/src/scripts" -prune -o -path "$new/src/tools" -prune -o \
 		\( -name '*.o' -o -name '*.a' -o -name '.tmp_vmlinux*' \) -type f -print0 |
 		xargs -0r rm -f
