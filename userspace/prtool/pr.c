@@ -332,11 +332,22 @@ static void decode_sense(struct pr_dev *d, const uint8_t *sb, size_t len)
  * transferred, -errno, or a positive status in SCSI result form (status
  * byte, host byte << 16, driver byte << 24), with the outcome in d->sg and
  * sense data decoded into d->detail.
+ *
+ * Data from the device lands in a bounce buffer of whole pages, and only
+ * the @len bytes asked for are copied to @buf. SG_IO maps a suitably
+ * aligned user buffer straight into the request, and a target that writes
+ * more than the allocation length writes into those pages: LIO (its READ
+ * FULL STATUS checks the room for a TransportID without the 24 bytes of
+ * the descriptor before it, Linux up to at least 7.2) puts the last
+ * descriptor up to 56 bytes past the end, which overwrote the heap after
+ * the caller's buffer (glibc: "double free or corruption"). What lies past
+ * the allocation length is not part of the response, so it is dropped.
  */
 static int sg_pr_cmd(struct pr_dev *d, uint8_t *cdb, unsigned char cdb_len,
 		     int dir, uint8_t *buf, size_t len, size_t *got)
 {
 	uint8_t sense[64] = { 0 };
+	void *bounce = NULL;
 	struct sg_io_hdr hdr = {
 		.interface_id = 'S',
 		.dxfer_direction = len ? dir : SG_DXFER_NONE,
@@ -354,7 +365,21 @@ static int sg_pr_cmd(struct pr_dev *d, uint8_t *cdb, unsigned char cdb_len,
 	d->sg.sense_key = -1;
 	d->detail[0] = '\0';
 	*got = 0;
+	if (len && dir == SG_DXFER_FROM_DEV) {
+		long page = sysconf(_SC_PAGESIZE);
+		size_t psz = page > 0 ? (size_t)page : 4096;
+		size_t blen = (len + psz - 1) / psz * psz;
+
+		if (posix_memalign(&bounce, psz, blen))
+			return -ENOMEM;
+		memset(bounce, 0, blen);
+		hdr.dxferp = bounce;
+	}
 	ret = pr_ioctl(d, SG_IO, &hdr);
+	if (bounce) {
+		memcpy(buf, bounce, len);
+		free(bounce);
+	}
 	if (ret)
 		return ret < 0 ? ret : -EIO;
 

@@ -46,6 +46,7 @@ static struct {
 	int ua_left;		/* SG_IO answers UNIT ATTENTION this often */
 	bool rr_none;		/* IOC_PR_READ_RESERVATION: none, as sd says it */
 	int sg_calls;
+	size_t overrun;		/* bytes written past dxfer_len, as LIO does */
 } io;
 
 static int fail_errno(int err)
@@ -122,6 +123,12 @@ static int fake_ioctl(unsigned long req, void *arg, bool rw)
 
 			memcpy(h->dxferp, io.sg_data, n);
 			h->resid = (int)(h->dxfer_len - n);
+			/* A target that writes past the allocation length. */
+			if (io.overrun && io.sg_data_len > n)
+				memcpy((uint8_t *)h->dxferp + n, io.sg_data + n,
+				       io.sg_data_len - n < io.overrun ?
+					       io.sg_data_len - n :
+					       io.overrun);
 		}
 		return 0;
 	} else {
@@ -548,6 +555,34 @@ static void test_read_keys_sg_io_conflict(void **state)
 	pr_dev_close(&d);
 }
 
+/*
+ * A target that writes past the allocation length (LIO's READ FULL STATUS
+ * puts a whole last descriptor there): the bytes after the @len that
+ * pr_in() was given stay untouched, and only @len bytes count as data.
+ */
+static void test_pr_in_device_overrun(void **state)
+{
+	uint8_t buf[64 + 16];
+	struct pr_dev d;
+	size_t got = 0, i;
+
+	(void)state;
+	for (i = 0; i < 56; i++)
+		io.sg_data[i] = (uint8_t)(0x80 + i);
+	io.sg_data_len = 56;
+	io.overrun = 16;
+	memset(buf, 0xee, sizeof(buf));
+	open_dev(&d, "/dev/fake-dm");
+	assert_int_equal(pr_in(&d, PR_IN_READ_FULL_STATUS, buf, 40, &got), 0);
+	assert_int_equal(io.dxfer_len, 40);
+	assert_int_equal(io.cdb[8], 40);
+	assert_int_equal(got, 40);
+	assert_memory_equal(buf, io.sg_data, 40);
+	for (i = 40; i < sizeof(buf); i++)
+		assert_int_equal(buf[i], 0xee);
+	pr_dev_close(&d);
+}
+
 static void test_read_no_ioctl_no_sg_io(void **state)
 {
 	struct capture c;
@@ -720,6 +755,7 @@ int main(void)
 		T(test_read_keys_sg_io_unit_attention_persists),
 		T(test_read_keys_sg_io_path_failure),
 		T(test_read_keys_sg_io_conflict),
+		T(test_pr_in_device_overrun),
 		T(test_read_no_ioctl_no_sg_io),
 		T(test_read_keys_eio_no_fallback),
 		T(test_read_reservation_ioctl),
