@@ -314,7 +314,8 @@ static int run_prin(int fd, int sa, int noisy)
 
 	ret = mpp_prin(fd, sa, buf, len, &got, noisy);
 	if (ret == MPATH_PR_SUCCESS)
-		mpp_print_prin(stdout, stderr, sa, buf, got);
+		mpp_print_prin(stdout, stderr, mpp_verbosity >= 3, sa, buf,
+			       got);
 	else
 		fprintf(stderr, "Persistent Reserve IN command failed\n");
 	free(buf);

@@ -11,9 +11,11 @@
  * holds:
  * - READ KEYS: the count comes from ADDITIONAL LENGTH, as in 0.14.3, but
  *   only keys that arrived are listed (0.14.3 lists zeros), with a note on
- *   stderr;
- * - READ FULL STATUS: every descriptor is decoded, however many there are
- *   (0.14.3 overflows its buffer beyond about 30); a descriptor without a
+ *   stderr if asked for (-v 3);
+ * - READ FULL STATUS: the descriptors that arrived are decoded (a cut
+ *   TransportID with zeros for the rest), with a note on stderr if asked
+ *   for (-v 3), however many there are (0.14.3 overflows its buffer
+ *   beyond about 30); a descriptor without a
  *   TransportID prints no transport line (0.14.3 repeats the previous
  *   one); an iSCSI TransportID with a reserved format code is dumped in
  *   lines (0.14.3 runs them together).
@@ -62,7 +64,8 @@ static void head(uint8_t *b, size_t n, const uint8_t *buf, size_t len)
 	memcpy(b, buf, len < n ? len : n);
 }
 
-static void print_keys(FILE *out, FILE *err, const uint8_t *buf, size_t len)
+static void print_keys(FILE *out, FILE *err, bool notes, const uint8_t *buf,
+		       size_t len)
 {
 	uint32_t num, avail, i;
 	uint8_t h[8];
@@ -82,7 +85,7 @@ static void print_keys(FILE *out, FILE *err, const uint8_t *buf, size_t len)
 	avail = len > 8 ? (uint32_t)((len - 8) / 8) : 0;
 	for (i = 0; i < num && i < avail; i++)
 		fprintf(out, "    0x%" PRIx64 "\n", get_be64(buf + 8 + 8 * i));
-	if (avail < num)
+	if (notes && avail < num)
 		fprintf(err, "only %" PRIu32 " of %" PRIu32 " keys arrived: "
 			     "the response was cut at %zu bytes "
 			     "(--alloc-length)\n", avail, num, len);
@@ -215,8 +218,8 @@ static void print_transport_id(FILE *out, const struct prtool_registrant *r)
 	}
 }
 
-static void print_full_status(FILE *out, FILE *err, const uint8_t *buf,
-			      size_t len)
+static void print_full_status(FILE *out, FILE *err, bool notes,
+			      const uint8_t *buf, size_t len)
 {
 	struct prtool_full_status fs;
 	uint8_t h[8];
@@ -252,19 +255,19 @@ static void print_full_status(FILE *out, FILE *err, const uint8_t *buf,
 		}
 		print_transport_id(out, r);
 	}
-	if (fs.truncated)
+	if (notes && fs.truncated)
 		fprintf(err, "the READ FULL STATUS response was cut at %zu "
 			     "bytes: its ADDITIONAL LENGTH is %" PRIu32
 			     " (--alloc-length)\n", len, fs.additional_length);
 	prtool_full_status_free(&fs);
 }
 
-void mpp_print_prin(FILE *out, FILE *err, int sa, const uint8_t *buf,
-		    size_t len)
+void mpp_print_prin(FILE *out, FILE *err, bool notes, int sa,
+		    const uint8_t *buf, size_t len)
 {
 	switch (sa) {
 	case 0:
-		print_keys(out, err, buf, len);
+		print_keys(out, err, notes, buf, len);
 		break;
 	case 1:
 		print_reservation(out, buf, len);
@@ -273,7 +276,7 @@ void mpp_print_prin(FILE *out, FILE *err, int sa, const uint8_t *buf,
 		print_capabilities(out, err, buf, len);
 		break;
 	case 3:
-		print_full_status(out, err, buf, len);
+		print_full_status(out, err, notes, buf, len);
 		break;
 	default:
 		break;
