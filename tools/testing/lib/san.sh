@@ -34,6 +34,9 @@
 # Setup and teardown
 #   san_setup [--paths-a N] [--paths-b M] [--size MB] [--fabric tcm_loop|iscsi]
 #             [--latency-ms L]     (defaults 2, 2, 64, tcm_loop, 0; L: iscsi)
+#             [--map-paths K]      only the first K paths of each host in
+#                                  its map (default: all; san_add_path adds
+#                                  the others)
 #   san_teardown          maps, (netem, iSCSI logout, iscsid,) ports,
 #                         backstore, trace instance, state
 #   san_fabric            tcm_loop or iscsi
@@ -324,14 +327,16 @@ _san_reload() {
 }
 
 # _san_find_sd HCTL: set _r to the sd name of that SCSI device, once its
-# disk exists with a size and a device node (sd probes asynchronously)
+# disk exists with a size and a device node (sd probes asynchronously: the
+# disk's directory under the SCSI device comes before /sys/block/sdX)
 _san_find_sd() {
 	local b
 	_r=''
 	for b in "/sys/class/scsi_device/$1/device/block/"*; do
 		[ -e "$b" ] || return 1
 		b=${b##*/}
-		[ -b "/dev/$b" ] && [ "$(<"/sys/block/$b/size")" -gt 0 ] || return 1
+		[ -b "/dev/$b" ] && [ -r "/sys/block/$b/size" ] || return 1
+		_san_read "/sys/block/$b/size" 2>/dev/null && [ "${_r:-0}" -gt 0 ] || return 1
 		_r=$b
 		return 0
 	done
@@ -608,7 +613,7 @@ san_set_latency() {
 }
 
 san_setup() {
-	local na=2 nb=2 size=64 fabric=tcm_loop lat=0 h i n err _r _n
+	local na=2 nb=2 size=64 fabric=tcm_loop lat=0 mp=$SAN_MAXPATHS h i n err _r _n
 	while [ "$#" -gt 0 ]; do
 		case $1 in
 		--paths-a) na=$2; shift 2 ;;
@@ -616,11 +621,14 @@ san_setup() {
 		--size) size=$2; shift 2 ;;
 		--fabric) fabric=$2; shift 2 ;;
 		--latency-ms) lat=$2; shift 2 ;;
+		--map-paths) mp=$2; shift 2 ;;
 		*) _san_err "san_setup: unknown option '$1'"; return 1 ;;
 		esac
 	done
 	[ "$na" -ge 1 ] && [ "$na" -le "$SAN_MAXPATHS" ] && [ "$nb" -ge 0 ] && [ "$nb" -le "$SAN_MAXPATHS" ] ||
 		_san_err "san_setup: paths per host must be 1..$SAN_MAXPATHS (B may be 0)" || return 1
+	[[ $mp =~ ^[0-9]+$ ]] && [ "$mp" -ge 1 ] ||
+		_san_err "san_setup: --map-paths must be at least 1" || return 1
 	case $fabric in
 	tcm_loop | loop) fabric=tcm_loop ;;
 	iscsi) ;;
@@ -660,7 +668,7 @@ san_setup() {
 			else
 				_san_loop_port "$h" "$i" || return 1
 			fi
-			: >"$SAN_STATE/$h/$i/member"
+			[ "$i" -gt "$mp" ] || : >"$SAN_STATE/$h/$i/member"
 		done
 	done
 	# the WWID as multipath-tools' scsi_id has it: 3 + the NAA designator

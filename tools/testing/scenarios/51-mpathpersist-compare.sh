@@ -15,7 +15,9 @@
 # paths in the map's table and sysfs.
 #
 # LU states: nothing registered; two hosts registered; a reservation of
-# every type (1 3 5 6 7 8); keys of every width, one per nexus. Exit codes compared with the real tool:
+# every type (1 3 5 6 7 8); keys of every width, one per nexus; 32
+# registrations (READ FULL STATUS in full and cut by -l 1000). Exit codes
+# compared with the real tool:
 # success, reservation conflict (PR OUT RESERVE; the real tool checks RK
 # against multipath.conf's reservation_key, set here), bad option,
 # missing device, non-multipath device, no arguments, -h, bad action sets.
@@ -32,7 +34,10 @@ REAL=/opt/mpt/bin/mpathpersist
 [ -x "$REAL" ] || tap_bail "the real mpathpersist is not in the VM (run.sh --mpt, vm/mpt-prepare.sh)"
 diag "real mpathpersist: multipath-tools $(cat /opt/mpt/version)"
 
-san_setup --paths-a 4 --paths-b 4 || tap_bail "SAN setup failed"
+# 16 nexuses per host, all created now (a path added later costs a SCSI
+# scan), 4 of them in each map; the other 12 register in the
+# 32-registration state at the end
+san_setup --paths-a 16 --paths-b 16 --map-paths 4 || tap_bail "SAN setup failed"
 mod_load
 prtool attach mpathA && prtool attach mpathB
 ok $? "attach mpathA and mpathB"
@@ -207,6 +212,54 @@ is "$(sed -n 's/^   Key = //p' /tmp/cmp/ours.out | sort | tr '\n' ' ')" "$want" 
 	"8 keys: -i -s: the descriptors carry LIO's keys"
 san_sg_persist -o -C -K 0x123456789abcdef0 "/dev/$(san_path_name B 3)" >/dev/null
 is "$(san_registrations | wc -l):$(san_res_type)" "0:" "clear: nothing left"
+
+# ---- 32 registrations: every path of both hosts -----------------------------
+prtool mpathpersist -o -G -S a1 "$MA" && prtool mpathpersist -o -G -S b1 "$MB"
+ok $? "A registers 0xa1, B 0xb1 on the paths of their maps (front end)"
+bad=''
+for h in A B; do
+	for ((p = 5; p <= 16; p++)); do
+		san_sg_persist -o -G -S "${h,,}1" "/dev/$(san_path_name "$h" "$p")" >/dev/null || bad+=" $h$p"
+	done
+done
+is "$bad" "" "the 24 nexuses outside the maps register too (sg_persist)"
+is "$(san_registrations | wc -l)" 32 "LIO: 32 registrations"
+compare "32 registrations: -i -k -d mpathA" -i -k -d "$MA"
+compare "32 registrations: -i -r -d mpathB" -i -r -d "$MB"
+
+# READ FULL STATUS overflow (spec section 5): the real tool decodes every
+# descriptor into 270 bytes of an 8192-byte buffer, so it prints only the
+# first 30 or so of 32; the front end prints all of them
+both -i -s -d "$MA"
+nd() { grep -c '^   Key = ' "$1"; }
+is "$(</tmp/cmp/ours.rc):$(nd /tmp/cmp/ours.out)" "0:32" \
+	"full-status overflow, deliberate fix: the front end prints all 32 descriptors"
+is "$(sed -n 's/^   Key = //p' /tmp/cmp/ours.out | sort | uniq -c | tr -s ' ')" \
+	"$(printf ' 16 0xa1\n 16 0xb1')" "full-status overflow: the descriptors carry LIO's 32 keys"
+n=$(wc -l </tmp/cmp/real.out)
+is "$(</tmp/cmp/real.rc):$(</tmp/cmp/real.err)" "0:" "full-status overflow: the real tool exits 0, nothing on stderr"
+is "$(head -n "$n" /tmp/cmp/ours.out)" "$(</tmp/cmp/real.out)" \
+	"full-status overflow: the real tool's $(nd /tmp/cmp/real.out) descriptors are the front end's first ones"
+cmp -s /tmp/cmp/ours.err /tmp/cmp/real.err
+ok $? "full-status overflow: the same (empty) stderr"
+
+# cut by -l 1000 inside the 21st descriptor's TransportID: both print 21
+# descriptors, the last one with the bytes that arrived, and no message.
+# LIO writes the 21st descriptor whole, 16 bytes past the allocation
+# length (its room check forgets the 24-byte descriptor header); the real
+# tool's 8192-byte buffer takes them and it prints them; the front end
+# drops them (and no longer aborts on what they overwrote: status 134)
+both -i -s -l 1000 -d "$MA"
+is "$(</tmp/cmp/ours.rc):$(</tmp/cmp/real.rc)" "0:0" "-l 1000 cut: both exit 0"
+is "$(nd /tmp/cmp/ours.out):$(nd /tmp/cmp/real.out)" "21:21" "-l 1000 cut: both print 21 descriptors"
+is "$(</tmp/cmp/ours.err)$(</tmp/cmp/real.err)" "" "-l 1000 cut: nothing on stderr from either"
+is "$(head -n -1 /tmp/cmp/ours.out)" "$(head -n -1 /tmp/cmp/real.out)" \
+	"-l 1000 cut: the same lines up to the cut TransportID"
+is "$(tail -n 1 /tmp/cmp/ours.out)" "   SAS         50 01 40 51 00 00 00 00" \
+	"-l 1000 cut, deliberate difference: the cut SAS address shows the 4 bytes that arrived"
+diag "-l 1000 cut: the real tool's last line: $(tail -n 1 /tmp/cmp/real.out)"
+prtool mpathpersist -o -C -K a1 "$MA" >/dev/null
+is "$(san_registrations | wc -l)" 0 "clear: no registration left"
 
 prtool detach mpathA && prtool detach mpathB
 ok $? "detach both maps"
