@@ -1311,9 +1311,9 @@ static int mpr_exec_run(struct mpr_engine *eng, struct mpr_fanout *fo,
 	spin_unlock(&eng->lock);
 
 	if (r) {
-		DMWARN("%s: %s on path %s failed: %s (%d)", eng->name,
-		       mpr_cmd_name(&fo->cmd), slot->path->name,
-		       mpr_result_name(r), r);
+		DMWARN_LIMIT("%s: %s on path %s failed: %s (%d)", eng->name,
+			     mpr_cmd_name(&fo->cmd), slot->path->name,
+			     mpr_result_name(r), r);
 		return r;
 	}
 	if (!in)
@@ -1616,8 +1616,8 @@ static int mpr_register_conclude(struct mpr_engine *eng,
 			path->reg = DM_MPATH_PR_REG_PENDING;
 		if (r == -ETIMEDOUT)
 			path->last_result = r;
-		DMWARN("%s: %s on path %s failed: %s (%d)", eng->name, op,
-		       path->name, mpr_result_name(r), r);
+		DMWARN_LIMIT("%s: %s on path %s failed: %s (%d)", eng->name, op,
+			     path->name, mpr_result_name(r), r);
 next:
 		if (path->reg == DM_MPATH_PR_REG_PENDING ||
 		    path->state == DM_MPATH_PR_PATH_FAILED)
@@ -1637,12 +1637,12 @@ next:
 		ret = PR_STS_PATH_FAILED;
 
 	if (ret)
-		DMERR("%s: %s failed: %s (%d); paths: %u ok, %u conflict, %u down, %u other",
-		      eng->name, op, mpr_result_name(ret), ret, t.ok,
-		      t.conflict, t.path_err, t.other);
+		DMERR_LIMIT("%s: %s failed: %s (%d); paths: %u ok, %u conflict, %u down, %u other",
+			    eng->name, op, mpr_result_name(ret), ret, t.ok,
+			    t.conflict, t.path_err, t.other);
 	else if (t.conflict || t.path_err || t.other)
-		DMINFO("%s: %s done on %u path(s); %u path(s) pending",
-		       eng->name, op, t.ok, fo->nr - t.ok);
+		DMINFO_LIMIT("%s: %s done on %u path(s); %u path(s) pending",
+			     eng->name, op, t.ok, fo->nr - t.ok);
 	return ret;
 }
 
@@ -1704,8 +1704,8 @@ static int mpr_register_per_host(struct mpr_engine *eng,
 
 	r = mpr_send_one(eng, cmd, false, MPR_CONFLICT_STOP, &used, NULL);
 	if (r) {
-		DMERR("%s: %s failed: %s (%d)", eng->name, mpr_cmd_name(cmd),
-		      mpr_result_name(r), r);
+		DMERR_LIMIT("%s: %s failed: %s (%d)", eng->name, mpr_cmd_name(cmd),
+			    mpr_result_name(r), r);
 		return r;
 	}
 	mpr_path_put(used);
@@ -2064,8 +2064,8 @@ int mpr_engine_reserve(struct mpr_engine *eng, u64 key, enum pr_type type,
 		r = 0;
 	}
 	if (r)
-		DMERR("%s: RESERVE %s failed: %s (%d)", eng->name,
-		      mpr_type_name(cmd.type), mpr_result_name(r), r);
+		DMERR_LIMIT("%s: RESERVE %s failed: %s (%d)", eng->name,
+			    mpr_type_name(cmd.type), mpr_result_name(r), r);
 	return mpr_op_end(eng, &ctx, r);
 }
 
@@ -2107,8 +2107,8 @@ static int mpr_preempt_suspended(struct mpr_engine *eng,
 	r = mpr_send_one(eng, pcmd, false, MPR_CONFLICT_NEXT_UNREG, &path,
 			 NULL);
 	if (r) {
-		DMERR("%s: %s of the host's own key failed: %s (%d)", eng->name,
-		      mpr_cmd_name(pcmd), mpr_result_name(r), r);
+		DMERR_LIMIT("%s: %s of the host's own key failed: %s (%d)", eng->name,
+			    mpr_cmd_name(pcmd), mpr_result_name(r), r);
 		goto resume;
 	}
 	if (release)
@@ -2146,9 +2146,9 @@ static int mpr_release_all(struct mpr_engine *eng, const struct mpr_cmd *cmd,
 		mpr_tally_add(t, r);
 		mpr_path_note_locked(eng, fo->slot[i].path, r);
 		if (r)
-			DMWARN("%s: RELEASE on path %s failed: %s (%d)",
-			       eng->name, fo->slot[i].path->name,
-			       mpr_result_name(r), r);
+			DMWARN_LIMIT("%s: RELEASE on path %s failed: %s (%d)",
+				     eng->name, fo->slot[i].path->name,
+				     mpr_result_name(r), r);
 	}
 	spin_unlock(&eng->lock);
 	mpr_fanout_release(fo);
@@ -2278,8 +2278,8 @@ int mpr_engine_release(struct mpr_engine *eng, u64 key, enum pr_type type)
 	type = mpr_release_type(eng, key, type);
 	r = mpr_release_locked(eng, key, type);
 	if (r)
-		DMERR("%s: RELEASE %s failed: %s (%d)", eng->name,
-		      mpr_type_name(type), mpr_result_name(r), r);
+		DMERR_LIMIT("%s: RELEASE %s failed: %s (%d)", eng->name,
+			    mpr_type_name(type), mpr_result_name(r), r);
 	return mpr_op_end(eng, &ctx, r);
 }
 
@@ -2345,8 +2345,8 @@ int mpr_engine_preempt(struct mpr_engine *eng, u64 old_key, u64 new_key,
 		mpr_path_put(path);
 out:
 	if (r)
-		DMERR("%s: %s of key 0x%llx failed: %s (%d)", eng->name,
-		      mpr_cmd_name(&cmd), new_key, mpr_result_name(r), r);
+		DMERR_LIMIT("%s: %s of key 0x%llx failed: %s (%d)", eng->name,
+			    mpr_cmd_name(&cmd), new_key, mpr_result_name(r), r);
 	return mpr_op_end(eng, &ctx, r);
 }
 
@@ -2381,8 +2381,8 @@ int mpr_engine_clear(struct mpr_engine *eng, u64 key)
 			path->reg = DM_MPATH_PR_REG_NONE;
 		spin_unlock(&eng->lock);
 	} else {
-		DMERR("%s: CLEAR failed: %s (%d)", eng->name,
-		      mpr_result_name(r), r);
+		DMERR_LIMIT("%s: CLEAR failed: %s (%d)", eng->name,
+			    mpr_result_name(r), r);
 	}
 	return mpr_op_end(eng, &ctx, r);
 }
