@@ -122,6 +122,7 @@ done
 step userspace make -C "$DMPR_TOP/userspace"
 step prbench gcc -std=c11 -O2 -Wall -Wextra -Werror -o "$DMPR_BUILD/prbench" "$here/bench/prbench.c"
 step prstress gcc -std=c11 -O2 -Wall -Wextra -Werror -pthread -o "$DMPR_BUILD/prstress" "$here/bench/prstress.c"
+step prcall gcc -std=c11 -O2 -Wall -Wextra -Werror -o "$DMPR_BUILD/prcall" "$here/bench/prcall.c"
 # shellcheck disable=SC2046 # pkg-config prints several words
 step nltest gcc -std=c11 -O2 -Wall -Wextra -Werror -I"$DMPR_TOP/include/uapi" \
 	$(pkg-config --cflags libnl-genl-3.0) -o "$DMPR_BUILD/nltest" "$here/nltest/nltest.c" \
@@ -136,7 +137,7 @@ vm() {
 	(cd "$DMPR_TOP" && bash "$here/vm/run.sh" --kernel "$k" --timeout 900 --log "$DMPR_BUILD/vm-logs/$k-$name.log" \
 		--module "$(dmpr_modbuild "$k")/dm-mpath-pr.ko" \
 		--bin "$DMPR_BUILD/userspace/prtool" --bin "$DMPR_BUILD/prbench" \
-		--bin "$DMPR_BUILD/prstress" --bin "$DMPR_BUILD/nltest" "$@")
+		--bin "$DMPR_BUILD/prstress" --bin "$DMPR_BUILD/nltest" --bin "$DMPR_BUILD/prcall" "$@")
 }
 
 # Lint is independent of the VMs too: it shares their job slots.

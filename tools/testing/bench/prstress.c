@@ -5,12 +5,13 @@
  * them (detach, module unload, map removal, path deletion) and checks that
  * nothing crashes; prstress counts what every call returned.
  *
- *   prstress DEV THREADS SECONDS [KEYBASE]
+ *   prstress DEV THREADS SECONDS [KEYBASE [UNREGISTER]]
  *
  * Each thread opens DEV, issues 16 calls and closes it again, until
  * SECONDS have passed or SIGINT/SIGTERM arrives. The calls are a random
- * mix of REGISTER AND IGNORE (the thread's key KEYBASE + thread, or 0 to
- * unregister), READ KEYS, RESERVE (write exclusive) and RELEASE. A call
+ * mix of REGISTER AND IGNORE (the thread's key KEYBASE + thread, or, unless
+ * UNREGISTER is 0, key 0 to unregister), READ KEYS, RESERVE (write
+ * exclusive) and RELEASE. A call
  * the kernel does not know (READ KEYS before Linux 6.19) is counted like
  * any other result (ENOTTY).
  *
@@ -54,6 +55,9 @@ static const char *const op_names[NR_OPS] = {
 
 /* One distinct outcome: an operation and its result (-errno, 0 or a
  * positive PR status), with how often it came. */
+/* Whether REGISTER AND IGNORE sometimes unregisters (key 0). */
+static int unregister = 1;
+
 struct outcome {
 	int op;
 	int res;
@@ -127,7 +131,7 @@ static void one_call(struct worker *w, int fd)
 	if (r < 4) {
 		/* REGISTER AND IGNORE: to the thread's key, or unregister */
 		struct pr_registration reg = {
-			.new_key = r == 0 ? 0 : w->key,
+			.new_key = r == 0 && unregister ? 0 : w->key,
 			.flags = PR_FL_IGNORE_KEY,
 		};
 
@@ -205,15 +209,17 @@ int main(int argc, char *argv[])
 	char buf[64];
 	int r;
 
-	if (argc < 4 || argc > 5) {
-		fprintf(stderr, "usage: prstress DEV THREADS SECONDS [KEYBASE]\n");
+	if (argc < 4 || argc > 6) {
+		fprintf(stderr, "usage: prstress DEV THREADS SECONDS [KEYBASE [UNREGISTER]]\n");
 		return 2;
 	}
 	dev = argv[1];
 	n = (unsigned int)atoi(argv[2]);
 	secs = (unsigned int)atoi(argv[3]);
-	if (argc == 5)
+	if (argc >= 5)
 		keybase = strtoull(argv[4], NULL, 0);
+	if (argc == 6)
+		unregister = strcmp(argv[5], "0") != 0;
 	if (!n || n > 256 || !secs || !keybase) {
 		fprintf(stderr, "prstress: bad THREADS, SECONDS or KEYBASE\n");
 		return 2;
