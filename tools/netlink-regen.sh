@@ -49,6 +49,21 @@ for d in "${DMPR_YNL_SCHEMA_DIR:-}" "$ksrc/Documentation/netlink"; do
 	fi
 done
 
+# A Python with the generator's modules (yaml; jsonschema to validate):
+# the first python3 in PATH may be another installation than Debian's,
+# which deps.sh equips (python3-yaml, python3-jsonschema).
+py=
+for p in python3 /usr/bin/python3; do
+	if command -v "$p" >/dev/null && "$p" -c 'import yaml, jsonschema' 2>/dev/null; then
+		py=$p
+		break
+	fi
+done
+if [ -z "$py" ]; then
+	echo "netlink-regen.sh: no python3 with the yaml and jsonschema modules (tools/testing/deps.sh installs them)" >&2
+	exit 2
+fi
+
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -77,7 +92,7 @@ fi
 ynl_gen() { # OUT ARGS...
 	local out=$1
 	shift
-	python3 - "$gen" "$validate" "$out" "$@" <<'EOF'
+	"$py" - "$gen" "$validate" "$out" "$@" <<'EOF'
 import os, runpy, sys
 gen, validate, out, args = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
 sys.path.insert(0, os.path.dirname(gen))

@@ -12,7 +12,7 @@ pkgs=(
 	libnl-3-dev libnl-genl-3-dev libdevmapper-dev libkmod-dev libcmocka-dev
 	qemu-system-x86 busybox-static sg3-utils dmsetup kmod cpio util-linux
 	bc flex bison libelf-dev libssl-dev dwarves xz-utils zstd rsync
-	sparse jq python3-yaml
+	sparse jq python3-yaml python3-jsonschema
 	# the iSCSI fabric of the VM tests (run.sh --iscsi): the initiator
 	# (installing it regenerates the host's initramfs, harmless) and tc
 	open-iscsi iproute2
