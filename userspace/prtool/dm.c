@@ -22,8 +22,13 @@
 #include "dm.h"
 #include "prtool.h"
 
-/* libdevmapper's last log message, used to explain a failed task. */
-static char dm_last_msg[256];
+/*
+ * The first error libdevmapper logged since dm_msg_reset(), which names the
+ * cause ("open failed: Permission denied"); the later ones only follow from
+ * it ("Incompatible libdevmapper ... and kernel driver"). With errno then.
+ */
+static char dm_first_msg[256];
+static int dm_first_errno;
 
 static void dm_quiet_log(int level, const char *file, int line, int dm_errno,
 			 const char *fmt, ...)
@@ -32,17 +37,42 @@ static void dm_quiet_log(int level, const char *file, int line, int dm_errno,
 static void dm_quiet_log(int level, const char *file, int line, int dm_errno,
 			 const char *fmt, ...)
 {
+	int err = errno;
 	va_list ap;
 
 	(void)file;
 	(void)line;
 	(void)dm_errno;
 	/* Keep errors and warnings only (levels 3 and 4). */
-	if ((level & 7) > 4)
+	if ((level & 7) > 4 || dm_first_msg[0])
 		return;
 	va_start(ap, fmt);
-	vsnprintf(dm_last_msg, sizeof(dm_last_msg), fmt, ap);
+	vsnprintf(dm_first_msg, sizeof(dm_first_msg), fmt, ap);
 	va_end(ap);
+	dm_first_errno = err;
+}
+
+static void dm_msg_reset(void)
+{
+	dm_first_msg[0] = '\0';
+	dm_first_errno = 0;
+}
+
+/*
+ * Why the last task failed, as logged; a permission error names the
+ * capability device-mapper's ioctls need.
+ */
+static const char *dm_why(void)
+{
+	static char buf[sizeof(dm_first_msg) + 64];
+
+	if (!dm_first_msg[0])
+		return "libdevmapper failed";
+	if (dm_first_errno != EPERM && dm_first_errno != EACCES)
+		return dm_first_msg;
+	snprintf(buf, sizeof(buf), "%s (device-mapper needs CAP_SYS_ADMIN)",
+		 dm_first_msg);
+	return buf;
 }
 
 static void dm_setup(void)
@@ -153,11 +183,11 @@ static int read_mpath_table(struct mpath_map *m, char *why, size_t len)
 		snprintf(why, len, "cannot create a device-mapper task");
 		return -EIO;
 	}
-	dm_last_msg[0] = '\0';
+	dm_msg_reset();
 	if (!dm_task_set_major_minor(dmt, (int)m->major, (int)m->minor, 0) ||
 	    !dm_task_run(dmt)) {
 		snprintf(why, len, "cannot read the device-mapper table: %s",
-			 dm_last_msg[0] ? dm_last_msg : "libdevmapper failed");
+			 dm_why());
 		ret = -EIO;
 		goto out;
 	}
@@ -222,11 +252,11 @@ int dm_mpath_lookup(unsigned int major, unsigned int minor,
 	struct dm_info info;
 
 	memset(m, 0, sizeof(*m));
-	dm_last_msg[0] = '\0';
+	dm_msg_reset();
 	if (dm_info_task(NULL, major, minor, &info, m)) {
 		snprintf(why, len, "device-mapper lookup of %u:%u failed: %s",
 			 major, minor,
-			 dm_last_msg[0] ? dm_last_msg : "libdevmapper failed");
+			 dm_why());
 		return -EIO;
 	}
 	if (!info.exists) {
@@ -252,11 +282,10 @@ int dm_resolve_map(const char *arg, struct mpath_map *m)
 
 	if (!strchr(arg, '/')) {
 		/* A dm name, or a kernel name like dm-3. */
-		dm_last_msg[0] = '\0';
+		dm_msg_reset();
 		if (dm_info_task(arg, 0, 0, &info, m)) {
 			prtool_err("%s: device-mapper lookup failed: %s", arg,
-				   dm_last_msg[0] ? dm_last_msg :
-						    "libdevmapper failed");
+				   dm_why());
 			return PRTOOL_EXIT_OS;
 		}
 		if (info.exists) {
@@ -278,12 +307,11 @@ int dm_resolve_map(const char *arg, struct mpath_map *m)
 	}
 
 	if (by_devt) {
-		dm_last_msg[0] = '\0';
+		dm_msg_reset();
 		if (dm_info_task(NULL, major, minor, &info, m)) {
 			prtool_err("%s: device-mapper lookup of %u:%u failed: "
 				   "%s", arg, major, minor,
-				   dm_last_msg[0] ? dm_last_msg :
-						    "libdevmapper failed");
+				   dm_why());
 			return PRTOOL_EXIT_OS;
 		}
 		if (!info.exists) {
