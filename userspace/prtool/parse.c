@@ -144,10 +144,17 @@ int parse_pr_type(const char *s, unsigned int *type)
 	const char *why;
 	uint64_t v;
 	unsigned int i;
+	char shrt[5] = "";
 
+	/* "we-ro", "ea-ar": the four-letter short names with a dash. */
+	if (strlen(s) == 5 && s[2] == '-') {
+		memcpy(shrt, s, 2);
+		memcpy(shrt + 2, s + 3, 2);
+	}
 	for (i = 0; i < nr_pr_types; i++) {
 		if (!strcasecmp(s, pr_types[i].name) ||
-		    !strcasecmp(s, pr_types[i].alias)) {
+		    !strcasecmp(s, pr_types[i].alias) ||
+		    (shrt[0] && !strcasecmp(shrt, pr_types[i].alias))) {
 			*type = pr_types[i].value;
 			return 0;
 		}

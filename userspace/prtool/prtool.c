@@ -25,6 +25,18 @@ static const struct subcommand {
 	{ "read-keys", cmd_read_keys, "list the registered keys of a device" },
 	{ "read-reservation", cmd_read_reservation,
 	  "show the reservation of a device" },
+	{ "reserve", cmd_reserve, "create a reservation with this host's key" },
+	{ "release", cmd_release, "release this host's reservation" },
+	{ "preempt", cmd_preempt,
+	  "remove another key's registrations (and reservation)" },
+	{ "preempt-abort", cmd_preempt_abort,
+	  "preempt, and abort the preempted key's commands" },
+	{ "clear", cmd_clear,
+	  "remove the reservation and every registration" },
+	{ "read-full-status", cmd_read_full_status,
+	  "list every registration with its I_T nexus (SG_IO)" },
+	{ "report-capabilities", cmd_report_capabilities,
+	  "show the reservation capabilities of a device (SG_IO)" },
 	{ "attach", cmd_attach,
 	  "hand a multipath map's reservations to dm-mpath-pr" },
 	{ "sync", cmd_sync,
@@ -62,7 +74,7 @@ static void usage(FILE *f)
 		   "\n"
 		   "Commands:\n");
 	for (i = 0; i < ARRAY_SIZE(subcommands); i++)
-		fprintf(f, "  %-18s %s\n", subcommands[i].name,
+		fprintf(f, "  %-20s %s\n", subcommands[i].name,
 			subcommands[i].help);
 	fprintf(f, "\n"
 		   "DEVICE is any block device: /dev/sdX, /dev/dm-N, "

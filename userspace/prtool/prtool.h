@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #define PROG_NAME "prtool"
 
@@ -36,7 +37,26 @@ int cmd_register_ignore(int argc, char *argv[]);
 int cmd_unregister(int argc, char *argv[]);
 int cmd_read_keys(int argc, char *argv[]);
 int cmd_read_reservation(int argc, char *argv[]);
+int cmd_reserve(int argc, char *argv[]);
+int cmd_release(int argc, char *argv[]);
+int cmd_preempt(int argc, char *argv[]);
+int cmd_preempt_abort(int argc, char *argv[]);
+int cmd_clear(int argc, char *argv[]);
+int cmd_read_full_status(int argc, char *argv[]);
+int cmd_report_capabilities(int argc, char *argv[]);
 int cmd_attach(int argc, char *argv[]);
+
+struct prtool_full_status;
+struct prtool_capabilities;
+
+/*
+ * The output of read-full-status and report-capabilities for device
+ * @dev: text, or one JSON document on a line (exposed for the unit tests).
+ */
+void pr_print_full_status(FILE *f, const char *dev,
+			  const struct prtool_full_status *fs, bool json);
+void pr_print_capabilities(FILE *f, const char *dev,
+			   const struct prtool_capabilities *c, bool json);
 int cmd_sync(int argc, char *argv[]);
 int cmd_detach(int argc, char *argv[]);
 int cmd_list(int argc, char *argv[]);

@@ -8,8 +8,11 @@
 
 #include <errno.h>
 #include <stdint.h>
+#include <fcntl.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
+
+#include <scsi/sg.h>
 
 #include <libdevmapper.h>
 
@@ -18,6 +21,12 @@
 #include "jsonp.h"
 #include "pr_compat.h"
 #include "prtool.h"
+
+#include <prtool/prtool.h>
+
+#ifndef GOLDEN_DIR
+#error "GOLDEN_DIR must name tests/golden"
+#endif
 
 /* ---- fake libdevmapper ------------------------------------------------ */
 
@@ -339,11 +348,44 @@ static struct {
 	uint32_t nr_keys;
 	uint64_t keys[4];
 	struct pr_read_reservation resv;
+	struct pr_reservation rsv;
+	struct pr_preempt pre;
+	struct pr_clear clr;
+	/* SG_IO: PERSISTENT RESERVE IN */
+	int sg_calls;
+	int sg_fail;		/* the first sg_fail calls fail... */
+	unsigned int sg_host;	/* ...with this host byte */
+	unsigned int sg_status;	/* ...and this status byte */
+	unsigned int sg_sa;	/* service action of the last call */
+	const uint8_t *sg_resp;	/* the response of the others */
+	size_t sg_resp_len;
 } pr;
+
+static int fake_sg_io(struct sg_io_hdr *h)
+{
+	const uint8_t *cdb = h->cmdp;
+	size_t n;
+
+	pr.sg_calls++;
+	assert_int_equal(cdb[0], 0x5e);
+	pr.sg_sa = cdb[1] & 0x1f;
+	if (pr.sg_calls <= pr.sg_fail) {
+		h->host_status = (unsigned short)pr.sg_host;
+		h->status = (unsigned char)pr.sg_status;
+		h->resid = (int)h->dxfer_len;
+		return 0;
+	}
+	n = pr.sg_resp_len < h->dxfer_len ? pr.sg_resp_len : h->dxfer_len;
+	memcpy(h->dxferp, pr.sg_resp, n);
+	h->resid = (int)(h->dxfer_len - n);
+	return 0;
+}
 
 static int pr_ioctl(unsigned long req, void *arg, bool rw)
 {
 	(void)rw;
+	if (req == SG_IO)
+		return fake_sg_io(arg);
 	pr.calls++;
 	pr.req = req;
 	if (pr.ret < 0) {
@@ -361,6 +403,12 @@ static int pr_ioctl(unsigned long req, void *arg, bool rw)
 		rk->generation = 0x1f;
 	} else if (req == IOC_PR_READ_RESERVATION) {
 		memcpy(arg, &pr.resv, sizeof(pr.resv));
+	} else if (req == IOC_PR_RESERVE || req == IOC_PR_RELEASE) {
+		memcpy(&pr.rsv, arg, sizeof(pr.rsv));
+	} else if (req == IOC_PR_PREEMPT || req == IOC_PR_PREEMPT_ABORT) {
+		memcpy(&pr.pre, arg, sizeof(pr.pre));
+	} else if (req == IOC_PR_CLEAR) {
+		memcpy(&pr.clr, arg, sizeof(pr.clr));
 	} else {
 		errno = ENOTTY;
 		return -1;
@@ -457,8 +505,10 @@ static void test_help(void **state)
 {
 	static const char *const cmds[] = {
 		"register", "register-ignore", "unregister", "read-keys",
-		"read-reservation", "attach", "sync", "detach", "list", "show",
-		"set", "resync", "path-state", "monitor", "daemon",
+		"read-reservation", "reserve", "release", "preempt",
+		"preempt-abort", "clear", "read-full-status",
+		"report-capabilities", "attach", "sync", "detach", "list",
+		"show", "set", "resync", "path-state", "monitor", "daemon",
 	};
 	size_t i;
 
@@ -481,8 +531,10 @@ static void test_subcommand_help(void **state)
 {
 	static const char *const cmds[] = {
 		"register", "register-ignore", "unregister", "read-keys",
-		"read-reservation", "attach", "sync", "detach", "list", "show",
-		"set", "resync", "path-state", "monitor", "daemon",
+		"read-reservation", "reserve", "release", "preempt",
+		"preempt-abort", "clear", "read-full-status",
+		"report-capabilities", "attach", "sync", "detach", "list",
+		"show", "set", "resync", "path-state", "monitor", "daemon",
 	};
 	char want[64];
 	size_t i;
@@ -781,6 +833,591 @@ static void test_read_reservation_failure(void **state)
 	assert_string_equal(out.out, "");
 	assert_contains(out.err, "read-reservation on /dev/fake-dm failed: "
 				 "path fast-failed");
+}
+
+/* ---- reserve, release, preempt, preempt-abort, clear ---------------------- */
+
+static void test_resv_usage_errors(void **state)
+{
+	(void)state;
+	usage_error("reserve: missing DEVICE",
+		    RUN("reserve", "--key", "1", "--type", "we"));
+	usage_error("reserve: missing --key",
+		    RUN("reserve", "/dev/fake-dm", "--type", "we"));
+	usage_error("reserve: missing --type",
+		    RUN("reserve", "/dev/fake-dm", "--key", "1"));
+	usage_error("invalid --type 'wx': use a name",
+		    RUN("reserve", "/dev/fake-dm", "-k", "1", "-t", "wx"));
+	usage_error("invalid --type '7'",
+		    RUN("reserve", "/dev/fake-dm", "-k", "1", "-t", "7"));
+	usage_error("invalid --type '0'",
+		    RUN("reserve", "/dev/fake-dm", "-k", "1", "-t", "0"));
+	usage_error("--type given twice",
+		    RUN("reserve", "/dev/fake-dm", "-k", "1", "-t", "1",
+			"-t", "2"));
+	usage_error("reserve: --key 0 is not a registered key",
+		    RUN("reserve", "/dev/fake-dm", "--key", "0", "-t", "1"));
+	usage_error("invalid --key 'x1'",
+		    RUN("reserve", "/dev/fake-dm", "--key", "x1", "-t", "1"));
+	usage_error("unexpected argument 'extra'",
+		    RUN("reserve", "/dev/fake-dm", "extra", "-k", "1", "-t",
+			"1"));
+	usage_error("unknown option '--preempt-key'",
+		    RUN("reserve", "/dev/fake-dm", "-k", "1", "-t", "1",
+			"--preempt-key", "2"));
+	usage_error("release: missing --type",
+		    RUN("release", "/dev/fake-dm", "--key", "1"));
+	usage_error("release: missing --key",
+		    RUN("release", "/dev/fake-dm", "--type", "ea"));
+	usage_error("release: --key 0 is not a registered key",
+		    RUN("release", "/dev/fake-dm", "-k", "0", "-t", "ea"));
+	usage_error("unexpected argument 'x'",
+		    RUN("release", "/dev/fake-dm", "x", "-k", "1", "-t", "1"));
+	usage_error("preempt: missing --preempt-key",
+		    RUN("preempt", "/dev/fake-dm", "-k", "1", "-t", "1"));
+	usage_error("preempt: missing --type",
+		    RUN("preempt", "/dev/fake-dm", "-k", "1", "-p", "2"));
+	usage_error("preempt: missing --key",
+		    RUN("preempt", "/dev/fake-dm", "-p", "2", "-t", "1"));
+	usage_error("invalid --preempt-key '-2'",
+		    RUN("preempt", "/dev/fake-dm", "-k", "1", "-p", "-2",
+			"-t", "1"));
+	usage_error("--preempt-key given twice",
+		    RUN("preempt", "/dev/fake-dm", "-k", "1", "-p", "2",
+			"-p", "3", "-t", "1"));
+	usage_error("invalid --type 'eaar-'",
+		    RUN("preempt", "/dev/fake-dm", "-k", "1", "-p", "2",
+			"-t", "eaar-"));
+	usage_error("preempt-abort: missing --preempt-key",
+		    RUN("preempt-abort", "/dev/fake-dm", "-k", "1", "-t",
+			"1"));
+	usage_error("preempt-abort: missing --type",
+		    RUN("preempt-abort", "/dev/fake-dm", "-k", "1", "-p",
+			"2"));
+	usage_error("preempt-abort: --key 0 is not a registered key",
+		    RUN("preempt-abort", "/dev/fake-dm", "-k", "0", "-p", "2",
+			"-t", "1"));
+	usage_error("preempt-abort: missing DEVICE",
+		    RUN("preempt-abort", "-k", "1", "-p", "2", "-t", "1"));
+	usage_error("unexpected argument 'y'",
+		    RUN("preempt-abort", "/dev/fake-dm", "y", "-k", "1", "-p",
+			"2", "-t", "1"));
+	usage_error("clear: missing --key", RUN("clear", "/dev/fake-dm"));
+	usage_error("clear: --key 0 is not a registered key",
+		    RUN("clear", "/dev/fake-dm", "--key", "0"));
+	usage_error("unknown option '--type'",
+		    RUN("clear", "/dev/fake-dm", "-k", "1", "--type", "1"));
+	usage_error("clear: missing DEVICE", RUN("clear", "-k", "1"));
+	usage_error("unexpected argument 'z'",
+		    RUN("clear", "/dev/fake-dm", "z", "-k", "1"));
+	usage_error("option '--type' needs a value",
+		    RUN("reserve", "/dev/fake-dm", "-k", "1", "--type"));
+	/* Nothing was opened either. */
+	assert_int_equal(fake_opens_ro + fake_opens_rw, 0);
+}
+
+static void test_resv_help_types(void **state)
+{
+	(void)state;
+	assert_int_equal(RUN("reserve", "--help"), PRTOOL_EXIT_OK);
+	assert_contains(out.out, "write-exclusive-reg-only   we-ro, wero   3  "
+				 "(SCSI type 0x5)");
+	assert_contains(out.out, "not the SPC-4 type code");
+	assert_string_equal(out.err, "");
+	assert_int_equal(RUN("preempt-abort", "-h", "/dev/fake-dm"),
+			 PRTOOL_EXIT_OK);
+	assert_contains(out.out, "--preempt-key VICTIM");
+	assert_int_equal(RUN("clear", "--help"), PRTOOL_EXIT_OK);
+	assert_not_contains(out.out, "--type");
+	assert_int_equal(pr.calls, 0);
+}
+
+static void test_reserve_release(void **state)
+{
+	(void)state;
+	assert_int_equal(RUN("reserve", "/dev/fake-dm", "--key", "0x123abc",
+			     "--type", "we-ro"),
+			 PRTOOL_EXIT_OK);
+	assert_int_equal(pr.req, IOC_PR_RESERVE);
+	assert_int_equal(pr.rsv.key, 0x123abc);
+	assert_int_equal(pr.rsv.type, PR_WRITE_EXCLUSIVE_REG_ONLY);
+	assert_int_equal(pr.rsv.flags, 0);
+	assert_string_equal(out.out, "");
+	assert_string_equal(out.err, "");
+
+	assert_int_equal(RUN("reserve", "mpatha", "-k", "7", "-t", "6"),
+			 PRTOOL_EXIT_OK);
+	assert_int_equal(pr.rsv.type, PR_EXCLUSIVE_ACCESS_ALL_REGS);
+	assert_int_equal(RUN("reserve", "mpatha", "-k", "7", "-t",
+			     "exclusive-access"),
+			 PRTOOL_EXIT_OK);
+	assert_int_equal(pr.rsv.type, PR_EXCLUSIVE_ACCESS);
+
+	memset(&pr.rsv, 0, sizeof(pr.rsv));
+	assert_int_equal(RUN("release", "/dev/fake-dm", "-t", "EA-AR", "-k",
+			     "18446744073709551615"),
+			 PRTOOL_EXIT_OK);
+	assert_int_equal(pr.req, IOC_PR_RELEASE);
+	assert_int_equal(pr.rsv.key, UINT64_MAX);
+	assert_int_equal(pr.rsv.type, PR_EXCLUSIVE_ACCESS_ALL_REGS);
+	assert_int_equal(pr.calls, 4);
+}
+
+static void test_preempt_clear(void **state)
+{
+	(void)state;
+	assert_int_equal(RUN("preempt", "/dev/fake-dm", "--key", "0xa1",
+			     "--preempt-key", "0xb1", "--type", "wear"),
+			 PRTOOL_EXIT_OK);
+	assert_int_equal(pr.req, IOC_PR_PREEMPT);
+	/* struct pr_preempt: old_key is ours, new_key the victim's. */
+	assert_int_equal(pr.pre.old_key, 0xa1);
+	assert_int_equal(pr.pre.new_key, 0xb1);
+	assert_int_equal(pr.pre.type, PR_WRITE_EXCLUSIVE_ALL_REGS);
+	assert_int_equal(pr.pre.flags, 0);
+	assert_string_equal(out.out, "");
+
+	memset(&pr.pre, 0, sizeof(pr.pre));
+	assert_int_equal(RUN("preempt-abort", "/dev/fake-dm", "-k", "2",
+			     "-p", "0", "-t", "1"),
+			 PRTOOL_EXIT_OK);
+	assert_int_equal(pr.req, IOC_PR_PREEMPT_ABORT);
+	assert_int_equal(pr.pre.old_key, 2);
+	assert_int_equal(pr.pre.new_key, 0);
+	assert_int_equal(pr.pre.type, PR_WRITE_EXCLUSIVE);
+
+	assert_int_equal(RUN("clear", "/dev/fake-dm", "--key", "0xa1"),
+			 PRTOOL_EXIT_OK);
+	assert_int_equal(pr.req, IOC_PR_CLEAR);
+	assert_int_equal(pr.clr.key, 0xa1);
+	assert_int_equal(pr.clr.flags, 0);
+	assert_string_equal(out.err, "");
+}
+
+static void test_resv_failures(void **state)
+{
+	(void)state;
+	pr.ret = 0x18;
+	assert_int_equal(RUN("reserve", "/dev/fake-dm", "-k", "5", "-t", "we"),
+			 PRTOOL_EXIT_CONFLICT);
+	assert_string_equal(out.err, "prtool: reserve on /dev/fake-dm failed: "
+				     "Reservation conflict\n");
+	assert_string_equal(out.out, "");
+	/* 6.1's raw SCSI result with the scsi-ml byte */
+	pr.ret = 0x118;
+	assert_int_equal(RUN("release", "/dev/fake-dm", "-k", "5", "-t", "we"),
+			 PRTOOL_EXIT_CONFLICT);
+	assert_string_equal(out.err, "prtool: release on /dev/fake-dm failed: "
+				     "Reservation conflict\n");
+	pr.ret = 0x10000;
+	assert_int_equal(RUN("preempt", "/dev/fake-dm", "-k", "5", "-p", "6",
+			     "-t", "we"),
+			 PRTOOL_EXIT_PR);
+	assert_string_equal(out.err, "prtool: preempt on /dev/fake-dm failed: "
+				     "path failed (no connection to the "
+				     "target)\n");
+	pr.ret = 0x2;
+	assert_int_equal(RUN("preempt-abort", "/dev/fake-dm", "-k", "5", "-p",
+			     "6", "-t", "we"),
+			 PRTOOL_EXIT_PR);
+	assert_contains(out.err, "preempt-abort on /dev/fake-dm failed: ");
+	assert_contains(out.err, "I/O error");
+	pr.ret = -1;
+	pr.err = EOPNOTSUPP;
+	assert_int_equal(RUN("clear", "/dev/fake-dm", "-k", "5"),
+			 PRTOOL_EXIT_OS);
+	assert_contains(out.err, "clear on /dev/fake-dm: Operation not "
+				 "supported");
+	fake_blk.open_ro_errno = ENOENT;
+	assert_int_equal(RUN("clear", "/dev/fake-dm", "-k", "5"),
+			 PRTOOL_EXIT_OS);
+	assert_int_equal(pr.calls, 5);
+}
+
+/* ---- read-full-status, report-capabilities -------------------------------- */
+
+static char *read_golden(const char *name, size_t *len)
+{
+	char path[512], *buf;
+	long n;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", GOLDEN_DIR, name);
+	f = fopen(path, "r");
+	if (!f)
+		fail_msg("cannot read %s", path);
+	assert_int_equal(fseek(f, 0, SEEK_END), 0);
+	n = ftell(f);
+	assert_true(n >= 0);
+	rewind(f);
+	buf = malloc((size_t)n + 1);
+	assert_non_null(buf);
+	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	buf[n] = '\0';
+	*len = (size_t)n;
+	return buf;
+}
+
+/*
+ * Print with @fn (a struct pr_print_* printer) into memory, compare with
+ * GOLDEN_DIR/@name; a JSON document must parse. Returns the parsed JSON
+ * (to be freed) or NULL for text.
+ */
+typedef void (*printer_fn)(FILE *f, const char *dev, const void *what,
+			   bool json);
+
+static void print_full_status(FILE *f, const char *dev, const void *what,
+			      bool json)
+{
+	pr_print_full_status(f, dev, what, json);
+}
+
+static void print_caps(FILE *f, const char *dev, const void *what, bool json)
+{
+	pr_print_capabilities(f, dev, what, json);
+}
+
+static struct jv *golden_print(const char *name, printer_fn fn,
+			       const void *what, bool json)
+{
+	char *got = NULL, *want, why[128];
+	size_t got_len = 0, want_len;
+	struct jv *doc = NULL;
+	FILE *f;
+
+	f = open_memstream(&got, &got_len);
+	assert_non_null(f);
+	fn(f, "/dev/mapper/mpatha", what, json);
+	fclose(f);
+	want = read_golden(name, &want_len);
+	if (want_len != got_len || memcmp(want, got, got_len))
+		fail_msg("%s differs.\n--- expected (%zu bytes)\n%s--- got "
+			 "(%zu bytes)\n%s---", name, want_len, want, got_len,
+			 got);
+	if (json) {
+		/* One document on one line. */
+		assert_non_null(strchr(got, '\n'));
+		assert_ptr_equal(strchr(got, '\n'), got + got_len - 1);
+		doc = jv_parse(got, why, sizeof(why));
+		if (!doc)
+			fail_msg("%s: invalid JSON: %s", name, why);
+	}
+	free(want);
+	free(got);
+	return doc;
+}
+
+/* A SAS TransportID (SPC-4 7.6.4.7): 24 bytes, the address at 4-11. */
+static void sas_tid(struct prtool_registrant *r, uint64_t addr)
+{
+	int i;
+
+	r->protocol_id = PRTOOL_PROTO_SAS;
+	r->tid_len = 24;
+	r->tid[0] = PRTOOL_PROTO_SAS;
+	for (i = 0; i < 8; i++)
+		r->tid[4 + i] = (uint8_t)(addr >> (56 - 8 * i));
+}
+
+static void fill_full_status(struct prtool_full_status *fs,
+			     struct prtool_registrant *regs)
+{
+	static const char iqn[] = "iqn.2025-01.org.example:host-b,i,"
+				  "0x23d000000001";
+	static const uint8_t wwpn[8] = { 0x21, 0x00, 0x00, 0x24,
+					 0xff, 0x12, 0x34, 0x56 };
+	struct prtool_registrant *r;
+
+	memset(fs, 0, sizeof(*fs));
+	memset(regs, 0, 5 * sizeof(*regs));
+	fs->generation = 0x2a;
+	fs->additional_length = 5 * 24 + 24 + 56 + 24;
+	fs->num = 5;
+	fs->regs = regs;
+	/* A1 holds WE_RO (SPC-4 type 0x5) */
+	r = &regs[0];
+	r->key = 0xa1;
+	r->holder = true;
+	r->type = 0x5;
+	r->rtpi = 1;
+	sas_tid(r, 0x50014051a0000001ULL);
+	r = &regs[1];
+	r->key = 0xa1;
+	r->rtpi = 2;
+	sas_tid(r, 0x50014051a0000002ULL);
+	/* iSCSI, format 1 (name,i,0xISID), padded to a multiple of 4 */
+	r = &regs[2];
+	r->key = 0xffffffffffffffffULL;
+	r->protocol_id = PRTOOL_PROTO_ISCSI;
+	r->format_code = 1;
+	r->rtpi = 3;
+	r->tid_len = 56;
+	r->tid[0] = 0x40 | PRTOOL_PROTO_ISCSI;
+	r->tid[3] = 52;
+	memcpy(r->tid + 4, iqn, sizeof(iqn) - 1);
+	/* FC through every target port */
+	r = &regs[3];
+	r->key = 0xb1;
+	r->all_tg_pt = true;
+	r->protocol_id = PRTOOL_PROTO_FC;
+	r->tid_len = 24;
+	memcpy(r->tid + 8, wwpn, sizeof(wwpn));
+	/* another protocol (SRP, 0x4): the bytes in hex */
+	r = &regs[4];
+	r->key = 0xc1;
+	r->protocol_id = 0x4;
+	r->rtpi = 0xffff;
+	r->tid_len = 24;
+	r->tid[0] = 0x4;
+	r->tid[8] = 0xfe;
+	r->tid[23] = 0x01;
+}
+
+static void test_full_status_printers(void **state)
+{
+	struct prtool_registrant regs[5];
+	struct prtool_full_status fs;
+	const struct jv *e, *tid;
+	struct jv *doc;
+
+	(void)state;
+	fill_full_status(&fs, regs);
+	assert_null(golden_print("prtool-rfs.out", print_full_status, &fs,
+				 false));
+	doc = golden_print("prtool-rfs.json", print_full_status, &fs, true);
+	assert_string_equal(jv_get_string(doc, "device"),
+			    "/dev/mapper/mpatha");
+	assert_string_equal(jv_get(doc, "generation")->text, "42");
+	assert_int_equal(jv_get(doc, "truncated")->type, JV_BOOL);
+	assert_false(jv_get(doc, "truncated")->boolean);
+	e = jv_get(doc, "registrations")->child;
+	assert_string_equal(jv_get_string(e, "key"), "0xa1");
+	assert_true(jv_get(e, "holder")->boolean);
+	assert_string_equal(jv_get_string(e, "type"),
+			    "write-exclusive-reg-only");
+	assert_string_equal(jv_get(e, "scsi_type")->text, "5");
+	tid = jv_get(e, "transport_id");
+	assert_string_equal(jv_get_string(tid, "protocol"), "sas");
+	assert_string_equal(jv_get_string(tid, "name"), "0x50014051a0000001");
+	e = e->next;
+	assert_int_equal(jv_get(e, "type")->type, JV_NULL);
+	assert_int_equal(jv_get(e, "scsi_type")->type, JV_NULL);
+	e = e->next;
+	assert_string_equal(jv_get_string(e, "key"), "0xffffffffffffffff");
+	assert_string_equal(jv_get_string(jv_get(e, "transport_id"), "name"),
+			    "iqn.2025-01.org.example:host-b,i,0x23d000000001");
+	e = e->next;
+	assert_true(jv_get(e, "all_tg_pt")->boolean);
+	assert_string_equal(jv_get_string(jv_get(e, "transport_id"), "name"),
+			    "0x21000024ff123456");
+	e = e->next;
+	assert_string_equal(jv_get_string(jv_get(e, "transport_id"),
+					  "protocol"), "other");
+	assert_string_equal(jv_get(e, "relative_target_port")->text,
+			    "65535");
+	assert_null(e->next);
+	jv_free(doc);
+
+	/* a holder of a type the kernel has no name for, cut, no TID */
+	fs.num = 1;
+	fs.truncated = true;
+	regs[0].type = 0x2;
+	regs[0].tid_len = 0;
+	assert_null(golden_print("prtool-rfs-cut.out", print_full_status, &fs,
+				 false));
+	doc = golden_print("prtool-rfs-cut.json", print_full_status, &fs,
+			   true);
+	assert_true(jv_get(doc, "truncated")->boolean);
+	e = jv_get(doc, "registrations")->child;
+	assert_int_equal(jv_get(e, "type")->type, JV_NULL);
+	assert_string_equal(jv_get(e, "scsi_type")->text, "2");
+	assert_int_equal(jv_get(e, "transport_id")->type, JV_NULL);
+	jv_free(doc);
+
+	fs.num = 0;
+	fs.truncated = false;
+	assert_null(golden_print("prtool-rfs-empty.out", print_full_status,
+				 &fs, false));
+	doc = golden_print("prtool-rfs-empty.json", print_full_status, &fs,
+			   true);
+	assert_int_equal(jv_get(doc, "registrations")->type, JV_ARRAY);
+	assert_null(jv_get(doc, "registrations")->child);
+	jv_free(doc);
+}
+
+static void test_capabilities_printers(void **state)
+{
+	/* What LIO answers (target_core_pr.c): 00 08 1d 91 ea 01 00 00 */
+	struct prtool_capabilities c = {
+		.length = 8, .crh = true, .sip_c = true, .atp_c = true,
+		.ptpl_c = true, .tmv = true, .allow_commands = 1,
+		.ptpl_a = true, .type_mask = 0xea01,
+	};
+	const struct jv *t;
+	struct jv *doc;
+	int n = 0;
+
+	(void)state;
+	assert_null(golden_print("prtool-rcap.out", print_caps, &c, false));
+	doc = golden_print("prtool-rcap.json", print_caps, &c, true);
+	assert_string_equal(jv_get(doc, "type_mask")->text, "59905");
+	assert_true(jv_get(doc, "crh")->boolean);
+	assert_false(jv_get(doc, "rlr_c")->boolean);
+	for (t = jv_get(doc, "types")->child; t; t = t->next)
+		n++;
+	assert_int_equal(n, 6);
+	jv_free(doc);
+
+	/* TMV clear: no types; only WE and EA_AR in the mask otherwise */
+	memset(&c, 0, sizeof(c));
+	c.length = 8;
+	c.rlr_c = true;
+	c.allow_commands = 5;
+	c.type_mask = 0x0201;
+	assert_null(golden_print("prtool-rcap-notmv.out", print_caps, &c,
+				 false));
+	doc = golden_print("prtool-rcap-notmv.json", print_caps, &c, true);
+	assert_int_equal(jv_get(doc, "types")->type, JV_NULL);
+	jv_free(doc);
+	c.tmv = true;
+	assert_null(golden_print("prtool-rcap-two.out", print_caps, &c,
+				 false));
+}
+
+/* READ FULL STATUS with one SAS descriptor of key 0xa1 holding WE_RO */
+static const uint8_t rfs_resp[] = {
+	0, 0, 0, 7, 0, 0, 0, 48,
+	0, 0, 0, 0, 0, 0, 0, 0xa1, 0, 0, 0, 0, 0x01, 0x05, 0, 0,
+	0, 0, 0, 2, 0, 0, 0, 24,
+	0x06, 0, 0, 0, 0x50, 0x01, 0x40, 0x51, 0xa0, 0, 0, 0x01,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+};
+
+static const uint8_t rcap_resp[] = { 0, 8, 0x1d, 0x91, 0xea, 0x01, 0, 0 };
+
+static void test_read_full_status_cli(void **state)
+{
+	struct jv *doc;
+	char why[128];
+
+	(void)state;
+	pr.sg_resp = rfs_resp;
+	pr.sg_resp_len = sizeof(rfs_resp);
+	assert_int_equal(RUN("read-full-status", "/dev/fake-dm", "--json"),
+			 PRTOOL_EXIT_OK);
+	assert_int_equal(pr.sg_sa, 3);
+	assert_string_equal(out.err, "");
+	doc = jv_parse(out.out, why, sizeof(why));
+	if (!doc)
+		fail_msg("read-full-status --json: %s: %s", why, out.out);
+	assert_string_equal(jv_get(doc, "generation")->text, "7");
+	assert_string_equal(jv_get_string(jv_get(doc, "registrations")->child,
+					  "key"), "0xa1");
+	assert_string_equal(jv_get_string(doc, "source"), "sg_io");
+	jv_free(doc);
+	assert_int_equal(RUN("read-full-status", "/dev/fake-dm"),
+			 PRTOOL_EXIT_OK);
+	assert_string_equal(out.out, "/dev/fake-dm: generation 0x7, 1 "
+				     "registration\n"
+				     "  key 0xa1, port 2, sas 0x50014051a0000001, "
+				     "holds write-exclusive-reg-only\n");
+	/* no PR ioctl: the kernel has none for these */
+	assert_int_equal(pr.calls, 0);
+
+	pr.sg_resp = rcap_resp;
+	pr.sg_resp_len = sizeof(rcap_resp);
+	assert_int_equal(RUN("report-capabilities", "/dev/fake-dm"),
+			 PRTOOL_EXIT_OK);
+	assert_int_equal(pr.sg_sa, 2);
+	assert_contains(out.out, "/dev/fake-dm: REPORT CAPABILITIES, length "
+				 "8\n");
+	assert_contains(out.out, "types (mask 0xea01): write-exclusive "
+				 "exclusive-access write-exclusive-reg-only");
+	assert_int_equal(RUN("report-capabilities", "-j", "/dev/fake-dm"),
+			 PRTOOL_EXIT_OK);
+	doc = jv_parse(out.out, why, sizeof(why));
+	if (!doc)
+		fail_msg("report-capabilities --json: %s: %s", why, out.out);
+	assert_string_equal(jv_get(doc, "allow_commands")->text, "1");
+	jv_free(doc);
+	usage_error("read-full-status: missing DEVICE",
+		    RUN("read-full-status", "--json"));
+	usage_error("unexpected argument 'x'",
+		    RUN("report-capabilities", "/dev/fake-dm", "x"));
+	usage_error("unknown option '--key'",
+		    RUN("read-full-status", "/dev/fake-dm", "--key", "1"));
+	assert_int_equal(pr.sg_calls, 4);
+}
+
+/* Count the lines of @s. */
+static int lines(const char *s)
+{
+	int n = 0;
+
+	for (; s && *s; s++)
+		n += *s == '\n';
+	return n;
+}
+
+static void test_read_full_status_fallback(void **state)
+{
+	(void)state;
+	pr.sg_resp = rfs_resp;
+	pr.sg_resp_len = sizeof(rfs_resp);
+	/*
+	 * The map's path is down: each path of the map is tried in table
+	 * order, 8:16 (no such node here), then 8:48, which answers.
+	 */
+	fake_blk.alias = "/dev/block/8:48";
+	pr.sg_fail = 1;
+	pr.sg_host = 0x01;
+	assert_int_equal(RUN("read-full-status", "/dev/fake-dm"),
+			 PRTOOL_EXIT_OK);
+	assert_string_equal(out.err,
+			    "prtool: read-full-status on /dev/fake-dm failed: "
+			    "path failed (no connection to the target)\n"
+			    "prtool: read-full-status on /dev/block/8:16: No "
+			    "such file or directory\n");
+	assert_contains(out.out, "key 0xa1, port 2");
+	assert_int_equal(pr.sg_calls, 2);
+
+	/* Every path fails: a line for each, the map's exit code. */
+	pr.sg_calls = 0;
+	pr.sg_fail = 100;
+	pr.sg_host = 0x0f;
+	assert_int_equal(RUN("report-capabilities", "/dev/fake-dm", "--json"),
+			 PRTOOL_EXIT_PR);
+	assert_string_equal(out.out, "");
+	assert_int_equal(lines(out.err), 5);
+	assert_contains(out.err, "report-capabilities on /dev/fake-dm failed: "
+				 "path fast-failed");
+	assert_contains(out.err, "report-capabilities on /dev/block/8:48 "
+				 "failed: path fast-failed");
+	assert_contains(out.err, "on /dev/block/8:32: No such file");
+	assert_contains(out.err, "on /dev/block/8:64: No such file");
+	assert_not_contains(out.err, "0xf0000");
+	assert_int_equal(pr.sg_calls, 2);
+
+	/* The device answered: no other path is asked. */
+	pr.sg_calls = 0;
+	pr.sg_host = 0;
+	pr.sg_status = 0x18;
+	assert_int_equal(RUN("read-full-status", "/dev/fake-dm", "--json"),
+			 PRTOOL_EXIT_CONFLICT);
+	assert_string_equal(out.err, "prtool: read-full-status on /dev/fake-dm "
+				     "failed: Reservation conflict\n");
+	assert_int_equal(pr.sg_calls, 1);
+
+	/* Not a multipath map: nothing else to try. */
+	pr.sg_calls = 0;
+	pr.sg_status = 0;
+	pr.sg_host = 0x01;
+	dm.exists = false;
+	assert_int_equal(RUN("read-full-status", "/dev/fake-dm"),
+			 PRTOOL_EXIT_PR);
+	assert_int_equal(lines(out.err), 1);
+	assert_int_equal(pr.sg_calls, 1);
 }
 
 /* ---- attach / sync / detach ---------------------------------------------- */
@@ -1486,6 +2123,15 @@ int main(void)
 		T(test_read_keys_errors),
 		T(test_read_reservation),
 		T(test_read_reservation_failure),
+		T(test_resv_usage_errors),
+		T(test_resv_help_types),
+		T(test_reserve_release),
+		T(test_preempt_clear),
+		T(test_resv_failures),
+		T(test_full_status_printers),
+		T(test_capabilities_printers),
+		T(test_read_full_status_cli),
+		T(test_read_full_status_fallback),
 		T(test_attach),
 		T(test_attach_key),
 		T(test_attach_by_dm_minor_name),

@@ -159,12 +159,18 @@ static void test_type_names(void **state)
 		{ "EARO", 4 },
 		{ "wear", 5 },
 		{ "eaar", 6 },
+		{ "we-ro", 3 },
+		{ "EA-RO", 4 },
+		{ "we-ar", 5 },
+		{ "ea-ar", 6 },
 		{ "1", 1 },
 		{ "6", 6 },
 		{ "0x3", 3 },
 	};
 	static const char *const bad[] = { "", "0", "7", "0x7", "-1", "we ",
-					   "write", "exclusive", "1K" };
+					   "write", "exclusive", "1K",
+					   "w-ero", "we-r", "we-", "-wero",
+					   "we-xx" };
 	unsigned int i, v;
 
 	(void)state;
