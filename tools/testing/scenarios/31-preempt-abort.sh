@@ -13,6 +13,7 @@
 #  - module attached: one path of A received service action 0x05
 #    (PREEMPT AND ABORT), none received a plain PREEMPT; B's registrations
 #    are gone and B's writes fail;
+#  - the same with `prtool preempt-abort` (module attached);
 #  - module detached (stock dm, the same run): dm_pr_preempt() drops the
 #    abort flag, so the path receives 0x04 (PREEMPT). Asserted as what
 #    upstream does (its exit status is only shown: stock dm may trip over
@@ -91,6 +92,33 @@ dd if=/dev/zero of="$MA" bs=64k count=16 oflag=direct 2>/dev/null
 ok $? "A writes through its map"
 mpp --out --clear --param-rk=$KA "$MA"
 is "$rc:$(san_registrations)" "0:" "A clears"
+
+# --- module attached, prtool preempt-abort ------------------------------------
+setup_b
+ok $? "B registers and reserves WE_RO again, A registers"
+writer=$(b_writer)
+sleep 0.5
+san_trace_start
+err=$(prtool preempt-abort "$MA" --key $KA --preempt-key $KB --type we-ro 2>&1)
+rc=$?
+rc_note "prtool preempt-abort" "$rc"
+san_trace_stop
+is "$rc:$err" "0:" "prtool preempt-abort: A's PREEMPT AND ABORT of B returns 0, no message"
+like "$(sas A 0x05)" '^A[12]$' "prtool preempt-abort: one path of A received 0x05 (PREEMPT AND ABORT)"
+is "$(sas A 0x04)" "" "prtool preempt-abort: no path of A received a plain PREEMPT"
+is "$(san_key_of B 1)$(san_key_of B 2)" "" "LIO: B's registrations are gone"
+is "$(san_holder | cut -c1):$(san_res_type)" "A:5" "LIO: a nexus of A holds WE_RO"
+if poll 30 '! kill -0 '"$writer"' 2>/dev/null' 0.1; then
+	pass "B's writer stopped: its writes fail after the abort"
+else
+	kill "$writer" 2>/dev/null
+	fail "B's writer still writes after the abort"
+fi
+wait "$writer" 2>/dev/null
+err=$(prtool clear "$MA" --key $KA 2>&1)
+rc=$?
+rc_note "prtool clear" "$rc"
+is "$rc:$err:$(san_registrations)" "0::" "prtool clear: A clears"
 
 # --- module detached: stock dm ------------------------------------------------
 setup_b
