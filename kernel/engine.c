@@ -209,9 +209,23 @@ static void mpr_path_set_state_locked(struct mpr_path *path,
 				      enum dm_mpath_pr_path_state state,
 				      int cause)
 {
+	const struct mpr_engine *eng = path->eng;
+
 	if (state == DM_MPATH_PR_PATH_FAILED &&
 	    path->state != DM_MPATH_PR_PATH_FAILED)
 		path->ev_cause = cause;
+	/*
+	 * A path that comes back gets the host's key again (REGISTER AND
+	 * IGNORE EXISTING KEY changes nothing where the key still is): the
+	 * target may have dropped the I_T nexus's registration while the
+	 * path was gone, as LIO does when the session of an initiator it
+	 * knows by a dynamic ACL ends. The probe checks that the host is
+	 * still registered before it registers the path.
+	 */
+	if (state == DM_MPATH_PR_PATH_ACTIVE &&
+	    path->state == DM_MPATH_PR_PATH_FAILED && eng && eng->wanted &&
+	    eng->key && path->reg == mpr_reg_of_key(eng->key))
+		path->reg = DM_MPATH_PR_REG_PENDING;
 	path->state = state;
 }
 
@@ -984,6 +998,9 @@ static void mpr_path_note_locked(struct mpr_engine *eng, struct mpr_path *path,
 		mpr_engine_schedule_probe_locked(eng);
 	} else {
 		mpr_path_set_state_locked(path, DM_MPATH_PR_PATH_ACTIVE, 0);
+		/* back: the probe brings it to the wanted registration */
+		if (path->reg == DM_MPATH_PR_REG_PENDING)
+			mpr_engine_schedule_probe_locked(eng);
 	}
 	if (result == -ETIMEDOUT)
 		path->last_result = result;

@@ -2661,6 +2661,79 @@ static void mpr_test_stale_key_event(struct kunit *test)
 	fake_check_invariants(test, env);
 }
 
+/*
+ * A path that fails and returns gets the key again: the target may have
+ * dropped that nexus's registration meanwhile (LIO does when the session of
+ * a dynamic ACL ends). Where the key stayed, registering again changes
+ * nothing and is no reason to think the host was preempted.
+ */
+static void mpr_test_returned_path(struct kunit *test)
+{
+	struct fake_env *env = fake_env_new(test, 3);
+	struct fake_path *p1 = env->paths[1];
+	int calls;
+
+	KUNIT_ASSERT_EQ(test, 0, mpr_engine_register(&env->eng, 0, KEY_A, 0));
+	KUNIT_ASSERT_EQ(test, p1->path.reg, R_REG);
+
+	/* Lost at the target while the path was down. */
+	p1->down = true;
+	mpr_engine_path_hint(&env->eng, FAKE_ID(1), true);
+	env->tgt.key[1] = 0;
+	env->tgt.generation++;
+	KUNIT_EXPECT_TRUE(test, mpr_engine_probe_once(&env->eng));
+	KUNIT_EXPECT_EQ(test, p1->path.state, S_FAIL);
+	KUNIT_EXPECT_EQ(test, env->tgt.key[1], 0ULL);
+	p1->down = false;
+	fake_clear_ev(env);
+	mpr_engine_path_hint(&env->eng, FAKE_ID(1), false);
+	flush_delayed_work(&env->eng.probe);
+	KUNIT_EXPECT_EQ(test, p1->path.state, S_OK);
+	KUNIT_EXPECT_EQ(test, p1->path.reg, R_REG);
+	KUNIT_EXPECT_EQ(test, env->tgt.key[1], KEY_A);
+	KUNIT_EXPECT_EQ(test, fake_nr_ev(env, MPR_EV_PATH_REGISTERED, FAKE_ID(1)), 1U);
+	KUNIT_EXPECT_FALSE(test, env->eng.preempted);
+
+	/* Kept at the target: registered again, nothing else changes. */
+	calls = atomic_read(&p1->op_calls[MPR_OP_REGISTER]);
+	p1->down = true;
+	mpr_engine_path_hint(&env->eng, FAKE_ID(1), true);
+	p1->down = false;
+	mpr_engine_path_hint(&env->eng, FAKE_ID(1), false);
+	flush_delayed_work(&env->eng.probe);
+	KUNIT_EXPECT_EQ(test, atomic_read(&p1->op_calls[MPR_OP_REGISTER]), calls + 1);
+	KUNIT_EXPECT_EQ(test, p1->path.reg, R_REG);
+	KUNIT_EXPECT_EQ(test, env->tgt.key[0], KEY_A);
+	KUNIT_EXPECT_EQ(test, env->tgt.key[1], KEY_A);
+	KUNIT_EXPECT_EQ(test, env->tgt.key[2], KEY_A);
+	KUNIT_EXPECT_FALSE(test, env->eng.preempted);
+	KUNIT_EXPECT_EQ(test, fake_nr_ev(env, MPR_EV_PATH_UNREGISTERED, ANY_PATH), 0U);
+	fake_check_invariants(test, env);
+}
+
+/* A path of a fenced host that fails and returns is not registered. */
+static void mpr_test_returned_path_fenced(struct kunit *test)
+{
+	struct fake_env *env = fake_env_new(test, 3);
+	struct fake_path *p2 = env->paths[2];
+	int calls;
+
+	KUNIT_ASSERT_EQ(test, 0, mpr_engine_register(&env->eng, 0, KEY_A, 0));
+	p2->down = true;
+	mpr_engine_path_hint(&env->eng, FAKE_ID(2), true);
+	fake_race_preempt(env);
+	calls = atomic_read(&p2->op_calls[MPR_OP_REGISTER]);
+	p2->down = false;
+	mpr_engine_path_hint(&env->eng, FAKE_ID(2), false);
+	flush_delayed_work(&env->eng.probe);
+	KUNIT_EXPECT_EQ(test, atomic_read(&p2->op_calls[MPR_OP_REGISTER]), calls);
+	KUNIT_EXPECT_EQ(test, env->tgt.key[0], 0ULL);
+	KUNIT_EXPECT_EQ(test, env->tgt.key[1], 0ULL);
+	KUNIT_EXPECT_TRUE(test, env->eng.preempted);
+	KUNIT_EXPECT_EQ(test, fake_nr_ev(env, MPR_EV_PREEMPTED, ANY_PATH), 1U);
+	fake_check_invariants(test, env);
+}
+
 /* ---- NVMe: registrations per host ------------------------------------- */
 
 static struct fake_env *nvme_env_new(struct kunit *test, unsigned int nr)
@@ -2923,6 +2996,8 @@ static struct kunit_case mpr_engine_fencing_cases[] = {
 	KUNIT_CASE(mpr_test_recount_race_after),
 	KUNIT_CASE(mpr_test_recount_no_race),
 	KUNIT_CASE(mpr_test_stale_key_event),
+	KUNIT_CASE(mpr_test_returned_path),
+	KUNIT_CASE(mpr_test_returned_path_fenced),
 	{}
 };
 

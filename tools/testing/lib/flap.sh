@@ -10,6 +10,10 @@
 #                         san_fail_path
 #   flap_sd_up H I        the SCSI device runs again (the path is back on
 #                         the fabric); dm still has the path failed
+#   flap_dm_fail H I, flap_sd_down H I
+#                         the two halves of flap_down on their own (dm
+#                         first leaves the SCSI device usable for a moment
+#                         while dm routes no I/O to it)
 #   flap_reinstate H I    dm reinstates the path, as multipathd does at its
 #                         next checker tick (reinstate_path)
 #   key_is H I KEY        status 0 if LIO shows KEY (0x…, as san_key_of
@@ -70,6 +74,10 @@ _flap_dm() {
 flap_down() { _flap_sd "$1" "$2" offline && _flap_dm "$1" "$2" fail_path; }
 
 flap_sd_up() { _flap_sd "$1" "$2" running; }
+
+flap_dm_fail() { _flap_dm "$1" "$2" fail_path; }
+
+flap_sd_down() { _flap_sd "$1" "$2" offline; }
 
 flap_reinstate() { _flap_dm "$1" "$2" reinstate_path; }
 

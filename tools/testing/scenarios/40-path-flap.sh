@@ -6,20 +6,33 @@
 # (FLAPS, NPATHS, FLAP_DOWN, FLAP_GAP, IO_PAUSE: environment overrides)
 #
 # Host A is registered and holds Write Exclusive, Registrants Only through
-# its map (module attached); host B is registered through its map with the
-# module detached (stock dm). Both write through their maps all the time
-# (dd oflag=direct in a loop). Then FLAPS rounds: path i of A and path i of
-# B go down as a real failure looks (SCSI device offline, dm fail_path),
-# come back FLAP_DOWN s later (SCSI device running) and are reinstated in
-# dm FLAP_GAP s after that, as multipathd would at its next checker tick.
-# Both hosts flap at the same time on their own paths, so the stock
-# contrast costs no extra time.
+# its map (module attached, `prtool daemon` running, as installed: it
+# relays dm's PATH_FAILED and PATH_REINSTATED to the module); host B is
+# registered through its map with the module detached (stock dm). Both
+# write through their maps all the time (dd oflag=direct in a loop). Then
+# FLAPS rounds: path i of A and path i of B go down as a real failure looks
+# (dm fail_path, SCSI device offline), come back FLAP_DOWN s later (SCSI
+# device running) and are reinstated in dm FLAP_GAP s after that, as
+# multipathd would at its next checker tick. Both hosts flap at the same
+# time on their own paths, so the stock contrast costs no extra time.
+#
+# An initiator-side failure does not reach LIO's registrations: the nexus
+# keeps its key through the outage. A target does drop them in real life
+# (LIO itself when the session of an initiator known by a dynamic ACL
+# ends), and then the returning path takes I/O unregistered. So every
+# second flap also drops the flapped nexus's registration at the target
+# while the path is out of dm's use (REGISTER AND IGNORE with key 0 sent
+# on that nexus's SCSI device, before it goes offline). The holder's
+# nexus is never flapped (dropping its registration would release the
+# reservation: a different failure); the others take turns.
 #
 # Asserted: A's writer saw no I/O error and wrote throughout; every flap of
 # A had A's key on the returning nexus again (LIO, polled from the moment
 # the path was back); every nexus of A is registered at the end. Printed:
-# the time from path back to key seen per flap, its median and maximum,
-# and the error count of B's writer (stock dm) as the contrast.
+# the time from path back to key seen per flap, median and maximum of the
+# flaps where the target had dropped the key (the module registered the
+# path again) and of the others, and the error count of B's writer (stock
+# dm) as the contrast.
 set -u
 . "$DMPR_LIB/tap.sh"
 . "$DMPR_LIB/san.sh"
@@ -35,10 +48,12 @@ if [ "${DMPR_KERNEL_ID:-}" = debug ]; then
 	IO_PAUSE=0.5
 fi
 FLAPS=${FLAPS:-50}
-NPATHS=${NPATHS:-2}
+NPATHS=${NPATHS:-3}
 FLAP_DOWN=${FLAP_DOWN:-0.3}
 FLAP_GAP=${FLAP_GAP:-2}
 KEY_WAIT=10	# s a returning path may take to show the key again
+T=/run/dmpr-40
+mkdir -p "$T"
 
 t_start=$EPOCHREALTIME
 out=$(san_setup --paths-a "$NPATHS" --paths-b "$NPATHS" 2>&1)
@@ -54,8 +69,21 @@ keys_all() {
 	done
 }
 
+# drop_reg H I: the target forgets the registration of path I's nexus
+# (REGISTER AND IGNORE EXISTING KEY with key 0 on it; GOOD also where it
+# has none)
+drop_reg() {
+	sg_persist -n --out --register-ignore --param-sark=0 \
+		"/dev/$(san_path_name "$1" "$2")" >/dev/null 2>"$T/sg.err" ||
+		{ echo "drop_reg $1 $2: $(<"$T/sg.err")" >&2; return 1; }
+}
+
 prtool attach mpathA >/dev/null
 ok $? "attach mpathA (B stays on stock dm)"
+prtool daemon --foreground 2>"$T/daemon" &
+dpid=$!
+poll 30 'grep -q "synced mpathA" "$T/daemon"'
+ok $? "prtool daemon runs (relays dm's path events to the module)"
 prtool register "$MA" --key $KA >/dev/null &&
 	prtool mpathpersist --out --reserve --param-rk=$KA --prout-type=5 "$MA" >/dev/null
 ok $? "A registers and reserves Write Exclusive, Registrants Only"
@@ -63,31 +91,46 @@ prtool register "$MB" --key $KB >/dev/null
 ok $? "B registers through stock dm (all paths up)"
 keys_all A $KA && keys_all B $KB
 ok $? "LIO: every nexus of A and B is registered"
-is "$(san_holder | cut -c1):$(san_res_type)" "A:5" "LIO: a nexus of A holds WE_RO"
+holder=$(san_holder)
+like "$holder:$(san_res_type)" "^A [0-9]+:5$" "LIO: a nexus of A holds WE_RO ($holder)"
+holder=${holder#A }
+flap_paths=()
+for ((i = 1; i <= NPATHS; i++)); do
+	[ "$i" = "$holder" ] || flap_paths+=("$i")
+done
 
 io_writer_start A "$MA" 0 && io_writer_start B "$MB" 256
 ok $? "writers on mpathA (module) and mpathB (stock dm) started"
 sleep 1
 
-declare -a back_ms=()
-missed=0 flap_err=0 kept=0
+declare -a back_ms=() lost_ms=()
+missed=0 flap_err=0 dropped=0
 t_flaps=$EPOCHREALTIME
 for ((f = 1; f <= FLAPS; f++)); do
-	i=$(((f - 1) % NPATHS + 1))
-	flap_down A "$i" && flap_down B "$i" || flap_err=$((flap_err + 1))
-	sleep "$FLAP_DOWN"
-	# did the outage cost the nexus its registration at the target?
-	note=''
-	if key_is A "$i" $KA; then
-		kept=$((kept + 1))
-		note=' (kept through the outage)'
+	i=${flap_paths[$(((f - 1) % ${#flap_paths[@]}))]}
+	drop=$((f % 2 == 0))
+	flap_dm_fail A "$i" && flap_dm_fail B "$i" || flap_err=$((flap_err + 1))
+	if [ "$drop" = 1 ]; then
+		drop_reg A "$i" && drop_reg B "$i" || flap_err=$((flap_err + 1))
+		if key_is A "$i" ''; then
+			dropped=$((dropped + 1))
+		else
+			diag "flap $f: nexus A$i still has key '$(san_key_of A "$i")' after the drop"
+		fi
 	fi
+	flap_sd_down A "$i" && flap_sd_down B "$i" || flap_err=$((flap_err + 1))
+	sleep "$FLAP_DOWN"
 	flap_sd_up A "$i" && flap_sd_up B "$i" || flap_err=$((flap_err + 1))
 	t_back=$EPOCHREALTIME
 	if poll "$KEY_WAIT" "key_is A $i $KA" 0.02; then
 		ms_since "$t_back"
-		back_ms+=("$ms")
-		ms+=" ms$note"
+		if [ "$drop" = 1 ]; then
+			lost_ms+=("$ms")
+			ms+=" ms (registered again: the target had dropped it)"
+		else
+			back_ms+=("$ms")
+			ms+=" ms (kept through the outage)"
+		fi
 	else
 		ms="none after ${KEY_WAIT}s"
 		missed=$((missed + 1))
@@ -120,9 +163,16 @@ is "$a_err" 0 "module: A's writer saw no I/O error in $FLAPS flaps ($a_ok rounds
 [ "$a_ok" -ge "$FLAPS" ]
 ok $? "module: A's writer wrote throughout ($a_ok rounds of 256 KiB)"
 is "$missed" 0 "module: every flap had A's key on the returning nexus within ${KEY_WAIT}s"
-stats_median_max "${back_ms[@]}"
-diag "path back -> A's key on that nexus (LIO): median ${st_median} ms, max ${st_max} ms over $st_n flaps (goal <= 1000 ms)"
-diag "LIO kept A's key on the failed nexus through the outage in $kept of $FLAPS flaps (an initiator-side failure does not reach the target's registrations)"
+is "$dropped" "$((FLAPS / 2))" "the target dropped A's registration of the flapped nexus in every second flap"
+if [ "${#lost_ms[@]}" -gt 0 ]; then
+	stats_median_max "${lost_ms[@]}"
+	diag "path back -> A's key on that nexus, where the target had dropped it (the module registered the path again): median ${st_median} ms, max ${st_max} ms over $st_n flaps (goal <= 1000 ms)"
+fi
+if [ "${#back_ms[@]}" -gt 0 ]; then
+	stats_median_max "${back_ms[@]}"
+	diag "path back -> A's key on that nexus, where LIO had kept it (the time to see it): median ${st_median} ms, max ${st_max} ms over $st_n flaps"
+fi
+diag "daemon: relayed $(grep -c "is failed (dm-multipath)" "$T/daemon") PATH_FAILED and $(grep -c "is active (dm-multipath)" "$T/daemon") PATH_REINSTATED"
 keys_all A $KA
 ok $? "LIO: every nexus of A is registered at the end" || san_dump
 
@@ -132,6 +182,8 @@ for ((i = 1; i <= NPATHS; i++)); do
 	diag "stock dm: nexus B$i has key '$(san_key_of B "$i")' at the end"
 done
 
+kill -TERM "$dpid" && wait "$dpid"
+ok $? "prtool daemon ends with status 0 on SIGTERM"
 prtool detach mpathA >/dev/null
 ok $? "detach mpathA"
 mod_unload_all
