@@ -24,7 +24,11 @@
 # while the path is out of dm's use (REGISTER AND IGNORE with key 0 sent
 # on that nexus's SCSI device, before it goes offline). The holder's
 # nexus is never flapped (dropping its registration would release the
-# reservation: a different failure); the others take turns.
+# reservation: a different failure); the others take turns. The drop needs
+# the nexus reachable after dm failed the path, which the module's probe
+# could take for the path's return (a real failed path does not answer):
+# for those few hundred ms its probe interval is 60 s, and the default
+# (500 ms) again before the path comes back.
 #
 # Asserted: A's writer saw no I/O error and wrote throughout; every flap of
 # A had A's key on the returning nexus again (LIO, polled from the moment
@@ -109,6 +113,13 @@ t_flaps=$EPOCHREALTIME
 for ((f = 1; f <= FLAPS; f++)); do
 	i=${flap_paths[$(((f - 1) % ${#flap_paths[@]}))]}
 	drop=$((f % 2 == 0))
+	if [ "$drop" = 1 ]; then
+		# The drop needs the nexus reachable for a moment after dm
+		# failed the path; a path that answers then would look back
+		# to the module's probe (a real failed path does not answer),
+		# so the probe waits until the SCSI device is offline.
+		prtool set mpathA --probe-interval 60000 || flap_err=$((flap_err + 1))
+	fi
 	flap_dm_fail A "$i" && flap_dm_fail B "$i" || flap_err=$((flap_err + 1))
 	if [ "$drop" = 1 ]; then
 		drop_reg A "$i" && drop_reg B "$i" || flap_err=$((flap_err + 1))
@@ -119,6 +130,10 @@ for ((f = 1; f <= FLAPS; f++)); do
 		fi
 	fi
 	flap_sd_down A "$i" && flap_sd_down B "$i" || flap_err=$((flap_err + 1))
+	if [ "$drop" = 1 ]; then
+		# the default again, before the path comes back
+		prtool set mpathA --probe-interval 500 || flap_err=$((flap_err + 1))
+	fi
 	sleep "$FLAP_DOWN"
 	flap_sd_up A "$i" && flap_sd_up B "$i" || flap_err=$((flap_err + 1))
 	t_back=$EPOCHREALTIME
