@@ -127,13 +127,19 @@ out=$(bash -c '
 	echo "${COMPREPLY[*]}"
 	COMP_WORDS=(prtool daemon --a); COMP_CWORD=2; _prtool
 	echo "${COMPREPLY[*]}"
+	COMP_WORDS=(prtool reserve mpatha -t we-r); COMP_CWORD=4; _prtool
+	echo "${COMPREPLY[*]}"
+	COMPREPLY=(); COMP_WORDS=(prtool monitor -t ""); COMP_CWORD=3; _prtool
+	echo "monitor -t: ${COMPREPLY[*]}"
 	complete -p prtool' _ "$d/usr/share/bash-completion/completions/prtool" 2>&1)
 is "$out" "lvmpersist
 start stop
 monitor
 failed active
 --attach-new
-complete -F _prtool prtool" "bash completion: prtool's commands"
+we-ro
+monitor -t: 
+complete -F _prtool prtool" "bash completion: prtool's commands, -t of reserve (--type) and of monitor (--timeout)"
 
 is "$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' "$d/$src/dkms.conf"):$(sed -n 's/^PACKAGE_NAME="\(.*\)"$/\1/p' "$d/$src/dkms.conf")" \
 	"$version:dm-mpath-pr" "dkms.conf: dm-mpath-pr, the version of userspace/Makefile"
