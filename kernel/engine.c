@@ -852,6 +852,8 @@ struct mpr_slot {
  * @pending: slots not finished
  * @abandoned: the caller stopped waiting (under &mpr_engine.lock)
  * @cmd: the command
+ * @last: a path whose command goes out only once the others finished
+ *	(NULL: all at once); see mpr_register_locked()
  * @max: room in @slot
  * @nr: used slots
  * @slot: one per path
@@ -863,6 +865,7 @@ struct mpr_fanout {
 	atomic_t pending;
 	bool abandoned;
 	struct mpr_cmd cmd;
+	struct mpr_path *last;
 	unsigned int max;
 	unsigned int nr;
 	struct mpr_slot slot[];
@@ -1080,42 +1083,66 @@ static void mpr_slot_work(struct work_struct *work)
 	mpr_engine_inflight_put(eng);
 }
 
+static void mpr_slot_queue(struct mpr_fanout *fo, struct mpr_slot *slot)
+{
+	/* The work item's references; the slot keeps the caller's. */
+	refcount_inc(&fo->ref);
+	kref_get(&slot->path->ref);
+	mpr_engine_inflight_get(fo->eng);
+	slot->start = ktime_get();
+	INIT_WORK(&slot->work, mpr_slot_work);
+	queue_work(fo->eng->wq, &slot->work);
+}
+
 /**
  * mpr_fanout_run() - send the commands of a fan-out and wait for them
  * @fo: prepared fan-out
  * @deadline: jiffies by which the caller stops waiting
+ *
+ * The commands go out at once, but for the slot of &mpr_fanout.last (if
+ * set and not alone): that one goes out when the others finished, or at
+ * the deadline if they did not.
  *
  * On return every slot either has its result (done) or belongs to a work
  * item that will fold its result in later.
  */
 static void mpr_fanout_run(struct mpr_fanout *fo, unsigned long deadline)
 {
-	struct mpr_engine *eng = fo->eng;
+	struct mpr_slot *last = NULL;
 	unsigned int i;
 	long left;
 
-	atomic_set(&fo->pending, fo->nr);
+	for (i = 0; fo->last && fo->nr > 1 && i < fo->nr; i++)
+		if (fo->slot[i].path == fo->last)
+			last = &fo->slot[i];
+
+	atomic_set(&fo->pending, fo->nr - (last ? 1 : 0));
 	if (!fo->nr)
 		complete(&fo->done);
-	for (i = 0; i < fo->nr; i++) {
-		struct mpr_slot *slot = &fo->slot[i];
+	for (i = 0; i < fo->nr; i++)
+		if (&fo->slot[i] != last)
+			mpr_slot_queue(fo, &fo->slot[i]);
 
-		/* The work item's references; the slot keeps the caller's. */
-		refcount_inc(&fo->ref);
-		kref_get(&slot->path->ref);
-		mpr_engine_inflight_get(eng);
-		slot->start = ktime_get();
-		INIT_WORK(&slot->work, mpr_slot_work);
-		queue_work(eng->wq, &slot->work);
+	if (last) {
+		left = (long)(deadline - jiffies);
+		/*
+		 * Completed: every other slot is done, nobody completes it
+		 * again before the last slot does. At the deadline late
+		 * slots may still do so; the wait below is over by then.
+		 */
+		if (left > 0 && wait_for_completion_timeout(&fo->done, left))
+			reinit_completion(&fo->done);
+		atomic_inc(&fo->pending);
+		mpr_slot_queue(fo, last);
 	}
 
 	left = (long)(deadline - jiffies);
 	if (left > 0)
 		wait_for_completion_timeout(&fo->done, left);
 
-	spin_lock(&eng->lock);
+	spin_lock(&fo->eng->lock);
 	fo->abandoned = true;
-	spin_unlock(&eng->lock);
+	spin_unlock(&fo->eng->lock);
 }
 
 /* Result of a slot for the caller: late slots count as timed out. */
@@ -1773,6 +1800,21 @@ static int mpr_register_locked(struct mpr_engine *eng, u64 old_key,
 	fo = mpr_fanout_prepare(eng, &cmd);
 	if (!fo)
 		return -ENOMEM;
+	/*
+	 * Unregistering under an all-registrants reservation the host took:
+	 * the nexus that took it is unregistered after the others. SPC does
+	 * not care about the order, LIO does: unregistering its holder moves
+	 * the reservation to another registration, and an unregister on
+	 * another nexus at the same time frees that registration (a use
+	 * after free of dev_pr_res_holder, then an oops on the next command;
+	 * seen with KASAN on 7.2).
+	 */
+	if (!new_key) {
+		spin_lock(&eng->lock);
+		if (eng->res_type && mpr_type_all_regs(eng->res_type))
+			fo->last = eng->holder;
+		spin_unlock(&eng->lock);
+	}
 	mpr_fanout_run(fo, deadline);
 
 	if (!(flags & PR_FL_IGNORE_KEY)) {

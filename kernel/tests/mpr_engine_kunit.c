@@ -192,6 +192,8 @@ struct fake_path {
 	bool plain_preempt_seen;
 	bool race_before;
 	bool race_after;
+	ktime_t t_start;
+	ktime_t t_end;
 };
 
 /**
@@ -592,6 +594,7 @@ static int fake_cmd(struct fake_path *fp, const struct mpr_cmd *c, u32 flags,
 
 	nr = atomic_inc_return(&fp->calls);
 	atomic_inc(&fp->op_calls[c->op]);
+	fp->t_start = ktime_get();
 	if (c->op == MPR_OP_PREEMPT) {
 		if (c->abort)
 			WRITE_ONCE(fp->abort_seen, true);
@@ -600,6 +603,7 @@ static int fake_cmd(struct fake_path *fp, const struct mpr_cmd *c, u32 flags,
 	}
 	if (fp->delay_ms)
 		msleep(fp->delay_ms);
+	fp->t_end = ktime_get();
 	if (READ_ONCE(fp->down))
 		return PATH_FAILED;
 	if (fp->fault == F_DOWN_AFTER1 && nr > 1)
@@ -2734,6 +2738,45 @@ static void mpr_test_returned_path_fenced(struct kunit *test)
 	fake_check_invariants(test, env);
 }
 
+/*
+ * Unregistering under the host's all-registrants reservation: the nexus
+ * that took it is unregistered after the others (LIO's holder moves on
+ * its unregister); under other types all paths are sent to at once.
+ */
+static void mpr_test_unregister_holder_last(struct kunit *test)
+{
+	static const enum pr_type types[] = { WE_AR, EA_AR, WE_RO };
+	unsigned int t, i;
+
+	for (t = 0; t < ARRAY_SIZE(types); t++) {
+		struct fake_env *env = fake_env_new(test, 3);
+		bool all_regs = types[t] != WE_RO;
+		struct fake_path *h;
+
+		KUNIT_ASSERT_EQ(test, 0, mpr_engine_register(&env->eng, 0, KEY_A, 0));
+		KUNIT_ASSERT_EQ(test, 0, mpr_engine_reserve(&env->eng, KEY_A,
+							    types[t], 0));
+		KUNIT_ASSERT_NOT_NULL(test, env->eng.holder);
+		h = container_of(env->eng.holder, struct fake_path, path);
+		for (i = 0; i < 3; i++)
+			env->paths[i]->delay_ms = 50;
+		KUNIT_EXPECT_EQ(test, mpr_engine_register(&env->eng, KEY_A, 0, 0), 0);
+		for (i = 0; i < 3; i++) {
+			struct fake_path *p = env->paths[i];
+
+			KUNIT_EXPECT_EQ(test, env->tgt.key[i], 0ULL);
+			if (p == h)
+				continue;
+			/* after every other path finished, or overlapping */
+			KUNIT_EXPECT_EQ_MSG(test,
+					    ktime_compare(h->t_start, p->t_end) >= 0,
+					    all_regs, "type %d, path %u", types[t], i);
+		}
+		KUNIT_EXPECT_EQ(test, (int)env->tgt.type, 0);
+		fake_check_invariants(test, env);
+	}
+}
+
 /* ---- NVMe: registrations per host ------------------------------------- */
 
 static struct fake_env *nvme_env_new(struct kunit *test, unsigned int nr)
@@ -2998,6 +3041,7 @@ static struct kunit_case mpr_engine_fencing_cases[] = {
 	KUNIT_CASE(mpr_test_stale_key_event),
 	KUNIT_CASE(mpr_test_returned_path),
 	KUNIT_CASE(mpr_test_returned_path_fenced),
+	KUNIT_CASE(mpr_test_unregister_holder_last),
 	{}
 };
 
