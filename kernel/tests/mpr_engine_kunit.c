@@ -177,6 +177,8 @@ struct fake_event {
  * @race_before: host B preempts host A just before the next REGISTER on
  *	this path reaches the target
  * @race_after: ...just after it
+ * @t_start: when the last command arrived
+ * @t_end: when it reached the target (after @delay_ms)
  */
 struct fake_path {
 	struct mpr_path path;
