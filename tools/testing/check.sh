@@ -128,6 +128,10 @@ for k in $DMPR_KERNELS; do
 	fi
 done
 step userspace make -C "$DMPR_TOP/userspace"
+# the installed module sources build with DKMS (6.1: Debian 12's kernel)
+if [ -n "${built[6.1]:-}" ]; then
+	step dkms-6.1 bash "$here/dkms-build.sh" 6.1
+fi
 step prbench gcc -std=c11 -O2 -Wall -Wextra -Werror -o "$DMPR_BUILD/prbench" "$here/bench/prbench.c"
 step prstress gcc -std=c11 -O2 -Wall -Wextra -Werror -pthread -o "$DMPR_BUILD/prstress" "$here/bench/prstress.c"
 step prcall gcc -std=c11 -O2 -Wall -Wextra -Werror -o "$DMPR_BUILD/prcall" "$here/bench/prcall.c"

@@ -18,6 +18,8 @@ pkgs=(
 	open-iscsi iproute2
 	# lvm2's tools for the lvmpersist scenario (55-lvmpersist)
 	lvm2
+	# "dkms build" of the installed module sources (dkms-build.sh)
+	dkms
 )
 
 missing=()
