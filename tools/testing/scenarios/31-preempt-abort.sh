@@ -64,6 +64,23 @@ setup_b() {
 		prtool register-ignore "$MA" --key $KA >/dev/null
 }
 
+# aborted_b WHO: A's PREEMPT AND ABORT of B (sent by WHO) reached one path
+# of A as 0x05 and no path as a plain PREEMPT, took B's registrations and
+# left A holding WE_RO; B's writer ($writer) stops
+aborted_b() {
+	like "$(sas A 0x05)" '^A[12]$' "$1: one path of A received 0x05 (PREEMPT AND ABORT)"
+	is "$(sas A 0x04)" "" "$1: no path of A received a plain PREEMPT"
+	is "$(san_key_of B 1)$(san_key_of B 2)" "" "LIO: B's registrations are gone"
+	is "$(san_holder | cut -c1):$(san_res_type)" "A:5" "LIO: a nexus of A holds WE_RO"
+	if poll 30 '! kill -0 '"$writer"' 2>/dev/null' 0.1; then
+		pass "B's writer stopped: its writes fail after the abort"
+	else
+		kill "$writer" 2>/dev/null
+		fail "B's writer still writes after the abort"
+	fi
+	wait "$writer" 2>/dev/null
+}
+
 prtool attach mpathA && prtool attach mpathB
 ok $? "attach mpathA and mpathB"
 setup_b
@@ -77,17 +94,7 @@ san_trace_start
 mpp --out --preempt-abort --param-rk=$KA --param-sark=$KB --prout-type=5 "$MA"
 san_trace_stop
 is "$rc" 0 "attached: A's PREEMPT AND ABORT of B returns 0"
-like "$(sas A 0x05)" '^A[12]$' "attached: one path of A received 0x05 (PREEMPT AND ABORT)"
-is "$(sas A 0x04)" "" "attached: no path of A received a plain PREEMPT"
-is "$(san_key_of B 1)$(san_key_of B 2)" "" "LIO: B's registrations are gone"
-is "$(san_holder | cut -c1):$(san_res_type)" "A:5" "LIO: a nexus of A holds WE_RO"
-if poll 30 '! kill -0 '"$writer"' 2>/dev/null' 0.1; then
-	pass "B's writer stopped: its writes fail after the preemption"
-else
-	kill "$writer" 2>/dev/null
-	fail "B's writer still writes after the preemption"
-fi
-wait "$writer" 2>/dev/null
+aborted_b attached
 dd if=/dev/zero of="$MA" bs=64k count=16 oflag=direct 2>/dev/null
 ok $? "A writes through its map"
 mpp --out --clear --param-rk=$KA "$MA"
@@ -104,17 +111,7 @@ rc=$?
 rc_note "prtool preempt-abort" "$rc"
 san_trace_stop
 is "$rc:$err" "0:" "prtool preempt-abort: A's PREEMPT AND ABORT of B returns 0, no message"
-like "$(sas A 0x05)" '^A[12]$' "prtool preempt-abort: one path of A received 0x05 (PREEMPT AND ABORT)"
-is "$(sas A 0x04)" "" "prtool preempt-abort: no path of A received a plain PREEMPT"
-is "$(san_key_of B 1)$(san_key_of B 2)" "" "LIO: B's registrations are gone"
-is "$(san_holder | cut -c1):$(san_res_type)" "A:5" "LIO: a nexus of A holds WE_RO"
-if poll 30 '! kill -0 '"$writer"' 2>/dev/null' 0.1; then
-	pass "B's writer stopped: its writes fail after the abort"
-else
-	kill "$writer" 2>/dev/null
-	fail "B's writer still writes after the abort"
-fi
-wait "$writer" 2>/dev/null
+aborted_b "prtool preempt-abort"
 err=$(prtool clear "$MA" --key $KA 2>&1)
 rc=$?
 rc_note "prtool clear" "$rc"
