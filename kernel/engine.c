@@ -15,8 +15,10 @@
 #include <linux/jiffies.h>
 #include <linux/ktime.h>
 #include <linux/minmax.h>
+#include <linux/mm.h>
 #include <linux/pr.h>
 #include <linux/refcount.h>
+#include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/wait_bit.h>
 #include <scsi/scsi_proto.h>
@@ -232,11 +234,17 @@ static void mpr_path_set_state_locked(struct mpr_path *path,
 /* The host's key was found gone; caller holds eng->lock. */
 static void mpr_set_preempted_locked(struct mpr_engine *eng, const char *how)
 {
+	struct mpr_path *path;
+
 	lockdep_assert_held(&eng->lock);
 	if (!eng->preempted)
 		DMWARN("%s: key 0x%llx gone (%s): host preempted, no re-registration",
 		       eng->name, eng->key, how);
 	eng->preempted = true;
+	/* No nexus carries the key any more: say so. */
+	list_for_each_entry(path, &eng->paths, node)
+		if (path->reg == DM_MPATH_PR_REG_REGISTERED)
+			path->reg = DM_MPATH_PR_REG_NONE;
 }
 
 static unsigned long mpr_audit_delay(const struct mpr_engine *eng)
@@ -651,9 +659,14 @@ struct mpr_op_ctx {
 	struct mpr_op_log *log;
 };
 
-/* Start an operation: one at a time per device. */
-static void mpr_op_begin(struct mpr_engine *eng, struct mpr_op_ctx *ctx,
-			 u32 op, u64 key, u64 ours)
+/*
+ * Start an operation: one at a time per device. The wait for the one in
+ * progress is killable (it is bounded anyway: no operation waits on a path
+ * past the deadline). Return: 0, or -EINTR if the caller was killed.
+ */
+static int __must_check mpr_op_begin(struct mpr_engine *eng,
+				     struct mpr_op_ctx *ctx, u32 op, u64 key,
+				     u64 ours)
 {
 	ctx->t0 = ktime_get();
 	ctx->op = op;
@@ -662,11 +675,15 @@ static void mpr_op_begin(struct mpr_engine *eng, struct mpr_op_ctx *ctx,
 	ctx->log = NULL;
 	if (eng->dev_ops && eng->dev_ops->event)
 		ctx->log = kzalloc(sizeof(*ctx->log), GFP_KERNEL);
-	mutex_lock(&eng->op_mutex);
+	if (mutex_lock_killable(&eng->op_mutex)) {
+		kfree(ctx->log);
+		return -EINTR;
+	}
 	eng->log = ctx->log;
 	spin_lock(&eng->lock);
 	eng->ops_run++;
 	spin_unlock(&eng->lock);
+	return 0;
 }
 
 static int mpr_probe_key_check(struct mpr_engine *eng, u64 key, u32 *count,
@@ -876,7 +893,7 @@ static void mpr_fanout_free(struct mpr_fanout *fo)
 	unsigned int i;
 
 	for (i = 0; i < fo->max; i++)
-		kfree(fo->slot[i].keys);
+		kvfree(fo->slot[i].keys);
 	kfree(fo);
 }
 
@@ -898,8 +915,8 @@ static struct mpr_fanout *mpr_fanout_alloc(struct mpr_engine *eng,
 	if (cmd->op != MPR_OP_READ_KEYS)
 		return fo;
 	for (i = 0; i < max; i++) {
-		fo->slot[i].keys = kzalloc(struct_size(fo->slot[i].keys, keys,
-						       cmd->room), GFP_KERNEL);
+		fo->slot[i].keys = kvzalloc(struct_size(fo->slot[i].keys, keys,
+							cmd->room), GFP_KERNEL);
 		if (!fo->slot[i].keys) {
 			mpr_fanout_free(fo);
 			return NULL;
@@ -1024,12 +1041,26 @@ static void mpr_fold_late_locked(struct mpr_engine *eng, struct mpr_path *path,
 	case MPR_OP_REGISTER:
 		if (result)
 			break;
-		if (eng->wanted && eng->key == cmd->sa_key)
-			path->reg = mpr_reg_of_key(cmd->sa_key);
-		else if (eng->wanted)
+		/*
+		 * Nobody re-counted this registration: a preempt may have
+		 * come before it landed, and then it is all that is left of
+		 * the host. It stands only once the probe verified it
+		 * (mpr_fence_verify_late()); until then the path is pending,
+		 * never shown registered. Without a wanted key the engine
+		 * has nothing to verify it against: the caller was told the
+		 * outcome is unknown, and the path's state is.
+		 */
+		if (cmd->sa_key && eng->wanted) {
+			path->unverified_key = cmd->sa_key;
 			path->reg = DM_MPATH_PR_REG_PENDING;
-		else
+			mpr_engine_schedule_probe_locked(eng);
+		} else if (eng->wanted && !eng->key) {
+			path->reg = DM_MPATH_PR_REG_NONE;
+		} else if (eng->wanted) {
+			path->reg = DM_MPATH_PR_REG_PENDING;
+		} else {
 			path->reg = DM_MPATH_PR_REG_UNKNOWN;
+		}
 		break;
 	case MPR_OP_RESERVE:
 		/* The caller was told -ETIMEDOUT; the device says otherwise. */
@@ -1050,11 +1081,18 @@ static void mpr_slot_work(struct work_struct *work)
 	struct mpr_fanout *fo = slot->fo;
 	struct mpr_engine *eng = fo->eng;
 	struct mpr_path *path = slot->path;
+	unsigned int noio;
 	bool late;
 	u64 us;
 	int r;
 
+	/*
+	 * The device may be suspended (mpr_preempt_suspended()): reclaim
+	 * must not wait for I/O to it while a path command allocates.
+	 */
+	noio = memalloc_noio_save();
 	r = mpr_path_exec(path, &fo->cmd, slot);
+	memalloc_noio_restore(noio);
 	us = ktime_us_delta(ktime_get(), slot->start);
 
 	spin_lock(&eng->lock);
@@ -1573,6 +1611,482 @@ static void mpr_resume(struct mpr_engine *eng)
 }
 
 /*
+ * ---- READ KEYS of the engine itself ------------------------------------
+ */
+
+/**
+ * mpr_key_count() - READ KEYS through one path and count a key
+ * @eng: the device, op_mutex held
+ * @path: the path to ask (the caller holds a reference)
+ * @key: the key to count
+ * @count: set to how often @key is registered (once per I_T nexus on an
+ *	SPC-4 target, once per host with per-host registrations)
+ * @generation: if not NULL, set to the PRgeneration of the answer
+ *
+ * The command goes through a fan-out of one, so the caller waits no longer
+ * than the deadline however the path behaves. The answer is sized from the
+ * device: when the device reports more keys than there was room for, the
+ * command is sent again with room for all of them (up to MPR_KEYS_LIMIT,
+ * what a PR IN allocation length can carry), and the room is remembered
+ * for the next time. A key past the room is never taken for a missing one.
+ *
+ * Return: the result of READ KEYS; -E2BIG if the device reports more keys
+ * than MPR_KEYS_LIMIT and @key is not among those that could be read.
+ */
+static int mpr_key_count(struct mpr_engine *eng, struct mpr_path *path,
+			 u64 key, u32 *count, u32 *generation)
+{
+	struct mpr_cmd cmd = { .op = MPR_OP_READ_KEYS };
+	unsigned int tries;
+	u32 gen, nr, i;
+	u64 *keys = NULL;
+	int r = 0;
+
+	for (tries = 0; tries < 3; tries++) {
+		struct mpr_in in = { .generation = &gen, .num_keys = &nr };
+
+		cmd.room = clamp_t(u32, READ_ONCE(eng->keys_room), MPR_MAX_KEYS,
+				   MPR_KEYS_LIMIT);
+		kvfree(keys);
+		keys = kvcalloc(cmd.room, sizeof(*keys), GFP_KERNEL);
+		if (!keys)
+			return -ENOMEM;
+		in.keys = keys;
+		r = mpr_exec_on(eng, path, &cmd, &in);
+		if (r || nr <= cmd.room || cmd.room == MPR_KEYS_LIMIT)
+			break;
+		/* Room for all of them, and for a few that register meanwhile. */
+		WRITE_ONCE(eng->keys_room, min_t(u32, nr + 16, MPR_KEYS_LIMIT));
+	}
+	if (r) {
+		kvfree(keys);
+		return r;
+	}
+
+	*count = 0;
+	for (i = 0; i < min(nr, cmd.room); i++)
+		if (keys[i] == key)
+			(*count)++;
+	kvfree(keys);
+	if (generation)
+		*generation = gen;
+	if (nr > cmd.room && key && !*count) {
+		DMERR_LIMIT("%s: %u keys, %u read: is key 0x%llx registered?",
+			    eng->name, nr, cmd.room, key);
+		return -E2BIG;
+	}
+	return 0;
+}
+
+/*
+ * Next path of this step to ask for READ KEYS: settled paths (active, and
+ * not waiting for a registration) first, then any path not yet asked in
+ * this step. Returns it with a reference.
+ */
+static struct mpr_path *mpr_next_reader_locked(struct mpr_engine *eng)
+{
+	struct mpr_path *path;
+	int pass;
+
+	for (pass = 0; pass < 2; pass++) {
+		list_for_each_entry(path, &eng->paths, node) {
+			if (!mpr_pickable_locked(eng, path))
+				continue;
+			if (!pass && (path->state != DM_MPATH_PR_PATH_ACTIVE ||
+				      path->reg == DM_MPATH_PR_REG_PENDING))
+				continue;
+			kref_get(&path->ref);
+			return path;
+		}
+	}
+	return NULL;
+}
+
+/**
+ * mpr_probe_key_check() - is the host still registered on the device?
+ * @eng: the device, op_mutex held
+ * @key: the host's key
+ * @count: if not NULL, set to how often @key is registered
+ * @generation: if not NULL, set to the PRgeneration of the answer
+ *
+ * READ KEYS through a working path: settled active paths first, then the
+ * others, each path at most once, failing over on path errors. Paths
+ * answer or are marked failed on the way. Each path gets the deadline, so
+ * the wait is bounded by the deadline times the number of paths.
+ *
+ * Return: 1 if @key is registered, 0 if it is not, or a negative errno /
+ * PR_STS_* if no path could tell.
+ */
+static int mpr_probe_key_check(struct mpr_engine *eng, u64 key, u32 *count,
+			       u32 *generation)
+{
+	int ret = PR_STS_PATH_FAILED;
+
+	mpr_step_begin(eng);
+	for (;;) {
+		struct mpr_path *path;
+		u32 n;
+		int r;
+
+		spin_lock(&eng->lock);
+		path = mpr_next_reader_locked(eng);
+		spin_unlock(&eng->lock);
+		if (!path)
+			break;
+		r = mpr_key_count(eng, path, key, &n, generation);
+		mpr_path_put(path);
+		if (!r) {
+			ret = n > 0;
+			if (count)
+				*count = n;
+			break;
+		}
+		ret = r;
+		if (!mpr_result_is_path_error(r) && r != -ENODEV)
+			break;
+	}
+	return ret;
+}
+
+/*
+ * ---- fencing safety ------------------------------------------------------
+ *
+ * Every registration the engine makes on its own (a returning or new path,
+ * the REGISTER AND IGNORE retry of a REGISTER, the restore after a
+ * self-preempt, a path that lost its key) goes through one protocol:
+ *
+ *   mpr_fence_check()     READ KEYS through a path that is not about to be
+ *                         registered: unless the host's key is there, the
+ *                         host was preempted and nothing is sent;
+ *   mpr_fence_register()  the REGISTER AND IGNORE EXISTING KEY fan-out,
+ *                         then READ KEYS again (mpr_fence_recount()): if a
+ *                         preempt raced in, the paths just registered are
+ *                         unregistered again (mpr_fence_undo());
+ *   stragglers            a registration that lands after the deadline is
+ *                         unverified (mpr_fold_late_locked()); the next
+ *                         probe round checks it (mpr_fence_verify_late()).
+ *
+ * A fenced host thus never regains access through the engine's own
+ * registrations.
+ */
+
+/**
+ * struct mpr_fence - what the fencing check saw before a registration
+ * @count: registrations of the host's key
+ * @gen: PRgeneration of that answer
+ */
+struct mpr_fence {
+	u32 count;
+	u32 gen;
+};
+
+/**
+ * mpr_fence_check() - may the engine register paths with @key?
+ * @eng: the device, op_mutex held
+ * @key: the host's key (not 0)
+ * @fc: filled with what READ KEYS showed
+ * @how: what asks, for messages
+ *
+ * Return: 1 if @key is registered; 0 if it is gone (the device is marked
+ * preempted); or the error of READ KEYS (nobody could tell).
+ */
+static int mpr_fence_check(struct mpr_engine *eng, u64 key,
+			   struct mpr_fence *fc, const char *how)
+{
+	int r = mpr_probe_key_check(eng, key, &fc->count, &fc->gen);
+
+	if (!r) {
+		spin_lock(&eng->lock);
+		if (eng->key == key && eng->wanted)
+			mpr_set_preempted_locked(eng, how);
+		spin_unlock(&eng->lock);
+	}
+	return r;
+}
+
+/* Report the registration changes the engine made on its own. */
+static void mpr_fence_emit(struct mpr_engine *eng, struct mpr_fanout *fo,
+			   enum mpr_event_type type, u64 key)
+{
+	unsigned int i;
+
+	for (i = 0; i < fo->nr; i++)
+		if (fo->slot[i].emit)
+			mpr_emit_path(eng, type, fo->slot[i].path, key, 0);
+}
+
+/**
+ * mpr_fence_undo() - unregister paths a racing preempt made wrong
+ * @eng: the device, op_mutex held
+ * @done: the REGISTER AND IGNORE that registered them (slots marked @emit)
+ * @key: the key they got
+ * @emit: report the paths unregistered (not while the device is suspended)
+ *
+ * The host was preempted between the check and the registration: the
+ * paths registered now are the only ones that carry the key, and they
+ * must not keep it. They are unregistered and left pending; the slots of
+ * @done that were undone lose their @emit mark.
+ */
+static void mpr_fence_undo(struct mpr_engine *eng, struct mpr_fanout *done,
+			   u64 key, bool emit)
+{
+	struct mpr_cmd cmd = {
+		.op = MPR_OP_REGISTER,
+		.flags = PR_FL_IGNORE_KEY,
+	};
+	struct mpr_fanout *fo;
+	unsigned int i;
+
+	fo = mpr_fanout_alloc(eng, done->nr, &cmd);
+	if (!fo)
+		return;
+	spin_lock(&eng->lock);
+	for (i = 0; i < done->nr; i++) {
+		struct mpr_path *path = done->slot[i].path;
+
+		if (!done->slot[i].emit)
+			continue;
+		done->slot[i].emit = false;
+		path->reg = DM_MPATH_PR_REG_PENDING;
+		if (!path->busy && !path->removed)
+			mpr_fanout_add_locked(fo, path, PR_FL_IGNORE_KEY);
+	}
+	spin_unlock(&eng->lock);
+	mpr_fanout_run(fo, mpr_deadline(eng));
+
+	spin_lock(&eng->lock);
+	for (i = 0; i < fo->nr; i++) {
+		struct mpr_slot *slot = &fo->slot[i];
+		int r = mpr_slot_result(slot);
+
+		mpr_path_note_locked(eng, slot->path, r);
+		slot->emit = !r;
+		if (r) {
+			/* Whatever it carries now, the probe checks it again. */
+			slot->path->unverified_key = key;
+			DMERR("%s: path %s may keep key 0x%llx after a racing preempt: %s (%d)",
+			      eng->name, slot->path->name, key,
+			      mpr_result_name(r), r);
+		} else {
+			slot->path->unverified_key = 0;
+			DMWARN("%s: path %s unregistered again: a preempt raced its registration",
+			       eng->name, slot->path->name);
+		}
+	}
+	spin_unlock(&eng->lock);
+	if (emit)
+		mpr_fence_emit(eng, fo, MPR_EV_PATH_UNREGISTERED, key);
+	mpr_fanout_release(fo);
+}
+
+/**
+ * mpr_fence_recount() - did a preempt race the registration of paths?
+ * @eng: the device, op_mutex held
+ * @key: the host's key
+ * @fc: what mpr_fence_check() saw before
+ * @n: REGISTER AND IGNORE commands that succeeded since
+ *
+ * READ KEYS again. Without interference the PRgeneration moved by exactly
+ * @n (every successful REGISTER counts) and no registration went away.
+ * Otherwise something else changed the registrations in between: unless
+ * more registrations of @key show than the ones just made, the host's own
+ * are gone and the new ones are all that is left of it.
+ *
+ * Return: true if the host was preempted.
+ */
+static bool mpr_fence_recount(struct mpr_engine *eng, u64 key,
+			      const struct mpr_fence *fc, unsigned int n)
+{
+	u32 count = 0, gen2 = 0;
+	int r;
+
+	r = mpr_probe_key_check(eng, key, &count, &gen2);
+	if (r < 0 || r > 1) {
+		DMWARN("%s: re-count after registering paths failed: %s (%d)",
+		       eng->name, mpr_result_name(r), r);
+		spin_lock(&eng->lock);
+		eng->suspect = true;
+		spin_unlock(&eng->lock);
+		return false;
+	}
+	if (!count)
+		return true;
+	if (gen2 - fc->gen == n)
+		return count < fc->count;
+	return count <= n;
+}
+
+/**
+ * mpr_fence_register() - register paths after mpr_fence_check(), re-count
+ * @eng: the device, op_mutex held
+ * @fc: what mpr_fence_check() saw (NULL when @fo drops a stale key: key 0
+ *	needs no check)
+ * @fo: REGISTER AND IGNORE EXISTING KEY of the host's key, paths added
+ * @emit: report the paths registered and unregistered as path events
+ *
+ * Runs @fo and brings its paths' state up to date: a path that took the
+ * key is registered (slot marked @emit), a path error leaves it failed
+ * and pending, a refusal leaves it pending (a conflict with the host's key
+ * makes the engine verify the key at the end of the operation). Then the
+ * re-count; if a preempt raced in, the device is marked preempted and the
+ * paths are unregistered again.
+ *
+ * Return: true if a preempt raced in.
+ */
+static bool mpr_fence_register(struct mpr_engine *eng,
+			       const struct mpr_fence *fc,
+			       struct mpr_fanout *fo, bool emit)
+{
+	u64 key = fo->cmd.sa_key;
+	unsigned int i, n = 0;
+	bool raced;
+
+	mpr_fanout_run(fo, mpr_deadline(eng));
+
+	spin_lock(&eng->lock);
+	for (i = 0; i < fo->nr; i++) {
+		struct mpr_slot *slot = &fo->slot[i];
+		struct mpr_path *path = slot->path;
+		int r = mpr_slot_result(slot);
+
+		if (!r)
+			n++;
+		if (path->removed)
+			continue;
+		if (!r && eng->key == key && eng->wanted) {
+			mpr_path_set_state_locked(path, DM_MPATH_PR_PATH_ACTIVE,
+						  0);
+			path->reg = mpr_reg_of_key(key);
+			path->unverified_key = 0;
+			slot->emit = true;
+			DMINFO("%s: path %s %s", eng->name, path->name,
+			       key ? "registered" : "unregistered");
+		} else if (mpr_result_is_path_error(r)) {
+			mpr_path_set_state_locked(path, DM_MPATH_PR_PATH_FAILED,
+						  r);
+			if (r == -ETIMEDOUT)
+				path->last_result = r;
+		} else if (r) {
+			mpr_path_set_state_locked(path, DM_MPATH_PR_PATH_ACTIVE,
+						  0);
+			/* Refused with our key: is the key still there? */
+			if (key && mpr_result_is_conflict(r))
+				eng->suspect = true;
+			DMWARN_LIMIT("%s: bringing path %s to the wanted state failed: %s (%d)",
+				     eng->name, path->name, mpr_result_name(r), r);
+		}
+	}
+	spin_unlock(&eng->lock);
+
+	raced = fc && key && n && mpr_fence_recount(eng, key, fc, n);
+	if (emit)
+		mpr_fence_emit(eng, fo, key ? MPR_EV_PATH_REGISTERED :
+			       MPR_EV_PATH_UNREGISTERED, key);
+	if (raced) {
+		spin_lock(&eng->lock);
+		if (eng->key == key && eng->wanted)
+			mpr_set_preempted_locked(eng, "re-count after registering paths");
+		spin_unlock(&eng->lock);
+		mpr_fence_undo(eng, fo, key, emit);
+	}
+	return raced;
+}
+
+/**
+ * mpr_fence_verify_late() - check registrations that landed after a deadline
+ * @eng: the device, op_mutex held
+ *
+ * A registration of the engine that answered after its deadline was never
+ * re-counted: a preempt may have come between the check and its landing,
+ * and then it is all that is left of the host. The paths it landed on
+ * (&mpr_path.unverified_key, set by mpr_fold_late_locked()) are checked:
+ * if the host's key shows no more often than those paths account for, the
+ * host was preempted; then, or if the host is known to be preempted, or
+ * the key landed is not the wanted one, they are unregistered (and left
+ * pending, for the probe to register through the fencing protocol). A key
+ * that the host holds elsewhere too stands: the path is registered.
+ */
+static void mpr_fence_verify_late(struct mpr_engine *eng)
+{
+	struct mpr_cmd cmd = {
+		.op = MPR_OP_REGISTER,
+		.flags = PR_FL_IGNORE_KEY,
+	};
+	unsigned int i, nr_any = 0, nr_same = 0;
+	struct mpr_fanout *fo;
+	struct mpr_path *path;
+	bool fenced = false;
+	u32 count, gen;
+	u64 key;
+	int r;
+
+	spin_lock(&eng->lock);
+	key = eng->wanted && !eng->preempted ? eng->key : 0;
+	list_for_each_entry(path, &eng->paths, node) {
+		if (!path->unverified_key || path->removed)
+			continue;
+		nr_any++;
+		nr_same += key && path->unverified_key == key;
+	}
+	spin_unlock(&eng->lock);
+	if (!nr_any)
+		return;
+
+	if (nr_same) {
+		r = mpr_probe_key_check(eng, key, &count, &gen);
+		if (r < 0 || r > 1)
+			return;	/* nobody could tell: the next round */
+		fenced = count <= nr_same;
+		if (fenced) {
+			spin_lock(&eng->lock);
+			if (eng->key == key && eng->wanted)
+				mpr_set_preempted_locked(eng, "late registration");
+			spin_unlock(&eng->lock);
+		}
+	}
+
+	fo = mpr_fanout_alloc(eng, READ_ONCE(eng->nr_paths), &cmd);
+	if (!fo)
+		return;
+	spin_lock(&eng->lock);
+	list_for_each_entry(path, &eng->paths, node) {
+		if (!path->unverified_key || path->removed)
+			continue;
+		if (!fenced && key && path->unverified_key == key) {
+			/* The host holds the key elsewhere too: it stands. */
+			path->unverified_key = 0;
+			if (path->reg == DM_MPATH_PR_REG_PENDING &&
+			    path->state == DM_MPATH_PR_PATH_ACTIVE)
+				path->reg = mpr_reg_of_key(key);
+			continue;
+		}
+		path->reg = DM_MPATH_PR_REG_PENDING;
+		if (!path->busy)
+			mpr_fanout_add_locked(fo, path, PR_FL_IGNORE_KEY);
+	}
+	spin_unlock(&eng->lock);
+	mpr_fanout_run(fo, mpr_deadline(eng));
+	spin_lock(&eng->lock);
+	for (i = 0; i < fo->nr; i++) {
+		struct mpr_slot *slot = &fo->slot[i];
+
+		r = mpr_slot_result(slot);
+		mpr_path_note_locked(eng, slot->path, r);
+		slot->emit = !r;
+		if (!r) {
+			DMWARN("%s: path %s: key 0x%llx that landed late removed%s",
+			       eng->name, slot->path->name,
+			       slot->path->unverified_key,
+			       fenced ? ": the host is not registered elsewhere" : "");
+			slot->path->unverified_key = 0;
+		}
+	}
+	spin_unlock(&eng->lock);
+	mpr_fence_emit(eng, fo, MPR_EV_PATH_UNREGISTERED, key);
+	mpr_fanout_release(fo);
+}
+
+/*
  * ---- REGISTER, REGISTER AND IGNORE, unregister ---------------------------
  */
 
@@ -1585,9 +2099,25 @@ static int mpr_register_result(struct mpr_fanout *fo, struct mpr_fanout *retry,
 			       struct mpr_slot *slot, bool shared)
 {
 	struct mpr_slot *again = mpr_fanout_find(retry, slot->path);
-	int r = mpr_slot_result(again ? again : slot);
+	int r;
 
+	/* A retry undone because a preempt raced it: the host is fenced. */
+	if (again && !mpr_slot_result(again) && !again->emit)
+		return PR_STS_RESERVATION_CONFLICT;
+	r = mpr_slot_result(again ? again : slot);
 	return shared && mpr_result_is_conflict(r) ? 0 : r;
+}
+
+/*
+ * A REGISTER succeeded on a path: the host owns @new_key now, and every
+ * path should carry it. Caller holds eng->lock.
+ */
+static void mpr_adopt_registered_locked(struct mpr_engine *eng, u64 new_key)
+{
+	eng->key = new_key;
+	eng->wanted = true;
+	if (new_key)
+		eng->preempted = false;
 }
 
 /**
@@ -1597,11 +2127,13 @@ static int mpr_register_result(struct mpr_fanout *fo, struct mpr_fanout *retry,
  * @retry: the REGISTER AND IGNORE retry of conflicting paths, or NULL
  * @shared: registrations are per host, see mpr_register_result()
  *
- * Rules (DESIGN.md §3.2):
- *  - a path succeeded: the operation succeeded unless a path failed with
- *    an error that is neither a path error nor a conflict (that error is
- *    returned); the new key becomes the wanted state; every path that did
- *    not get it is marked pending and is brought there when possible;
+ * Rules (DESIGN.md §3.2, Documentation/kernel.md "What a result means"):
+ *  - a path succeeded: the operation succeeded, whatever the other paths
+ *    answered: the device has the host's new registration, so the caller
+ *    must not take the call for "not done" (a retry with the old key would
+ *    conflict everywhere). The new key is the wanted state (adopted by the
+ *    caller, mpr_adopt_registered_locked()); every path that did not get
+ *    it is pending and is brought there when possible;
  *  - no path succeeded, some conflicted: PR_STS_RESERVATION_CONFLICT;
  *  - no path succeeded, some failed otherwise: the first such error;
  *  - no path was reachable: PR_STS_PATH_FAILED. A path error is never
@@ -1626,13 +2158,6 @@ static int mpr_register_conclude(struct mpr_engine *eng,
 		mpr_tally_add(&t, mpr_register_result(fo, retry, &fo->slot[i],
 						      shared));
 
-	if (t.ok) {
-		eng->key = new_key;
-		eng->wanted = true;
-		if (new_key)
-			eng->preempted = false;
-	}
-
 	list_for_each_entry(path, &eng->paths, node) {
 		struct mpr_slot *slot = mpr_fanout_find(fo, path);
 		int r;
@@ -1647,7 +2172,8 @@ static int mpr_register_conclude(struct mpr_engine *eng,
 		r = mpr_register_result(fo, retry, slot, shared);
 		if (!r) {
 			mpr_path_set_state_locked(path, DM_MPATH_PR_PATH_ACTIVE, 0);
-			path->reg = mpr_reg_of_key(new_key);
+			path->reg = mpr_reg_of_key(eng->preempted ? 0 : new_key);
+			path->unverified_key = 0;
 			continue;
 		}
 		if (mpr_result_is_path_error(r))
@@ -1672,7 +2198,7 @@ next:
 	spin_unlock(&eng->lock);
 
 	if (t.ok)
-		ret = t.other ? t.first_other : 0;
+		ret = 0;
 	else if (t.conflict)
 		ret = PR_STS_RESERVATION_CONFLICT;
 	else if (t.other)
@@ -1688,46 +2214,6 @@ next:
 		DMINFO_LIMIT("%s: %s done on %u path(s); %u path(s) pending",
 			     eng->name, op, t.ok, fo->nr - t.ok);
 	return ret;
-}
-
-/**
- * mpr_detect_per_host() - does a REGISTER show per-host registrations?
- * @eng: the device, op_mutex held
- * @fo: a REGISTER (not AND IGNORE) with @old_key that succeeded on some
- *	paths and conflicted on others
- * @old_key: its old key
- *
- * A path known to carry the host's key conflicts on a key change or
- * unregister with that key that another path just did: the registration
- * is the host's, shared by all its paths (NVMe), and the first path changed
- * it for all of them. On an SPC-4 target every I_T nexus would have
- * answered for its own registration.
- *
- * Return: true if the device has per-host registrations (now marked so).
- */
-static bool mpr_detect_per_host(struct mpr_engine *eng, struct mpr_fanout *fo,
-				u64 old_key)
-{
-	bool shared = false;
-	unsigned int i;
-
-	spin_lock(&eng->lock);
-	if (eng->wanted && old_key && eng->key == old_key) {
-		for (i = 0; i < fo->nr; i++) {
-			struct mpr_slot *slot = &fo->slot[i];
-
-			if (slot->done && mpr_result_is_conflict(slot->result) &&
-			    slot->path->reg == DM_MPATH_PR_REG_REGISTERED)
-				shared = true;
-		}
-	}
-	if (shared && !eng->per_host) {
-		eng->per_host = true;
-		DMINFO("%s: registrations are per host: one REGISTER for all paths",
-		       eng->name);
-	}
-	spin_unlock(&eng->lock);
-	return shared;
 }
 
 /**
@@ -1754,14 +2240,65 @@ static int mpr_register_per_host(struct mpr_engine *eng,
 	}
 	mpr_path_put(used);
 	spin_lock(&eng->lock);
-	eng->key = cmd->sa_key;
-	eng->wanted = true;
-	if (cmd->sa_key)
-		eng->preempted = false;
+	mpr_adopt_registered_locked(eng, cmd->sa_key);
 	list_for_each_entry(path, &eng->paths, node)
 		path->reg = mpr_reg_of_key(cmd->sa_key);
 	spin_unlock(&eng->lock);
 	return 0;
+}
+
+/**
+ * mpr_register_retry() - REGISTER AND IGNORE on the paths that conflicted
+ * @eng: the device, op_mutex held; the new key adopted
+ * @fo: the REGISTER, which succeeded on some paths
+ * @nr: how many paths conflicted
+ * @retry: set to the retry's fan-out (NULL if none was sent)
+ *
+ * Those nexuses lack the old key (they were down when it was registered,
+ * or were added since); the host proved it owns it on the others. The
+ * retry goes through the fencing protocol: if a preempt came after the
+ * first round, the host's new key is gone and the retry must not bring it
+ * back.
+ *
+ * Return: 0 if the retry was sent (or nothing needed it), 1 if the host
+ * was found preempted, -ENOMEM.
+ */
+static int mpr_register_retry(struct mpr_engine *eng, struct mpr_fanout *fo,
+			      unsigned int nr, struct mpr_fanout **retry)
+{
+	u64 key = fo->cmd.sa_key;
+	struct mpr_fence fc;
+	unsigned int i;
+	int r;
+
+	*retry = NULL;
+	if (key) {
+		r = mpr_fence_check(eng, key, &fc, "REGISTER retry");
+		if (!r)
+			return 1;
+		if (r != 1) {
+			/* Nobody could tell: the probe registers them later. */
+			DMWARN("%s: REGISTER: no retry, READ KEYS failed: %s (%d)",
+			       eng->name, mpr_result_name(r), r);
+			return 0;
+		}
+	}
+	*retry = mpr_fanout_alloc(eng, nr, &fo->cmd);
+	if (!*retry)
+		return -ENOMEM;
+	(*retry)->cmd.key = 0;
+	(*retry)->cmd.flags |= PR_FL_IGNORE_KEY;
+	spin_lock(&eng->lock);
+	for (i = 0; i < fo->nr; i++) {
+		struct mpr_slot *slot = &fo->slot[i];
+
+		if (slot->done && mpr_result_is_conflict(slot->result) &&
+		    !slot->path->busy && !slot->path->removed)
+			mpr_fanout_add_locked(*retry, slot->path,
+					      (*retry)->cmd.flags);
+	}
+	spin_unlock(&eng->lock);
+	return mpr_fence_register(eng, key ? &fc : NULL, *retry, false);
 }
 
 /**
@@ -1785,9 +2322,10 @@ static int mpr_register_locked(struct mpr_engine *eng, u64 old_key,
 		.flags = flags,
 	};
 	struct mpr_fanout *fo, *retry = NULL;
+	struct mpr_tally t = { 0 };
 	unsigned long deadline;
+	bool shared, fenced = false;
 	unsigned int i;
-	bool shared;
 	int ret;
 
 	spin_lock(&eng->lock);
@@ -1817,39 +2355,24 @@ static int mpr_register_locked(struct mpr_engine *eng, u64 old_key,
 	}
 	mpr_fanout_run(fo, deadline);
 
-	if (!(flags & PR_FL_IGNORE_KEY)) {
-		struct mpr_tally t = { 0 };
+	spin_lock(&eng->lock);
+	for (i = 0; i < fo->nr; i++)
+		mpr_tally_add(&t, mpr_slot_result(&fo->slot[i]));
+	if (t.ok)
+		mpr_adopt_registered_locked(eng, new_key);
+	spin_unlock(&eng->lock);
 
-		spin_lock(&eng->lock);
-		for (i = 0; i < fo->nr; i++)
-			mpr_tally_add(&t, mpr_slot_result(&fo->slot[i]));
-		spin_unlock(&eng->lock);
-
-		if (t.ok && t.conflict)
-			shared = mpr_detect_per_host(eng, fo, old_key);
-		if (t.ok && t.conflict && !shared) {
-			retry = mpr_fanout_alloc(eng, t.conflict, &cmd);
-			if (!retry) {
-				ret = -ENOMEM;
-				goto out;
-			}
-			retry->cmd.key = 0;
-			retry->cmd.flags = flags | PR_FL_IGNORE_KEY;
-			spin_lock(&eng->lock);
-			for (i = 0; i < fo->nr; i++) {
-				struct mpr_slot *slot = &fo->slot[i];
-
-				if (slot->done && mpr_result_is_conflict(slot->result) &&
-				    !slot->path->busy && !slot->path->removed)
-					mpr_fanout_add_locked(retry, slot->path,
-							      flags | PR_FL_IGNORE_KEY);
-			}
-			spin_unlock(&eng->lock);
-			mpr_fanout_run(retry, deadline);
-		}
+	/* A plain REGISTER refused by nexuses that lack the old key. */
+	if (!(flags & PR_FL_IGNORE_KEY) && t.ok && t.conflict) {
+		ret = mpr_register_retry(eng, fo, t.conflict, &retry);
+		if (ret == -ENOMEM)
+			goto out;
+		fenced = ret == 1;
 	}
-
 	ret = mpr_register_conclude(eng, fo, retry, shared);
+	/* Done, and then preempted before the paths that lacked it got it. */
+	if (!ret && fenced)
+		ret = PR_STS_RESERVATION_CONFLICT;
 out:
 	mpr_fanout_release(retry);
 	mpr_fanout_release(fo);
@@ -1963,9 +2486,11 @@ int mpr_engine_register(struct mpr_engine *eng, u64 old_key, u64 new_key,
 	else
 		ours = eng->wanted ? eng->key : 0;
 	spin_unlock(&eng->lock);
-	mpr_op_begin(eng, &ctx, flags & PR_FL_IGNORE_KEY ?
-		     DM_MPATH_PR_OP_REGISTER_IGNORE : DM_MPATH_PR_OP_REGISTER,
-		     new_key, ours);
+	ret = mpr_op_begin(eng, &ctx, flags & PR_FL_IGNORE_KEY ?
+			   DM_MPATH_PR_OP_REGISTER_IGNORE :
+			   DM_MPATH_PR_OP_REGISTER, new_key, ours);
+	if (ret)
+		return ret;
 	if (flags & ~PR_FL_IGNORE_KEY)
 		return mpr_op_end(eng, &ctx, -EOPNOTSUPP);
 
@@ -2100,7 +2625,9 @@ int mpr_engine_reserve(struct mpr_engine *eng, u64 key, enum pr_type type,
 	struct mpr_resv rsv;
 	int r;
 
-	mpr_op_begin(eng, &ctx, DM_MPATH_PR_OP_RESERVE, key, key);
+	r = mpr_op_begin(eng, &ctx, DM_MPATH_PR_OP_RESERVE, key, key);
+	if (r)
+		return r;
 	r = mpr_type_policy(eng, &cmd);
 	if (r)
 		return mpr_op_end(eng, &ctx, r);
@@ -2126,6 +2653,71 @@ int mpr_engine_reserve(struct mpr_engine *eng, u64 key, enum pr_type type,
 		DMERR_LIMIT("%s: RESERVE %s failed: %s (%d)", eng->name,
 			    mpr_type_name(cmd.type), mpr_result_name(r), r);
 	return mpr_op_end(eng, &ctx, r);
+}
+
+/**
+ * mpr_restore_after_preempt() - register the host's paths again
+ * @eng: the device, op_mutex held, suspended
+ * @pcmd: the PREEMPT of the host's own key (or of all registrants)
+ * @issuer: the path it was sent on
+ * @before: what READ KEYS showed just before the PREEMPT, or NULL if it
+ *	could not tell
+ *
+ * The target dropped the key from every other nexus of the host, and from
+ * the issuer too if no reservation was held with it. They get it back
+ * through the fencing protocol. If the key is gone from the device, only
+ * our own PREEMPT may account for that (the PRgeneration moved by exactly
+ * one since @before); otherwise another host preempted us in between and
+ * nothing is registered.
+ */
+static void mpr_restore_after_preempt(struct mpr_engine *eng,
+				      const struct mpr_cmd *pcmd,
+				      struct mpr_path *issuer,
+				      const struct mpr_fence *before)
+{
+	struct mpr_cmd cmd = {
+		.op = MPR_OP_REGISTER,
+		.sa_key = pcmd->key,
+		.flags = PR_FL_IGNORE_KEY,
+	};
+	struct mpr_fence fc;
+	struct mpr_fanout *fo;
+	struct mpr_path *p;
+	int r;
+
+	spin_lock(&eng->lock);
+	/* The PREEMPT proved that the host owned the key. */
+	if (!eng->wanted || eng->key != pcmd->key)
+		mpr_adopt_registered_locked(eng, pcmd->key);
+	list_for_each_entry(p, &eng->paths, node)
+		p->reg = DM_MPATH_PR_REG_PENDING;
+	spin_unlock(&eng->lock);
+
+	r = mpr_probe_key_check(eng, pcmd->key, &fc.count, &fc.gen);
+	if (r < 0 || r > 1) {
+		DMWARN("%s: no restore after %s, READ KEYS failed: %s (%d)",
+		       eng->name, mpr_cmd_name(pcmd), mpr_result_name(r), r);
+		return;
+	}
+	if (!r && (!before || fc.gen - before->gen != 1)) {
+		spin_lock(&eng->lock);
+		mpr_set_preempted_locked(eng, "restore after a self-preempt");
+		spin_unlock(&eng->lock);
+		return;
+	}
+	fo = mpr_fanout_alloc(eng, READ_ONCE(eng->nr_paths), &cmd);
+	if (!fo)
+		return;
+	spin_lock(&eng->lock);
+	if (r)
+		issuer->reg = mpr_reg_of_key(pcmd->key);
+	list_for_each_entry(p, &eng->paths, node)
+		if ((p != issuer || !r) && !p->busy && !p->removed &&
+		    p->state == DM_MPATH_PR_PATH_ACTIVE)
+			mpr_fanout_add_locked(fo, p, PR_FL_IGNORE_KEY);
+	spin_unlock(&eng->lock);
+	mpr_fence_register(eng, &fc, fo, false);
+	mpr_fanout_release(fo);
 }
 
 /**
@@ -2155,13 +2747,31 @@ static int mpr_preempt_suspended(struct mpr_engine *eng,
 		.key = pcmd->key,
 		.type = pcmd->type,
 	};
-	struct mpr_path *path, *p;
-	int r, rr = 0;
+	struct mpr_fence before;
+	struct mpr_path *path;
+	unsigned int noio;
+	int r, rb, rr = 0;
 
 	*issuer = NULL;
+	/*
+	 * Nothing suspends the device for a key that is not registered: any
+	 * writer of the device may call PREEMPT, and a suspend for a command
+	 * that can only conflict would let it freeze the map's I/O.
+	 */
+	rb = mpr_probe_key_check(eng, pcmd->key, NULL, NULL);
+	if (!rb)
+		return PR_STS_RESERVATION_CONFLICT;
+	if (rb != 1)
+		return rb;
+	/* From the suspend on, no allocation may wait for I/O to the map. */
+	noio = memalloc_noio_save();
 	r = mpr_suspend(eng);
-	if (r)
+	if (r) {
+		memalloc_noio_restore(noio);
 		return r;
+	}
+	/* What the restore compares with (mpr_restore_after_preempt()). */
+	rb = mpr_probe_key_check(eng, pcmd->key, &before.count, &before.gen);
 
 	r = mpr_send_one(eng, pcmd, false, MPR_CONFLICT_NEXT_UNREG, &path,
 			 NULL);
@@ -2173,17 +2783,11 @@ static int mpr_preempt_suspended(struct mpr_engine *eng,
 	if (release)
 		rr = mpr_exec_on(eng, path, &rel, NULL);
 
-	/* The target dropped the key from our other nexuses: put it back. */
-	spin_lock(&eng->lock);
-	list_for_each_entry(p, &eng->paths, node)
-		p->reg = DM_MPATH_PR_REG_PENDING;
-	spin_unlock(&eng->lock);
-	if (mpr_register_locked(eng, 0, pcmd->key, PR_FL_IGNORE_KEY))
-		DMWARN("%s: registering the paths again after %s failed; the probe retries",
-		       eng->name, mpr_cmd_name(pcmd));
+	mpr_restore_after_preempt(eng, pcmd, path, rb == 1 ? &before : NULL);
 	*issuer = path;
 resume:
 	mpr_resume(eng);
+	memalloc_noio_restore(noio);
 	return r ? r : rr;
 }
 
@@ -2277,11 +2881,21 @@ again:
 	if (r)
 		return r;
 	if (!rsv.type || rsv.key != key) {
-		/* Released, or another host's: nothing of ours is held. */
+		/* Released, or not held with @key: not ours to keep. */
 		spin_lock(&eng->lock);
 		if (eng->res_key == key)
 			mpr_forget_reservation_locked(eng);
 		spin_unlock(&eng->lock);
+		/*
+		 * Still reserved, and a nexus refused: the holder nexus (a
+		 * nexus of this host, holding it with another key) or one
+		 * without the key. Whatever the other nexuses answered (a
+		 * registered non-holder answers GOOD and changes nothing),
+		 * the reservation was not released: a caller told "done"
+		 * would act on a release that never happened.
+		 */
+		if (rsv.type && t.conflict)
+			return PR_STS_RESERVATION_CONFLICT;
 		return 0;
 	}
 	if (t.other)
@@ -2333,7 +2947,9 @@ int mpr_engine_release(struct mpr_engine *eng, u64 key, enum pr_type type)
 	struct mpr_op_ctx ctx;
 	int r;
 
-	mpr_op_begin(eng, &ctx, DM_MPATH_PR_OP_RELEASE, key, key);
+	r = mpr_op_begin(eng, &ctx, DM_MPATH_PR_OP_RELEASE, key, key);
+	if (r)
+		return r;
 	type = mpr_release_type(eng, key, type);
 	r = mpr_release_locked(eng, key, type);
 	if (r)
@@ -2375,8 +2991,10 @@ int mpr_engine_preempt(struct mpr_engine *eng, u64 old_key, u64 new_key,
 	struct mpr_resv rsv;
 	int r;
 
-	mpr_op_begin(eng, &ctx, abort ? DM_MPATH_PR_OP_PREEMPT_ABORT :
-			       DM_MPATH_PR_OP_PREEMPT, old_key, old_key);
+	r = mpr_op_begin(eng, &ctx, abort ? DM_MPATH_PR_OP_PREEMPT_ABORT :
+				   DM_MPATH_PR_OP_PREEMPT, old_key, old_key);
+	if (r)
+		return r;
 
 	known = !mpr_read_resv(eng, &rsv);
 	all_regs = known && mpr_type_all_regs(rsv.type) && !new_key;
@@ -2427,7 +3045,9 @@ int mpr_engine_clear(struct mpr_engine *eng, u64 key)
 	struct mpr_path *path;
 	int r;
 
-	mpr_op_begin(eng, &ctx, DM_MPATH_PR_OP_CLEAR, key, key);
+	r = mpr_op_begin(eng, &ctx, DM_MPATH_PR_OP_CLEAR, key, key);
+	if (r)
+		return r;
 	r = mpr_send_one(eng, &cmd, false, MPR_CONFLICT_NEXT_UNREG, NULL,
 			 NULL);
 	if (!r) {
@@ -2470,7 +3090,9 @@ int mpr_engine_read_keys(struct mpr_engine *eng, u32 *generation,
 	struct mpr_op_ctx ctx;
 	int r;
 
-	mpr_op_begin(eng, &ctx, DM_MPATH_PR_OP_READ_KEYS, 0, 0);
+	r = mpr_op_begin(eng, &ctx, DM_MPATH_PR_OP_READ_KEYS, 0, 0);
+	if (r)
+		return r;
 	r = mpr_send_one(eng, &cmd, false, MPR_CONFLICT_STOP, NULL, &in);
 	return mpr_op_end(eng, &ctx, r);
 }
@@ -2491,7 +3113,9 @@ int mpr_engine_read_reservation(struct mpr_engine *eng, struct mpr_resv *rsv)
 	struct mpr_op_ctx ctx;
 	int r;
 
-	mpr_op_begin(eng, &ctx, DM_MPATH_PR_OP_READ_RESERVATION, 0, 0);
+	r = mpr_op_begin(eng, &ctx, DM_MPATH_PR_OP_READ_RESERVATION, 0, 0);
+	if (r)
+		return r;
 	r = mpr_read_resv(eng, rsv);
 	if (!r) {
 		spin_lock(&eng->lock);
@@ -2505,127 +3129,6 @@ int mpr_engine_read_reservation(struct mpr_engine *eng, struct mpr_resv *rsv)
 		spin_unlock(&eng->lock);
 	}
 	return mpr_op_end(eng, &ctx, r);
-}
-
-/**
- * mpr_key_count() - READ KEYS through one path and count a key
- * @eng: the device
- * @path: the path to ask (a reference is held, and it is marked busy)
- * @keys: buffer with room for MPR_MAX_KEYS keys
- * @key: the key to count
- * @count: set to how often @key is registered (once per I_T nexus on an
- *	SPC-4 target, once per host with per-host registrations)
- *
- * Return: the result of READ KEYS.
- */
-static int mpr_key_count(struct mpr_engine *eng, struct mpr_path *path,
-			 struct mpr_keys *keys, u64 key, u32 *count)
-{
-	unsigned int i;
-	unsigned int tries = 0;
-	int r;
-
-	/* A UNIT ATTENTION from the last PR change is no answer: ask again. */
-	do {
-		keys->num_keys = MPR_MAX_KEYS;
-		r = path->ops->read_keys(path, keys);
-	} while (r == PR_STS_IOERR && ++tries <= MPR_UA_RETRIES);
-
-	spin_lock(&eng->lock);
-	path->busy = false;
-	mpr_path_account(path, r);
-	if (!r)
-		mpr_path_set_state_locked(path, DM_MPATH_PR_PATH_ACTIVE, 0);
-	else if (mpr_result_is_path_error(r))
-		mpr_path_set_state_locked(path, DM_MPATH_PR_PATH_FAILED, r);
-	spin_unlock(&eng->lock);
-	if (r)
-		return r;
-
-	*count = 0;
-	for (i = 0; i < min_t(u32, keys->num_keys, MPR_MAX_KEYS); i++)
-		if (keys->keys[i] == key)
-			(*count)++;
-	if (keys->num_keys > MPR_MAX_KEYS && !*count)
-		DMWARN_LIMIT("%s: device reports %u keys, only %u examined",
-			     eng->name, keys->num_keys, MPR_MAX_KEYS);
-	return 0;
-}
-
-/* Next path to ask for READ KEYS: active settled paths first, then others. */
-static struct mpr_path *mpr_next_reader_locked(struct mpr_engine *eng,
-					       bool settled)
-{
-	struct mpr_path *path;
-
-	list_for_each_entry(path, &eng->paths, node) {
-		if (path->busy)
-			continue;
-		if (settled != (path->state == DM_MPATH_PR_PATH_ACTIVE &&
-				path->reg != DM_MPATH_PR_REG_PENDING))
-			continue;
-		kref_get(&path->ref);
-		path->busy = true;
-		return path;
-	}
-	return NULL;
-}
-
-/**
- * mpr_probe_key_check() - is the host still registered on the device?
- * @eng: the device, op_mutex held
- * @key: the host's key
- * @count: if not NULL, set to how often @key is registered
- * @generation: if not NULL, set to the PRgeneration of the answer
- *
- * READ KEYS through a working path: settled active paths first, then the
- * others, failing over on path errors. Paths answer or are marked failed
- * on the way.
- *
- * Return: 1 if @key is registered, 0 if it is not, or a negative errno /
- * PR_STS_* if no path could tell.
- */
-static int mpr_probe_key_check(struct mpr_engine *eng, u64 key, u32 *count,
-			       u32 *generation)
-{
-	struct mpr_keys *keys;
-	int ret = PR_STS_PATH_FAILED;
-	bool settled = true;
-
-	keys = kmalloc(struct_size(keys, keys, MPR_MAX_KEYS), GFP_KERNEL);
-	if (!keys)
-		return -ENOMEM;
-
-	for (;;) {
-		struct mpr_path *path;
-		u32 n;
-		int r;
-
-		spin_lock(&eng->lock);
-		path = mpr_next_reader_locked(eng, settled);
-		spin_unlock(&eng->lock);
-		if (!path) {
-			if (!settled)
-				break;
-			settled = false;
-			continue;
-		}
-		r = mpr_key_count(eng, path, keys, key, &n);
-		mpr_path_put(path);
-		if (!r) {
-			ret = n > 0;
-			if (count)
-				*count = n;
-			if (generation)
-				*generation = keys->generation;
-			break;
-		}
-		ret = r;
-		if (!mpr_result_is_path_error(r))
-			break;
-	}
-	kfree(keys);
-	return ret;
 }
 
 /* Pending paths that a probe round registers: reachable and idle. */
@@ -2642,159 +3145,42 @@ static bool mpr_probe_pending_locked(const struct mpr_path *path)
  */
 static void mpr_probe_paths(struct mpr_engine *eng, bool all)
 {
-	struct mpr_keys *keys;
 	struct mpr_path *path;
 
-	keys = kmalloc(struct_size(keys, keys, MPR_MAX_KEYS), GFP_KERNEL);
-	if (!keys)
-		return;
+	mpr_step_begin(eng);
 	for (;;) {
 		bool found = false;
 		u32 n;
 
 		spin_lock(&eng->lock);
 		list_for_each_entry(path, &eng->paths, node) {
-			if (path->busy || path->probed ||
+			if (!mpr_pickable_locked(eng, path) ||
 			    (!all && path->state != DM_MPATH_PR_PATH_FAILED))
 				continue;
 			kref_get(&path->ref);
-			path->busy = true;
-			path->probed = true;
 			found = true;
 			break;
 		}
 		spin_unlock(&eng->lock);
 		if (!found)
 			break;
-		mpr_key_count(eng, path, keys, 0, &n);
+		mpr_key_count(eng, path, 0, &n, NULL);
 		mpr_path_put(path);
 	}
-	spin_lock(&eng->lock);
-	list_for_each_entry(path, &eng->paths, node)
-		path->probed = false;
-	spin_unlock(&eng->lock);
-	kfree(keys);
-}
-
-/* Report the registration changes the probe made on its own. */
-static void mpr_probe_emit(struct mpr_engine *eng, struct mpr_fanout *fo,
-			   enum mpr_event_type type, u64 key)
-{
-	unsigned int i;
-
-	for (i = 0; i < fo->nr; i++)
-		if (fo->slot[i].emit)
-			mpr_emit_path(eng, type, fo->slot[i].path, key, 0);
-}
-
-/**
- * mpr_probe_undo() - unregister paths a racing preempt made wrong
- * @eng: the device, op_mutex held
- * @done: the REGISTER AND IGNORE that registered them (slots marked @emit)
- * @key: the key they got
- *
- * The host was preempted between the check and the registration: the
- * paths registered now are the only ones that carry the key, and they
- * must not keep it (a fenced host never regains access through a
- * returning path). They are unregistered and left pending.
- */
-static void mpr_probe_undo(struct mpr_engine *eng, struct mpr_fanout *done,
-			   u64 key)
-{
-	struct mpr_cmd cmd = {
-		.op = MPR_OP_REGISTER,
-		.flags = PR_FL_IGNORE_KEY,
-	};
-	struct mpr_fanout *fo;
-	unsigned int i;
-
-	fo = mpr_fanout_alloc(eng, done->nr, &cmd);
-	if (!fo)
-		return;
-	spin_lock(&eng->lock);
-	for (i = 0; i < done->nr; i++) {
-		struct mpr_path *path = done->slot[i].path;
-
-		if (!done->slot[i].emit)
-			continue;
-		path->reg = DM_MPATH_PR_REG_PENDING;
-		if (!path->busy && !path->removed)
-			mpr_fanout_add_locked(fo, path, PR_FL_IGNORE_KEY);
-	}
-	spin_unlock(&eng->lock);
-	mpr_fanout_run(fo, mpr_deadline(eng));
-
-	spin_lock(&eng->lock);
-	for (i = 0; i < fo->nr; i++) {
-		struct mpr_slot *slot = &fo->slot[i];
-		int r = mpr_slot_result(slot);
-
-		mpr_path_note_locked(eng, slot->path, r);
-		slot->emit = !r;
-		if (r)
-			DMERR("%s: path %s keeps key 0x%llx after a racing preempt: %s (%d)",
-			      eng->name, slot->path->name, key,
-			      mpr_result_name(r), r);
-		else
-			DMWARN("%s: path %s unregistered again: a preempt raced its registration",
-			       eng->name, slot->path->name);
-	}
-	spin_unlock(&eng->lock);
-	mpr_probe_emit(eng, fo, MPR_EV_PATH_UNREGISTERED, key);
-	mpr_fanout_release(fo);
-}
-
-/**
- * mpr_probe_recount() - did a preempt race the registration of paths?
- * @eng: the device, op_mutex held
- * @key: the host's key
- * @before: how often READ KEYS showed @key before
- * @gen: the PRgeneration it showed
- * @n: REGISTER AND IGNORE commands that succeeded since
- *
- * READ KEYS again. Without interference the PRgeneration moved by exactly
- * @n (every successful REGISTER counts) and no registration went away.
- * Otherwise something else changed the registrations in between: unless
- * more registrations of @key show than the ones just made, the host's own
- * are gone and the new ones are all that is left of it.
- *
- * Return: true if the host was preempted.
- */
-static bool mpr_probe_recount(struct mpr_engine *eng, u64 key, u32 before,
-			      u32 gen, unsigned int n)
-{
-	u32 count = 0, gen2 = 0;
-	int r;
-
-	r = mpr_probe_key_check(eng, key, &count, &gen2);
-	if (r < 0 || r > 1) {
-		DMWARN("%s: re-count after registering paths failed: %s (%d)",
-		       eng->name, mpr_result_name(r), r);
-		spin_lock(&eng->lock);
-		eng->suspect = true;
-		spin_unlock(&eng->lock);
-		return false;
-	}
-	if (!count)
-		return true;
-	if (gen2 - gen == n)
-		return count < before;
-	return count <= n;
 }
 
 /**
  * mpr_engine_probe_once() - one round of bringing paths to the wanted state
  * @eng: the device
  *
- * Failed paths get a READ KEYS to see whether they are back. Pending paths
- * that work get REGISTER AND IGNORE EXISTING KEY with the wanted key (or 0
- * to drop a stale key). Fencing safety: a key is registered on a
- * returning path only if READ KEYS through a working path still shows it,
- * and READ KEYS afterwards re-counts (mpr_probe_recount()): if a preempt
- * raced in, the paths are unregistered again. Once the key is gone, the
- * device is marked preempted and no path is registered until the next
- * successful REGISTER. With per-host registrations a returning path shares
- * the host's registration and gets no command.
+ * Failed paths get a READ KEYS to see whether they are back; late
+ * registrations are verified (mpr_fence_verify_late()). Pending paths that
+ * work get REGISTER AND IGNORE EXISTING KEY with the wanted key (or 0 to
+ * drop a stale key), through the fencing protocol (mpr_fence_check(),
+ * mpr_fence_register()). Once the key is gone, the device is marked
+ * preempted and no path is registered until the next successful REGISTER.
+ * With per-host registrations a returning path shares the host's
+ * registration and gets no command.
  *
  * Return: true if paths still need attention (the caller probes again).
  */
@@ -2804,11 +3190,10 @@ bool mpr_engine_probe_once(struct mpr_engine *eng)
 		.op = MPR_OP_REGISTER,
 		.flags = PR_FL_IGNORE_KEY,
 	};
+	struct mpr_fence fc;
 	struct mpr_fanout *fo;
 	struct mpr_path *path;
-	bool pending = false, again = false, all, per_host, raced;
-	unsigned int i, n = 0;
-	u32 count = 0, gen = 0;
+	bool pending = false, again = false, all, per_host;
 	u64 key = 0;
 	int r;
 
@@ -2819,6 +3204,7 @@ bool mpr_engine_probe_once(struct mpr_engine *eng)
 	eng->probe_all = false;
 	spin_unlock(&eng->lock);
 	mpr_probe_paths(eng, all);
+	mpr_fence_verify_late(eng);
 
 	spin_lock(&eng->lock);
 	list_for_each_entry(path, &eng->paths, node)
@@ -2837,14 +3223,9 @@ bool mpr_engine_probe_once(struct mpr_engine *eng)
 		goto out;
 
 	if (key) {
-		r = mpr_probe_key_check(eng, key, &count, &gen);
-		if (r == 0) {
-			spin_lock(&eng->lock);
-			if (eng->key == key && eng->wanted)
-				mpr_set_preempted_locked(eng, "probe");
-			spin_unlock(&eng->lock);
+		r = mpr_fence_check(eng, key, &fc, "probe");
+		if (r == 0)
 			goto out;
-		}
 		if (r < 0 || r > 1) {
 			/* Nobody could tell: try again later. */
 			again = true;
@@ -2871,57 +3252,14 @@ bool mpr_engine_probe_once(struct mpr_engine *eng)
 	}
 	spin_unlock(&eng->lock);
 
-	mpr_fanout_run(fo, mpr_deadline(eng));
-
-	spin_lock(&eng->lock);
-	for (i = 0; i < fo->nr; i++) {
-		struct mpr_slot *slot = &fo->slot[i];
-
-		path = slot->path;
-		r = mpr_slot_result(slot);
-		if (!r)
-			n++;
-		if (path->removed)
-			continue;
-		if (!r && eng->key == key && eng->wanted) {
-			mpr_path_set_state_locked(path, DM_MPATH_PR_PATH_ACTIVE,
-						  0);
-			path->reg = mpr_reg_of_key(key);
-			slot->emit = true;
-			DMINFO("%s: path %s %s", eng->name, path->name,
-			       key ? "registered" : "unregistered");
-		} else if (mpr_result_is_path_error(r)) {
-			mpr_path_set_state_locked(path, DM_MPATH_PR_PATH_FAILED,
-						  r);
-		} else if (r) {
-			mpr_path_set_state_locked(path, DM_MPATH_PR_PATH_ACTIVE,
-						  0);
-			/* Refused with our key: is the key still there? */
-			if (key && mpr_result_is_conflict(r))
-				eng->suspect = true;
-			DMWARN_LIMIT("%s: bringing path %s to the wanted state failed: %s (%d)",
-				     eng->name, path->name, mpr_result_name(r), r);
-		}
-	}
-	spin_unlock(&eng->lock);
-
-	raced = key && n && mpr_probe_recount(eng, key, count, gen, n);
-	mpr_probe_emit(eng, fo, key ? MPR_EV_PATH_REGISTERED :
-		       MPR_EV_PATH_UNREGISTERED, key);
-	if (raced) {
-		spin_lock(&eng->lock);
-		if (eng->key == key && eng->wanted)
-			mpr_set_preempted_locked(eng, "re-count after registering paths");
-		spin_unlock(&eng->lock);
-		mpr_probe_undo(eng, fo, key);
-	}
+	mpr_fence_register(eng, key ? &fc : NULL, fo, true);
 	mpr_fanout_release(fo);
 	mpr_verify_key(eng, 0, 0);
 
 out:
 	spin_lock(&eng->lock);
 	list_for_each_entry(path, &eng->paths, node)
-		if (path->state == DM_MPATH_PR_PATH_FAILED ||
+		if (path->state == DM_MPATH_PR_PATH_FAILED || path->unverified_key ||
 		    (path->reg == DM_MPATH_PR_REG_PENDING && !eng->preempted))
 			again = true;
 	spin_unlock(&eng->lock);
@@ -2942,21 +3280,51 @@ static void mpr_probe_work(struct work_struct *work)
 	}
 }
 
+/*
+ * How many registrations of the host's key the device should show: one per
+ * path known to carry it (one for the host with per-host registrations).
+ * Caller holds eng->lock.
+ */
+static unsigned int mpr_expected_regs_locked(const struct mpr_engine *eng)
+{
+	const struct mpr_path *path;
+	unsigned int n = 0;
+
+	list_for_each_entry(path, &eng->paths, node)
+		n += !path->removed && path->reg == DM_MPATH_PR_REG_REGISTERED;
+	return eng->per_host ? min(n, 1U) : n;
+}
+
 /**
- * mpr_engine_audit_once() - re-verify the host's registration now
+ * mpr_engine_audit_once() - re-verify the host's registrations now
  * @eng: the device
  *
- * READ KEYS through a live path: if the host's key is gone from the
+ * READ KEYS through a live path. If the host's key is gone from the
  * device, the host was preempted (fenced): the device is marked so, a
  * PREEMPTED event goes out (once), and returning paths are no longer
- * registered until the host registers again. Nothing is checked while no
- * key is wanted or the host is known to be preempted.
+ * registered until the host registers again. If the key shows fewer times
+ * than there are paths known to carry it, a nexus lost its registration
+ * while its path stayed up (a target session reset): every live path that
+ * should carry the key gets REGISTER AND IGNORE EXISTING KEY again, through
+ * the fencing protocol (a nexus that still has the key is unchanged by it).
+ * READ KEYS does not say which nexus holds a key, so the count is all the
+ * audit has: another host registered with the same key hides a loss.
+ * Nothing is checked while no key is wanted or the host is known to be
+ * preempted.
  *
  * Return: 1 if the key is registered, 0 if it is gone (or there was
  * nothing to check), or the error of READ KEYS.
  */
 int mpr_engine_audit_once(struct mpr_engine *eng)
 {
+	struct mpr_cmd cmd = {
+		.op = MPR_OP_REGISTER,
+		.flags = PR_FL_IGNORE_KEY,
+	};
+	struct mpr_fanout *fo;
+	struct mpr_path *path;
+	struct mpr_fence fc;
+	unsigned int want;
 	u64 key;
 	int r = 0;
 
@@ -2964,18 +3332,38 @@ int mpr_engine_audit_once(struct mpr_engine *eng)
 	spin_lock(&eng->lock);
 	key = eng->wanted && !eng->preempted ? eng->key : 0;
 	spin_unlock(&eng->lock);
-	if (key) {
-		r = mpr_probe_key_check(eng, key, NULL, NULL);
-		if (!r) {
-			spin_lock(&eng->lock);
-			if (eng->key == key && eng->wanted)
-				mpr_set_preempted_locked(eng, "audit");
-			spin_unlock(&eng->lock);
-		} else if (r != 1) {
+	if (!key)
+		goto out;
+	r = mpr_fence_check(eng, key, &fc, "audit");
+	if (r != 1) {
+		if (r)
 			DMWARN_LIMIT("%s: audit: READ KEYS failed: %s (%d)",
 				     eng->name, mpr_result_name(r), r);
-		}
+		goto out;
 	}
+	spin_lock(&eng->lock);
+	want = mpr_expected_regs_locked(eng);
+	spin_unlock(&eng->lock);
+	if (fc.count >= want)
+		goto out;
+
+	DMWARN_LIMIT("%s: audit: key 0x%llx on %u nexus(es) of %u: registering again",
+		     eng->name, key, fc.count, want);
+	cmd.sa_key = key;
+	fo = mpr_fanout_alloc(eng, READ_ONCE(eng->nr_paths), &cmd);
+	if (!fo)
+		goto out;
+	spin_lock(&eng->lock);
+	list_for_each_entry(path, &eng->paths, node)
+		if (!path->busy && !path->removed &&
+		    path->state == DM_MPATH_PR_PATH_ACTIVE &&
+		    path->reg == DM_MPATH_PR_REG_REGISTERED)
+			mpr_fanout_add_locked(fo, path, PR_FL_IGNORE_KEY);
+	spin_unlock(&eng->lock);
+	if (mpr_fence_register(eng, &fc, fo, false))
+		r = 0;
+	mpr_fanout_release(fo);
+out:
 	mpr_flush_events(eng);
 	mutex_unlock(&eng->op_mutex);
 	return r;

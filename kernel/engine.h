@@ -9,6 +9,7 @@
 #define _MPR_ENGINE_H
 
 #include <linux/kref.h>
+#include <linux/limits.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/pr.h>
@@ -21,8 +22,13 @@ struct mpr_engine;
 struct mpr_path;
 struct mpr_op_log;
 
-/* Most keys a READ KEYS of the engine itself looks at. */
+/*
+ * Room of the engine's own first READ KEYS; a device that reports more keys
+ * is asked again with room for all of them, up to MPR_KEYS_LIMIT (what the
+ * 16-bit ALLOCATION LENGTH of a SCSI PERSISTENT RESERVE IN can carry).
+ */
 #define MPR_MAX_KEYS		256
+#define MPR_KEYS_LIMIT		((U16_MAX - 8) / 8)
 
 /* Times a command failing with CHECK CONDITION is sent again. */
 #define MPR_UA_RETRIES		3
@@ -252,7 +258,9 @@ struct mpr_engine_params {
  * @reg: enum dm_mpath_pr_reg_state
  * @busy: a command is in flight on the path; no second one is sent
  * @removed: the path left the device's path list
- * @probed: scratch mark of the probe round
+ * @unverified_key: a registration of the engine with this key landed on
+ *	the path after its deadline and was not re-counted yet (0: none; see
+ *	mpr_fence_verify_late())
  * @tried: &mpr_engine.op_seq of the last operation that sent a command on
  *	the path (one command per path and step)
  * @ev_state: the state last reported by an event
@@ -275,7 +283,7 @@ struct mpr_path {
 	enum dm_mpath_pr_reg_state reg;
 	bool busy;
 	bool removed;
-	bool probed;
+	u64 unverified_key;
 	u64 tried;
 	enum dm_mpath_pr_path_state ev_state;
 	int ev_cause;
@@ -301,7 +309,8 @@ struct mpr_path {
  *	no longer registers returning paths until the next successful REGISTER
  * @per_host: registrations belong to the host, not to each path (NVMe):
  *	REGISTER goes to one path and holds for all of them; set by the
- *	backend (mpr_engine_set_per_host()) or detected by the engine
+ *	backend from the transport (mpr_engine_set_per_host()), never
+ *	inferred from answers
  * @suspect: a conflict suggested that the host's key is gone: verify
  *	before the operation ends
  * @quiesced: the engine has the device suspended: events wait
@@ -318,6 +327,8 @@ struct mpr_path {
  *	the host holds none as far as the engine knows
  * @res_asked: the type the caller asked for (differs from @res_type when
  *	it was translated, see enum mpr_single_holder)
+ * @keys_room: keys the engine's READ KEYS makes room for: the most the
+ *	device reported, see mpr_key_count()
  * @ops_run: PR operations run on the device
  * @suspends: internal suspends of the device
  * @log: per-path results of the operation in progress, for its OP_DONE
@@ -353,6 +364,7 @@ struct mpr_engine {
 	u64 res_key;
 	enum pr_type res_type;
 	enum pr_type res_asked;
+	u32 keys_room;
 	u64 ops_run;
 	u64 suspends;
 	struct mpr_op_log *log;

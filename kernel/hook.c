@@ -538,6 +538,11 @@ static int mpr_add_paths(struct mpr_attach *att,
 			return -ENOMEM;
 		mpr_engine_add_path(&att->eng, path);
 	}
+	/* The paths of a map share one transport. */
+	if (req->nr_paths)
+		mpr_engine_set_per_host(&att->eng,
+					mpr_path_per_host(att->disk,
+							  req->paths[0]));
 	return 0;
 }
 
@@ -985,7 +990,7 @@ int mpr_hook_init(void)
 	r = init_srcu_struct(&mpr_srcu);
 	if (r)
 		return r;
-	mpr_wq = alloc_workqueue("dm_mpath_pr", WQ_UNBOUND, 0);
+	mpr_wq = alloc_workqueue("dm_mpath_pr", WQ_UNBOUND | WQ_MEM_RECLAIM, 0);
 	if (!mpr_wq) {
 		cleanup_srcu_struct(&mpr_srcu);
 		return -ENOMEM;

@@ -64,7 +64,7 @@ MODULE_PARM_DESC(probe_interval_ms,
 		 "Interval of the work that brings pending paths to the wanted registration state, in ms (min 50, default 500)");
 module_param_named(audit_interval_ms, mpr_params.audit_interval_ms, uint, 0644);
 MODULE_PARM_DESC(audit_interval_ms,
-		 "Interval of the audit that re-verifies the host's registrations on every path, in ms (0: off, default 5000)");
+		 "Interval of the audit that re-verifies the host's registrations, in ms (0: off, default 5000): READ KEYS must show the key once per path that carries it, else those paths are registered again");
 module_param_cb(single_holder, &mpr_single_holder_ops,
 		&mpr_params.single_holder, 0644);
 MODULE_PARM_DESC(single_holder,

@@ -652,6 +652,38 @@ int mpr_path_check_slave(struct gendisk *disk, dev_t devt, char *name,
 }
 
 /**
+ * mpr_path_per_host() - are the registrations of a path's transport per host?
+ * @disk: the dm disk (for the block device class)
+ * @devt: the path's block device
+ *
+ * NVMe reservations belong to the host (its Host Identifier), whichever
+ * controller a command comes through; SCSI ones belong to each I_T nexus.
+ * An NVMe namespace's disk is a child of its controller (class "nvme"; of
+ * the subsystem, class "nvme-subsystem", under NVMe's own multipathing).
+ * Every other transport is taken to follow SPC-4: registrations per nexus.
+ * The engine is told, never left to guess from answers (a SCSI nexus that
+ * lost its key answers like a per-host registration would).
+ *
+ * Return: true for an NVMe namespace.
+ */
+bool mpr_path_per_host(struct gendisk *disk, dev_t devt)
+{
+	const struct device *parent;
+	struct device *dev;
+	bool nvme = false;
+
+	dev = class_find_device_by_devt(disk_to_dev(disk)->class, devt);
+	if (!dev)
+		return false;
+	parent = dev->parent;
+	if (parent && parent->class)
+		nvme = !strcmp(parent->class->name, "nvme") ||
+		       !strcmp(parent->class->name, "nvme-subsystem");
+	put_device(dev);
+	return nvme;
+}
+
+/**
  * mpr_path_create() - a new path on a block device
  * @devt: the block device number
  * @name: its name, for messages

@@ -12,6 +12,7 @@ struct mpr_path;
 
 int mpr_path_check_slave(struct gendisk *disk, dev_t devt, char *name,
 			 size_t len);
+bool mpr_path_per_host(struct gendisk *disk, dev_t devt);
 struct mpr_path *mpr_path_create(dev_t devt, const char *name);
 bool mpr_path_is_dead(struct mpr_path *path);
 

@@ -79,6 +79,8 @@
  *	does (SPC-4 says ILLEGAL REQUEST)
  * @per_host: NVMe: registrations per host; host A's state is kept in
  *	nexus 0, host B's in nexus FAKE_HOST_B
+ * @others: registrations of further hosts (a large cluster), which READ
+ *	KEYS reports before those of the modelled nexuses
  */
 struct fake_target {
 	spinlock_t lock;	/* the target's state */
@@ -90,6 +92,7 @@ struct fake_target {
 	unsigned long aborted;
 	bool lio;
 	bool per_host;
+	u32 others;
 };
 
 /* Where the state of nexus @n lives: its own, or its host's (NVMe). */
@@ -177,6 +180,9 @@ struct fake_event {
  * @race_before: host B preempts host A just before the next REGISTER on
  *	this path reaches the target
  * @race_after: ...just after it
+ * @race_at: ...just before the REGISTER with this number (counted from 1)
+ *	reaches the target (0: never)
+ * @reg_delay_ms: latency of every REGISTER (on top of @delay_ms)
  * @t_start: when the last command arrived
  * @t_end: when it reached the target (after @delay_ms)
  */
@@ -194,6 +200,8 @@ struct fake_path {
 	bool plain_preempt_seen;
 	bool race_before;
 	bool race_after;
+	int race_at;
+	unsigned int reg_delay_ms;
 	ktime_t t_start;
 	ktime_t t_end;
 };
@@ -477,6 +485,11 @@ static int tgt_read_keys(struct fake_target *t, struct mpr_keys *keys)
 	unsigned int m;
 
 	keys->generation = t->generation;
+	for (m = 0; m < t->others; m++) {
+		if (nr < room)
+			keys->keys[nr] = KEY_OTHER + 0x100 + m;
+		nr++;
+	}
 	for (m = 0; m < FAKE_MAX_NEXUS; m++) {
 		if (!t->key[m])
 			continue;
@@ -605,6 +618,8 @@ static int fake_cmd(struct fake_path *fp, const struct mpr_cmd *c, u32 flags,
 	}
 	if (fp->delay_ms)
 		msleep(fp->delay_ms);
+	if (c->op == MPR_OP_REGISTER && fp->reg_delay_ms)
+		msleep(fp->reg_delay_ms);
 	fp->t_end = ktime_get();
 	if (READ_ONCE(fp->down))
 		return PATH_FAILED;
@@ -620,6 +635,11 @@ static int fake_cmd(struct fake_path *fp, const struct mpr_cmd *c, u32 flags,
 		env->self_preempt_unsuspended++;
 	if (c->op == MPR_OP_REGISTER && READ_ONCE(fp->race_before)) {
 		WRITE_ONCE(fp->race_before, false);
+		fake_race_preempt(env);
+	}
+	if (c->op == MPR_OP_REGISTER && READ_ONCE(fp->race_at) &&
+	    atomic_read(&fp->op_calls[MPR_OP_REGISTER]) == READ_ONCE(fp->race_at)) {
+		WRITE_ONCE(fp->race_at, 0);
 		fake_race_preempt(env);
 	}
 	r = tgt_exec(&env->tgt, fp->nexus, c, flags, keys, rsv);
@@ -732,7 +752,8 @@ static void fake_resume(struct mpr_engine *eng)
 
 	WARN_ON(!env->suspended);
 	spin_lock(&eng->lock);
-	key = eng->wanted ? eng->key : 0;
+	/* A fenced host's I/O is meant to fail. */
+	key = eng->wanted && !eng->preempted ? eng->key : 0;
 	spin_unlock(&eng->lock);
 	spin_lock(&env->tgt.lock);
 	for (i = 0; i < env->nr; i++)
@@ -1093,6 +1114,14 @@ static const struct reg_case reg_cases[] = {
 		.post = { KEY_OTHER, 0 },
 	},
 	{
+		.desc = "register, ILLEGAL REQUEST on one path: success, path pending (issue 9 #9)",
+		.nr = 2, .fault = { F_NONE, F_ILLEGAL }, .new_key = KEY_A,
+		.ret = 0,
+		.reg = { R_REG, R_PEND },
+		.state = { S_OK, S_OK },
+		.post = { KEY_A, 0 },
+	},
+	{
 		.desc = "register and ignore refused everywhere: conflict, not retried (#4)",
 		.nr = 2, .fault = { F_CONFLICT, F_CONFLICT },
 		.new_key = KEY_A, .flags = PR_FL_IGNORE_KEY,
@@ -1350,10 +1379,19 @@ static void mpr_test_slow_path_deadline(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, slow->path.state, S_FAIL);
 	KUNIT_EXPECT_EQ(test, slow->path.reg, R_PEND);
 
-	/* The late answer is folded in when it arrives. */
+	/*
+	 * The late answer is folded in when it arrives: the path works, and
+	 * its registration waits for the probe's re-count (fencing safety).
+	 */
 	fake_quiesce(test, env);
 	KUNIT_EXPECT_EQ(test, slow->path.state, S_OK);
+	KUNIT_EXPECT_EQ(test, slow->path.reg, R_PEND);
+	KUNIT_EXPECT_EQ(test, slow->path.unverified_key, KEY_A);
+	KUNIT_EXPECT_EQ(test, env->tgt.key[2], KEY_A);
+	slow->delay_ms = 0;
+	KUNIT_EXPECT_FALSE(test, mpr_engine_probe_once(&env->eng));
 	KUNIT_EXPECT_EQ(test, slow->path.reg, R_REG);
+	KUNIT_EXPECT_EQ(test, slow->path.unverified_key, 0ULL);
 	KUNIT_EXPECT_EQ(test, env->tgt.key[2], KEY_A);
 }
 
@@ -2786,6 +2824,8 @@ static struct fake_env *nvme_env_new(struct kunit *test, unsigned int nr)
 	struct fake_env *env = fake_env_new(test, nr);
 
 	env->tgt.per_host = true;
+	/* Declared by the backend from the transport (NVMe). */
+	mpr_engine_set_per_host(&env->eng, true);
 	return env;
 }
 
@@ -2820,10 +2860,9 @@ static void nvme_expect_reg(struct kunit *test, struct fake_env *env,
 }
 
 /*
- * The engine does not know the target is per host: it registers every
- * path (GOOD again with the same key), finds out at the key change, and
- * unregisters without leaving a registrant behind (TESTBED.md: stock dm
- * leaves one with key 0 on 7.2).
+ * A per-host target, declared so: one REGISTER for the host, every path
+ * shares it; a key change and the unregister leave no registrant behind
+ * (TESTBED.md: stock dm leaves one with key 0 on 7.2).
  */
 static void mpr_test_nvme_detect(struct kunit *test, unsigned int nr)
 {
@@ -3001,6 +3040,284 @@ static void mpr_test_one_op_at_a_time(struct kunit *test)
 	fake_check_invariants(test, env);
 }
 
+/* ---- issue 9: safety under faults ------------------------------------ */
+
+/*
+ * Defect 8: a large cluster. The host's key comes after 300 other keys in
+ * READ KEYS; before the fix the engine read 256, missed it and took the
+ * host for preempted.
+ */
+static void mpr_test_many_keys(struct kunit *test)
+{
+	struct fake_env *env = fake_env_new(test, 2);
+	struct fake_path *p1 = env->paths[1];
+
+	env->tgt.others = 300;
+	p1->down = true;
+	KUNIT_ASSERT_EQ(test, 0, mpr_engine_register(&env->eng, 0, KEY_A, 0));
+	KUNIT_EXPECT_EQ(test, mpr_engine_audit_once(&env->eng), 1);
+	KUNIT_EXPECT_FALSE(test, env->eng.preempted);
+
+	/* The returning path is registered: the key was found. */
+	p1->down = false;
+	KUNIT_EXPECT_FALSE(test, mpr_engine_probe_once(&env->eng));
+	KUNIT_EXPECT_EQ(test, env->tgt.key[1], KEY_A);
+	KUNIT_EXPECT_EQ(test, p1->path.reg, R_REG);
+	KUNIT_EXPECT_EQ(test, fake_nr_ev(env, MPR_EV_PREEMPTED, ANY_PATH), 0U);
+
+	/* A host that really is preempted is still seen as such. */
+	fake_race_preempt(env);
+	KUNIT_EXPECT_EQ(test, mpr_engine_audit_once(&env->eng), 0);
+	KUNIT_EXPECT_TRUE(test, env->eng.preempted);
+	fake_check_invariants(test, env);
+}
+
+/*
+ * Defect 4: a path that hangs holds nobody past the deadline. The audit's
+ * READ KEYS goes to the settled path 0, which hangs for ten deadlines;
+ * before the fix the audit waited for it (under the operation mutex).
+ */
+static void mpr_test_hung_reader_bounded(struct kunit *test)
+{
+	struct fake_env *env = fake_env_new(test, 2);
+	unsigned int deadline = 300;
+	ktime_t t0;
+	s64 ms;
+
+	env->params.op_timeout_ms = deadline;
+	KUNIT_ASSERT_EQ(test, 0, mpr_engine_register(&env->eng, 0, KEY_A, 0));
+	env->paths[0]->delay_ms = 10 * deadline;
+	t0 = ktime_get();
+	KUNIT_EXPECT_EQ(test, mpr_engine_audit_once(&env->eng), 1);
+	ms = ktime_ms_delta(ktime_get(), t0);
+	kunit_info(test, "audit with a hung path: %lld ms, deadline %u ms",
+		   ms, deadline);
+	KUNIT_EXPECT_LT(test, ms, 2 * (s64)deadline);
+	KUNIT_EXPECT_FALSE(test, env->eng.preempted);
+	fake_quiesce(test, env);
+	fake_check_invariants(test, env);
+}
+
+/*
+ * Defect 3, first way: the probe's registration of a returning path lands
+ * after the deadline, and host B preempted host A just before it landed.
+ * Before the fix the late answer was folded in as "registered" without a
+ * re-count, and the fenced host kept its key on that nexus.
+ */
+static void mpr_test_late_probe_registration_fenced(struct kunit *test)
+{
+	struct fake_env *env = fake_env_new(test, 2);
+	struct fake_path *p1 = env->paths[1];
+
+	env->params.op_timeout_ms = 300;
+	p1->down = true;
+	KUNIT_ASSERT_EQ(test, 0, mpr_engine_register(&env->eng, 0, KEY_A, 0));
+	p1->down = false;
+	p1->reg_delay_ms = 600;
+	p1->race_before = true;
+	mpr_engine_probe_once(&env->eng);
+	fake_quiesce(test, env);
+	/* The late registration landed: host A is back on nexus 1 for now. */
+	KUNIT_EXPECT_EQ(test, env->tgt.key[0], 0ULL);
+	KUNIT_EXPECT_NE(test, p1->path.reg, R_REG);
+
+	p1->reg_delay_ms = 0;
+	mpr_engine_probe_once(&env->eng);
+	KUNIT_EXPECT_EQ_MSG(test, env->tgt.key[1], 0ULL,
+			    "the fenced host kept its key on a nexus");
+	KUNIT_EXPECT_TRUE(test, env->eng.preempted);
+	KUNIT_EXPECT_NE(test, p1->path.reg, R_REG);
+	fake_check_invariants(test, env);
+}
+
+/* A late registration of a host that is still registered stands. */
+static void mpr_test_late_registration_kept(struct kunit *test)
+{
+	struct fake_env *env = fake_env_new(test, 2);
+	struct fake_path *p1 = env->paths[1];
+
+	env->params.op_timeout_ms = 300;
+	p1->down = true;
+	KUNIT_ASSERT_EQ(test, 0, mpr_engine_register(&env->eng, 0, KEY_A, 0));
+	p1->down = false;
+	p1->reg_delay_ms = 600;
+	mpr_engine_probe_once(&env->eng);
+	fake_quiesce(test, env);
+	p1->reg_delay_ms = 0;
+	KUNIT_EXPECT_FALSE(test, mpr_engine_probe_once(&env->eng));
+	KUNIT_EXPECT_EQ(test, env->tgt.key[1], KEY_A);
+	KUNIT_EXPECT_EQ(test, p1->path.reg, R_REG);
+	KUNIT_EXPECT_EQ(test, p1->path.unverified_key, 0ULL);
+	KUNIT_EXPECT_FALSE(test, env->eng.preempted);
+	fake_check_invariants(test, env);
+}
+
+/*
+ * Defect 3, second way: a REGISTER succeeds on path 0 and conflicts on
+ * path 1 (another key there); host B preempts host A just before the
+ * REGISTER AND IGNORE retry reaches path 1. Before the fix the retry put
+ * host A's key back on nexus 1.
+ */
+static void mpr_test_register_retry_fenced(struct kunit *test)
+{
+	struct fake_env *env = fake_env_new(test, 2);
+	struct fake_path *p1 = env->paths[1];
+	int r;
+
+	env->tgt.key[1] = KEY_OTHER;
+	p1->race_at = 2;
+	r = mpr_engine_register(&env->eng, 0, KEY_A, 0);
+	fake_quiesce(test, env);
+	KUNIT_EXPECT_EQ(test, r, CONFLICT);
+	KUNIT_EXPECT_EQ(test, env->tgt.key[0], 0ULL);
+	KUNIT_EXPECT_NE_MSG(test, env->tgt.key[1], KEY_A,
+			    "the retry registered a fenced host");
+	KUNIT_EXPECT_TRUE(test, env->eng.preempted);
+	KUNIT_EXPECT_NE(test, p1->path.reg, R_REG);
+	fake_check_invariants(test, env);
+}
+
+/*
+ * Defect 3, third way: host A preempts its own key (the issuer keeps it,
+ * the other nexuses lose it), and host B preempts host A before the
+ * restore reaches path 1. Before the fix the restore registered every live
+ * path again without looking.
+ */
+static void mpr_test_self_preempt_restore_fenced(struct kunit *test)
+{
+	struct fake_env *env = fake_env_new(test, 3);
+	unsigned int i;
+
+	KUNIT_ASSERT_EQ(test, 0, mpr_engine_register(&env->eng, 0, KEY_A, 0));
+	env->paths[1]->race_at = 2;
+	mpr_engine_preempt(&env->eng, KEY_A, KEY_A, WE_RO, false);
+	fake_quiesce(test, env);
+	for (i = 0; i < 3; i++)
+		KUNIT_EXPECT_EQ_MSG(test, env->tgt.key[i], 0ULL,
+				    "nexus %u: the fenced host's key came back", i);
+	KUNIT_EXPECT_TRUE(test, env->eng.preempted);
+	fake_check_invariants(test, env);
+}
+
+/* Without a racing preempt the restore registers every live path. */
+static void mpr_test_self_preempt_restore(struct kunit *test)
+{
+	struct fake_env *env = fake_env_new(test, 3);
+	unsigned int i;
+
+	KUNIT_ASSERT_EQ(test, 0, mpr_engine_register(&env->eng, 0, KEY_A, 0));
+	KUNIT_EXPECT_EQ(test, 0, mpr_engine_preempt(&env->eng, KEY_A, KEY_A,
+						    WE_RO, false));
+	fake_quiesce(test, env);
+	for (i = 0; i < 3; i++) {
+		KUNIT_EXPECT_EQ_MSG(test, env->tgt.key[i], KEY_A, "nexus %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, env->paths[i]->path.reg, R_REG,
+				    "path %u", i);
+	}
+	KUNIT_EXPECT_FALSE(test, env->eng.preempted);
+	fake_check_invariants(test, env);
+}
+
+/*
+ * Defect 11: RELEASE with a key that does not hold the reservation. The
+ * holder nexus (this host's, holding with another key) refuses; a
+ * registered non-holder nexus answers GOOD and changes nothing. Before the
+ * fix the engine reported success.
+ */
+static void mpr_test_release_wrong_key(struct kunit *test)
+{
+	struct fake_env *env = fake_env_new(test, 2);
+
+	env->tgt.key[0] = KEY_A;
+	env->tgt.key[1] = KEY_A2;
+	env->tgt.type = WE_RO;
+	env->tgt.holder = 0;
+	KUNIT_EXPECT_EQ(test, mpr_engine_release(&env->eng, KEY_A2, WE_RO),
+			CONFLICT);
+	KUNIT_EXPECT_EQ(test, (int)env->tgt.type, (int)WE_RO);
+	KUNIT_EXPECT_EQ(test, env->tgt.holder, 0);
+
+	/* The holder's own key releases it. */
+	KUNIT_EXPECT_EQ(test, mpr_engine_release(&env->eng, KEY_A, WE_RO), 0);
+	KUNIT_EXPECT_EQ(test, (int)env->tgt.type, 0);
+	fake_check_invariants(test, env);
+}
+
+/*
+ * Defect 2: on SCSI a nexus that silently lost its key (an iSCSI session
+ * reset on LIO) conflicts on the next key change. Before the fix the
+ * engine took that for per-host registrations, switched the device to
+ * sending REGISTER to one path, and left the nexus without the key.
+ */
+static void mpr_test_scsi_lost_key_not_per_host(struct kunit *test)
+{
+	struct fake_env *env = fake_env_new(test, 2);
+
+	KUNIT_ASSERT_EQ(test, 0, mpr_engine_register(&env->eng, 0, KEY_A, 0));
+	env->tgt.key[1] = 0;
+	KUNIT_EXPECT_EQ(test, 0,
+			mpr_engine_register(&env->eng, KEY_A, KEY_A2, 0));
+	KUNIT_EXPECT_FALSE(test, env->eng.per_host);
+	KUNIT_EXPECT_EQ(test, env->tgt.key[0], KEY_A2);
+	KUNIT_EXPECT_EQ(test, env->tgt.key[1], KEY_A2);
+
+	/* And the unregister reaches every nexus. */
+	KUNIT_EXPECT_EQ(test, 0, mpr_engine_register(&env->eng, KEY_A2, 0, 0));
+	KUNIT_EXPECT_EQ(test, env->tgt.key[0], 0ULL);
+	KUNIT_EXPECT_EQ(test, env->tgt.key[1], 0ULL);
+	fake_check_invariants(test, env);
+}
+
+/*
+ * Defect 10: a nexus loses its registration while its path stays up (a
+ * target session reset). Before the fix the audit only checked that the
+ * key was somewhere on the device, and the nexus stayed without it.
+ */
+static void mpr_test_audit_restores_lost_key(struct kunit *test)
+{
+	struct fake_env *env = fake_env_new(test, 3);
+
+	KUNIT_ASSERT_EQ(test, 0, mpr_engine_register(&env->eng, 0, KEY_A, 0));
+	env->tgt.key[1] = 0;
+	KUNIT_EXPECT_EQ(test, mpr_engine_audit_once(&env->eng), 1);
+	KUNIT_EXPECT_EQ(test, env->tgt.key[1], KEY_A);
+	KUNIT_EXPECT_EQ(test, env->tgt.key[0], KEY_A);
+	KUNIT_EXPECT_EQ(test, env->tgt.key[2], KEY_A);
+	KUNIT_EXPECT_FALSE(test, env->eng.preempted);
+
+	/* Nothing lost: the audit sends no PR OUT. */
+	KUNIT_EXPECT_EQ(test, mpr_engine_audit_once(&env->eng), 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&env->paths[2]->op_calls[MPR_OP_REGISTER]), 2);
+
+	/* A preempted host is not restored. */
+	fake_race_preempt(env);
+	KUNIT_EXPECT_EQ(test, mpr_engine_audit_once(&env->eng), 0);
+	KUNIT_EXPECT_TRUE(test, env->eng.preempted);
+	KUNIT_EXPECT_EQ(test, env->tgt.key[1], 0ULL);
+	fake_check_invariants(test, env);
+}
+
+/*
+ * Defect 6: PREEMPT of a key that is not registered can only conflict.
+ * Before the fix the engine suspended the map for it first, so any writer
+ * of the device could freeze the map's I/O at will.
+ */
+static void mpr_test_preempt_unregistered_no_suspend(struct kunit *test)
+{
+	struct fake_env *env = fake_env_new(test, 2);
+
+	KUNIT_EXPECT_EQ(test, mpr_engine_preempt(&env->eng, KEY_OTHER,
+						 KEY_OTHER, WE_RO, false),
+			CONFLICT);
+	KUNIT_EXPECT_EQ(test, env->suspends, 0U);
+	KUNIT_ASSERT_EQ(test, 0, mpr_engine_register(&env->eng, 0, KEY_A, 0));
+	KUNIT_EXPECT_EQ(test, mpr_engine_preempt(&env->eng, KEY_OTHER,
+						 KEY_OTHER, WE_RO, false),
+			CONFLICT);
+	KUNIT_EXPECT_EQ(test, env->suspends, 0U);
+	fake_check_invariants(test, env);
+}
+
 static struct kunit_case mpr_engine_result_cases[] = {
 	KUNIT_CASE_PARAM(mpr_test_normalise, norm_gen_params),
 	{}
@@ -3066,6 +3383,21 @@ static struct kunit_case mpr_engine_ops_cases[] = {
 	{}
 };
 
+static struct kunit_case mpr_engine_safety_cases[] = {
+	KUNIT_CASE(mpr_test_many_keys),
+	KUNIT_CASE(mpr_test_hung_reader_bounded),
+	KUNIT_CASE(mpr_test_late_probe_registration_fenced),
+	KUNIT_CASE(mpr_test_late_registration_kept),
+	KUNIT_CASE(mpr_test_register_retry_fenced),
+	KUNIT_CASE(mpr_test_self_preempt_restore_fenced),
+	KUNIT_CASE(mpr_test_self_preempt_restore),
+	KUNIT_CASE(mpr_test_release_wrong_key),
+	KUNIT_CASE(mpr_test_scsi_lost_key_not_per_host),
+	KUNIT_CASE(mpr_test_audit_restores_lost_key),
+	KUNIT_CASE(mpr_test_preempt_unregistered_no_suspend),
+	{}
+};
+
 static struct kunit_suite mpr_engine_result_suite = {
 	.name = "dm_mpath_pr_result",
 	.test_cases = mpr_engine_result_cases,
@@ -3101,6 +3433,12 @@ static struct kunit_suite mpr_engine_fencing_suite = {
 	.test_cases = mpr_engine_fencing_cases,
 };
 
+static struct kunit_suite mpr_engine_safety_suite = {
+	.name = "dm_mpath_pr_safety",
+	.exit = fake_suite_exit,
+	.test_cases = mpr_engine_safety_cases,
+};
+
 static struct kunit_suite mpr_engine_nvme_suite = {
 	.name = "dm_mpath_pr_nvme",
 	.exit = fake_suite_exit,
@@ -3110,7 +3448,7 @@ static struct kunit_suite mpr_engine_nvme_suite = {
 kunit_test_suites(&mpr_engine_result_suite, &mpr_engine_register_suite,
 		  &mpr_engine_paths_suite, &mpr_engine_ops_suite,
 		  &mpr_engine_events_suite, &mpr_engine_fencing_suite,
-		  &mpr_engine_nvme_suite);
+		  &mpr_engine_nvme_suite, &mpr_engine_safety_suite);
 
 MODULE_DESCRIPTION("KUnit tests of the dm-mpath-pr engine");
 MODULE_LICENSE("GPL");
