@@ -3,8 +3,8 @@
  * dm-mpath-pr: persistent reservations fanned out over dm-multipath paths.
  *
  * Module entry points and parameters. The work is done in hook.c
- * (interposition on dm disks), engine.c (PR logic), path.c (paths as block
- * devices) and netlink.c (control from userspace).
+ * (interposition on dm disks), engine.c and the files it names (PR logic),
+ * path.c (paths as block devices) and netlink.c (control from userspace).
  */
 
 #include <linux/device-mapper.h>

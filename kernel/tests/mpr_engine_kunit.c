@@ -31,8 +31,8 @@
  * Every event of the engine is recorded, with checks that none is sent
  * under the engine's lock or while the device is suspended.
  *
- * The engine is compiled into this module (it is not exported by
- * dm-mpath-pr.ko), so the tests need nothing but KUnit.
+ * The engine's files are compiled into this module (the engine is not
+ * exported by dm-mpath-pr.ko), so the tests need nothing but KUnit.
  */
 
 #include <kunit/test.h>
@@ -40,7 +40,15 @@
 #include <linux/ktime.h>
 #include <linux/slab.h>
 
+#include "../result.c"
 #include "../engine.c"
+#include "../events.c"
+#include "../fanout.c"
+#include "../send.c"
+#include "../fence.c"
+#include "../register.c"
+#include "../reserve.c"
+#include "../probe.c"
 
 #define FAKE_MAX_NEXUS	8
 #define FAKE_HOST_B	4	/* first nexus of host B */
