@@ -7,6 +7,8 @@
 #   make module     the module for the running kernel (KDIR=... to choose)
 #   make demo       narrated walkthrough on the VM SAN (debug kernel)
 #   make check      every test: unit, kernel lint, KUnit, VM on 3 kernels
+#   make soak       the long fault scenarios at full length (SOAK_KERNELS,
+#                   default 6.12; SOAK_SCENARIOS a glob)
 #   make kernels    prepare the test kernels in the cache
 #   make netlink-gen  regenerate the UAPI header and kernel/netlink-gen.[ch]
 #                   from Documentation/netlink/specs/dm-mpath-pr.yaml
@@ -20,6 +22,8 @@
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 KERNELS ?= 6.1 6.12 debug
+SOAK_KERNELS ?= 6.12
+SOAK_SCENARIOS ?= 45-*
 DEMO_KERNEL ?= debug
 # DKMS looks for module sources here (its source_tree), whatever PREFIX is.
 DKMS_SRCDIR ?= /usr/src
@@ -45,6 +49,11 @@ netlink-gen:
 check:
 	DMPR_KERNELS="$(KERNELS)" bash tools/testing/check.sh
 
+# The fault scenarios at full length; make check runs their short forms.
+soak:
+	DMPR_SOAK=1 DMPR_CHECK_SKIP_LINT=1 DMPR_KERNELS="$(SOAK_KERNELS)" \
+		DMPR_SCENARIOS='$(SOAK_SCENARIOS)' bash tools/testing/check.sh
+
 demo:
 	DMPR_DEMO_KERNEL=$(DEMO_KERNEL) bash tools/testing/demo.sh
 
@@ -64,4 +73,4 @@ clean:
 	$(MAKE) -C userspace clean
 	rm -rf build
 
-.PHONY: all userspace module kernels netlink-gen check demo install clean
+.PHONY: all userspace module kernels netlink-gen check soak demo install clean

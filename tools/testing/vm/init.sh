@@ -180,6 +180,7 @@ echo "dmpr-vm: fixture modules loaded in ${t_fixture}s"
 
 export DMPR_TOP=/dmpr DMPR_LIB=/dmpr/tools/testing/lib DMPR_GUEST=1
 export DMPR_KERNEL_ID DMPR_MODULES DMPR_TIMEOUT
+export DMPR_SOAK=${DMPR_SOAK:-0}
 # no udev in the guest: libdevmapper makes the /dev/mapper nodes itself
 export DM_DISABLE_UDEV=1
 cd /dmpr || finish 2

@@ -572,8 +572,10 @@ mkdir -p "$tmp/run/dmpr"
 	DMPR_MODULES="${mod_names[*]}"
 	DMPR_FIXTURE_MODULES="${load_mods[*]}"
 	DMPR_TERM_SIZE="$rows $cols"
+	# make soak: the scenarios run their full lengths
+	DMPR_SOAK=${DMPR_SOAK:-0}
 	declare -p DMPR_KERNEL_ID DMPR_CMD DMPR_TIMEOUT DMPR_INTERACTIVE DMPR_KCHECK \
-		DMPR_MODULES DMPR_FIXTURE_MODULES DMPR_TERM_SIZE
+		DMPR_MODULES DMPR_FIXTURE_MODULES DMPR_TERM_SIZE DMPR_SOAK
 } >"$tmp/run/dmpr/run.conf"
 (cd "$tmp/run" && find . -mindepth 1 | cpio -o -H newc -R 0:0 --quiet) >"$tmp/run.cpio"
 cat "$img" "$tmp/run.cpio" >"$tmp/initrd"
