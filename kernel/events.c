@@ -70,7 +70,8 @@ static bool mpr_next_event_locked(struct mpr_engine *eng,
 		path->ev_state = path->state;
 		kref_get(&path->ref);
 		ev->path = path;
-		ev->key = eng->wanted ? eng->key : 0;
+		/* A fenced host's path carries no key: none is reported. */
+		ev->key = eng->wanted && !eng->preempted ? eng->key : 0;
 		if (path->state == DM_MPATH_PR_PATH_FAILED) {
 			ev->type = MPR_EV_PATH_FAILED;
 			ev->result = path->ev_cause;

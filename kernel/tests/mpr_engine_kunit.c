@@ -3326,6 +3326,36 @@ static void mpr_test_preempt_unregistered_no_suspend(struct kunit *test)
 	fake_check_invariants(test, env);
 }
 
+/*
+ * While a host is fenced, events and the path states say what happened:
+ * a path that comes back gets no key, and its PATH_RESTORED event carries
+ * none (before, it carried the host's old key, and the path showed as
+ * registered under PREEMPTED).
+ */
+static void mpr_test_fenced_events_truthful(struct kunit *test)
+{
+	struct fake_env *env = fake_env_new(test, 2);
+	struct fake_path *p1 = env->paths[1];
+	struct fake_event fe;
+	unsigned int i;
+
+	KUNIT_ASSERT_EQ(test, 0, mpr_engine_register(&env->eng, 0, KEY_A, 0));
+	fake_race_preempt(env);
+	KUNIT_EXPECT_EQ(test, mpr_engine_audit_once(&env->eng), 0);
+	for (i = 0; i < 2; i++)
+		KUNIT_EXPECT_NE_MSG(test, env->paths[i]->path.reg, R_REG,
+				    "path %u shown registered under PREEMPTED", i);
+	mpr_engine_path_hint(&env->eng, FAKE_ID(1), true);
+	p1->down = false;
+	mpr_engine_probe_once(&env->eng);
+	KUNIT_ASSERT_TRUE(test, fake_last_ev(env, MPR_EV_PATH_RESTORED, &fe));
+	KUNIT_EXPECT_EQ(test, fe.path_id, FAKE_ID(1));
+	KUNIT_EXPECT_EQ(test, fe.key, 0ULL);
+	KUNIT_EXPECT_EQ(test, env->tgt.key[1], 0ULL);
+	KUNIT_EXPECT_NE(test, p1->path.reg, R_REG);
+	fake_check_invariants(test, env);
+}
+
 static struct kunit_case mpr_engine_result_cases[] = {
 	KUNIT_CASE_PARAM(mpr_test_normalise, norm_gen_params),
 	{}
@@ -3403,6 +3433,7 @@ static struct kunit_case mpr_engine_safety_cases[] = {
 	KUNIT_CASE(mpr_test_scsi_lost_key_not_per_host),
 	KUNIT_CASE(mpr_test_audit_restores_lost_key),
 	KUNIT_CASE(mpr_test_preempt_unregistered_no_suspend),
+	KUNIT_CASE(mpr_test_fenced_events_truthful),
 	{}
 };
 
