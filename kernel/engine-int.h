@@ -207,6 +207,37 @@ struct mpr_fence {
 	u32 gen;
 };
 
+/**
+ * enum mpr_release_verdict - what a RELEASE does after READ RESERVATION
+ * @MPR_REL_DONE: the result is the answer
+ * @MPR_REL_GONE: nothing of the host's is held with the key any more:
+ *	forget the reservation; the result is the answer
+ * @MPR_REL_ASK_ALL: the known holder was not the holder: ask every path
+ * @MPR_REL_SELF_PREEMPT: the holder nexus is unreachable: move the
+ *	reservation to a live path and release it there
+ * @MPR_REL_LEAVE: held with the key through a nexus the engine did not
+ *	take it on: left alone (0)
+ */
+enum mpr_release_verdict {
+	MPR_REL_DONE,
+	MPR_REL_GONE,
+	MPR_REL_ASK_ALL,
+	MPR_REL_SELF_PREEMPT,
+	MPR_REL_LEAVE,
+};
+
+/* rules.c: pure, no locks, no sleeping */
+int mpr_rule_register_result(const struct mpr_tally *t);
+void mpr_rule_register_path(bool done, bool asked, int result, u64 new_key,
+			    bool fenced, enum dm_mpath_pr_reg_state *reg,
+			    enum dm_mpath_pr_path_state *state);
+bool mpr_rule_release_sent(const struct mpr_tally *t, int *ret);
+enum mpr_release_verdict mpr_rule_release_verified(const struct mpr_tally *t,
+						   const struct mpr_resv *rsv,
+						   u64 key, enum pr_type type,
+						   bool all, bool ours,
+						   int *ret);
+
 /* engine.c */
 bool mpr_type_all_regs(enum pr_type type);
 bool mpr_type_single_holder(enum pr_type type);

@@ -24,21 +24,18 @@
  */
 
 /*
- * Final result of @path in a REGISTER: the retry's if there was one. On a
- * device with per-host registrations (@shared) a conflict of a path that
- * carried the old key means another path of the host did it already.
+ * Final result of @slot's path in a REGISTER: the retry's if there was
+ * one; a retry that a racing preempt made the engine undo is a conflict.
  */
 static int mpr_register_result(struct mpr_fanout *fo, struct mpr_fanout *retry,
-			       struct mpr_slot *slot, bool shared)
+			       struct mpr_slot *slot)
 {
 	struct mpr_slot *again = mpr_fanout_find(retry, slot->path);
-	int r;
 
 	/* A retry undone because a preempt raced it: the host is fenced. */
 	if (again && !mpr_slot_result(again) && !again->emit)
 		return PR_STS_RESERVATION_CONFLICT;
-	r = mpr_slot_result(again ? again : slot);
-	return shared && mpr_result_is_conflict(r) ? 0 : r;
+	return mpr_slot_result(again ? again : slot);
 }
 
 /*
@@ -58,25 +55,17 @@ void mpr_adopt_registered_locked(struct mpr_engine *eng, u64 new_key)
  * @eng: the device, op_mutex held
  * @fo: the fan-out of the REGISTER
  * @retry: the REGISTER AND IGNORE retry of conflicting paths, or NULL
- * @shared: registrations are per host, see mpr_register_result()
  *
- * Rules (DESIGN.md §3.2, Documentation/kernel.md "What a result means"):
- *  - a path succeeded: the operation succeeded, whatever the other paths
- *    answered: the device has the host's new registration, so the caller
- *    must not take the call for "not done" (a retry with the old key would
- *    conflict everywhere). The new key is the wanted state (adopted by the
- *    caller, mpr_adopt_registered_locked()); every path that did not get
- *    it is pending and is brought there when possible;
- *  - no path succeeded, some conflicted: PR_STS_RESERVATION_CONFLICT;
- *  - no path succeeded, some failed otherwise: the first such error;
- *  - no path was reachable: PR_STS_PATH_FAILED. A path error is never
- *    reported as a conflict.
+ * The result and each path's new state come from the rules
+ * (mpr_rule_register_result(), mpr_rule_register_path(); DESIGN.md §3.2,
+ * Documentation/kernel.md "What a result means"); this applies them to the
+ * device and says what happened.
  *
  * Return: the operation's result.
  */
 static int mpr_register_conclude(struct mpr_engine *eng,
 				 struct mpr_fanout *fo,
-				 struct mpr_fanout *retry, bool shared)
+				 struct mpr_fanout *retry)
 {
 	const char *op = mpr_cmd_name(&fo->cmd);
 	u64 new_key = fo->cmd.sa_key;
@@ -88,40 +77,30 @@ static int mpr_register_conclude(struct mpr_engine *eng,
 
 	spin_lock(&eng->lock);
 	for (i = 0; i < fo->nr; i++)
-		mpr_tally_add(&t, mpr_register_result(fo, retry, &fo->slot[i],
-						      shared));
+		mpr_tally_add(&t, mpr_register_result(fo, retry, &fo->slot[i]));
+	ret = mpr_rule_register_result(&t);
 
 	list_for_each_entry(path, &eng->paths, node) {
 		struct mpr_slot *slot = mpr_fanout_find(fo, path);
-		int r;
+		enum dm_mpath_pr_path_state state = path->state;
+		enum dm_mpath_pr_reg_state reg = path->reg;
+		int r = slot ? mpr_register_result(fo, retry, slot) : 0;
 
-		if (!slot) {
-			/* Not asked: failed or busy; per host: shares it. */
-			if (t.ok)
-				path->reg = shared ? mpr_reg_of_key(new_key) :
-					    DM_MPATH_PR_REG_PENDING;
-			goto next;
-		}
-		r = mpr_register_result(fo, retry, slot, shared);
-		if (!r) {
-			mpr_path_set_state_locked(path, DM_MPATH_PR_PATH_ACTIVE, 0);
-			path->reg = mpr_reg_of_key(eng->preempted ? 0 : new_key);
+		mpr_rule_register_path(!ret, slot, r, new_key, eng->preempted,
+				       &reg, &state);
+		/* The state first: a path coming back is made pending by it. */
+		if (state != path->state)
+			mpr_path_set_state_locked(path, state, r);
+		path->reg = reg;
+		if (slot && !r)
 			path->unverified_key = 0;
-			continue;
+		if (slot && r) {
+			if (r == -ETIMEDOUT)
+				path->last_result = r;
+			DMWARN_LIMIT("%s: %s on path %s failed: %s (%d)",
+				     eng->name, op, path->name,
+				     mpr_result_name(r), r);
 		}
-		if (mpr_result_is_path_error(r))
-			mpr_path_set_state_locked(path, DM_MPATH_PR_PATH_FAILED,
-						  r);
-		else
-			mpr_path_set_state_locked(path, DM_MPATH_PR_PATH_ACTIVE,
-						  0);
-		if (t.ok)
-			path->reg = DM_MPATH_PR_REG_PENDING;
-		if (r == -ETIMEDOUT)
-			path->last_result = r;
-		DMWARN_LIMIT("%s: %s on path %s failed: %s (%d)", eng->name, op,
-			     path->name, mpr_result_name(r), r);
-next:
 		if (path->reg == DM_MPATH_PR_REG_PENDING ||
 		    path->state == DM_MPATH_PR_PATH_FAILED)
 			probe = true;
@@ -129,15 +108,6 @@ next:
 	if (probe)
 		mpr_engine_schedule_probe_locked(eng);
 	spin_unlock(&eng->lock);
-
-	if (t.ok)
-		ret = 0;
-	else if (t.conflict)
-		ret = PR_STS_RESERVATION_CONFLICT;
-	else if (t.other)
-		ret = t.first_other;
-	else
-		ret = PR_STS_PATH_FAILED;
 
 	if (ret)
 		DMERR_LIMIT("%s: %s failed: %s (%d); paths: %u ok, %u conflict, %u down, %u other",
@@ -302,7 +272,7 @@ static int mpr_register_locked(struct mpr_engine *eng, u64 old_key,
 			goto out;
 		fenced = ret == 1;
 	}
-	ret = mpr_register_conclude(eng, fo, retry, shared);
+	ret = mpr_register_conclude(eng, fo, retry);
 	/* Done, and then preempted before the paths that lacked it got it. */
 	if (!ret && fenced)
 		ret = PR_STS_RESERVATION_CONFLICT;

@@ -361,52 +361,34 @@ again:
 			return r;
 		all = true;
 	}
-	if (!t.ok) {
-		if (t.conflict)
-			return PR_STS_RESERVATION_CONFLICT;
-		if (t.other)
-			return t.first_other;
-		return PR_STS_PATH_FAILED;
-	}
+	if (mpr_rule_release_sent(&t, &r))
+		return r;
 
 	r = mpr_read_resv(eng, &rsv);
 	if (r)
 		return r;
-	if (!rsv.type || rsv.key != key) {
-		/* Released, or not held with @key: not ours to keep. */
+	spin_lock(&eng->lock);
+	ours = eng->res_type == type && eng->res_key == key;
+	spin_unlock(&eng->lock);
+	switch (mpr_rule_release_verified(&t, &rsv, key, type, all, ours, &r)) {
+	case MPR_REL_DONE:
+		return r;
+	case MPR_REL_GONE:
 		spin_lock(&eng->lock);
 		if (eng->res_key == key)
 			mpr_forget_reservation_locked(eng);
 		spin_unlock(&eng->lock);
-		/*
-		 * Still reserved, and a nexus refused: the holder nexus (a
-		 * nexus of this host, holding it with another key) or one
-		 * without the key. Whatever the other nexuses answered (a
-		 * registered non-holder answers GOOD and changes nothing),
-		 * the reservation was not released: a caller told "done"
-		 * would act on a release that never happened.
-		 */
-		if (rsv.type && t.conflict)
-			return PR_STS_RESERVATION_CONFLICT;
-		return 0;
-	}
-	if (t.other)
-		return t.first_other;
-	if (rsv.type != type)
-		return PR_STS_RESERVATION_CONFLICT;
-	if (!all) {
+		return r;
+	case MPR_REL_ASK_ALL:
 		/* The known holder was not the holder any more: ask all. */
 		path = NULL;
 		goto again;
-	}
-
-	spin_lock(&eng->lock);
-	ours = eng->res_type == type && eng->res_key == key;
-	spin_unlock(&eng->lock);
-	if (!ours) {
+	case MPR_REL_LEAVE:
 		DMWARN("%s: RELEASE: key 0x%llx held via a nexus not known as ours; left alone",
 		       eng->name, key);
 		return 0;
+	case MPR_REL_SELF_PREEMPT:
+		break;
 	}
 
 	DMINFO("%s: RELEASE: holder path unreachable; releasing through a live path",
