@@ -7,8 +7,8 @@
  *
  * Lifetime, in short (Documentation/kernel.md has the long version):
  *  - each attachment holds a module reference;
- *  - every pr_ops entry point runs inside mpr_srcu and looks the attachment
- *    up; detach unpublishes it and waits for mpr_srcu, so a caller that
+ *  - every pr_ops entry point (entry.c) runs inside mpr_srcu and looks the
+ *    attachment up; detach unpublishes it and waits for mpr_srcu, so a caller that
  *    enters after that finds nothing and uses the disk's original pr_ops;
  *  - the fops copy is freed after an RCU-tasks grace period, because
  *    callers load disk->fops and dereference it outside any lock;
@@ -28,6 +28,7 @@
 #include <linux/srcu.h>
 #include <linux/workqueue.h>
 
+#include "attach.h"
 #include "dm-internal.h"
 #include "engine.h"
 #include "hook.h"
@@ -50,43 +51,22 @@ struct mpr_fops {
 	struct rcu_head rcu;
 };
 
-/**
- * struct mpr_attach - one interposed dm disk
- * @node: entry in mpr_attachments (SRCU-protected for readers)
- * @disk: the dm disk; valid until its free_disk, which detaches us
- * @devt: the disk's device number
- * @name: the disk's name, for messages
- * @orig_fops: the disk's operations before attach
- * @fops: our copy, published in @disk->fops
- * @suspended: the mapped device while the engine has it suspended (held
- *	with dm_get_md() for that long only); under &mpr_engine.op_mutex
- * @params: the device's settings: the module parameters at attach, then
- *	what SET says; written with WRITE_ONCE(), read with READ_ONCE()
- * @eng: PR state and paths
- */
-struct mpr_attach {
-	struct list_head node;
-	struct gendisk *disk;
-	dev_t devt;
-	char name[DISK_NAME_LEN];
-	const struct block_device_operations *orig_fops;
-	struct mpr_fops *fops;
-	struct mapped_device *suspended;
-	struct mpr_engine_params params;
-	struct mpr_engine eng;
-};
-
 /* Serialises attach, detach, free_disk and walks of the list. */
-static DEFINE_MUTEX(mpr_attach_lock);
-static LIST_HEAD(mpr_attachments);
+DEFINE_MUTEX(mpr_attach_lock);
+LIST_HEAD(mpr_attachments);
 /*
  * Changes of the list or of a path list, under mpr_attach_lock: a dump
  * that sees it change is flagged NLM_F_DUMP_INTR. Never 0 (0 is "no
  * generation" to genl_dump_check_consistent()).
  */
-static unsigned int mpr_attach_gen = 1;
+unsigned int mpr_attach_gen = 1;
 
-static void mpr_attach_changed(void)
+/**
+ * mpr_attach_changed() - the list or a path list changed
+ *
+ * Caller holds mpr_attach_lock.
+ */
+void mpr_attach_changed(void)
 {
 	lockdep_assert_held(&mpr_attach_lock);
 	if (!++mpr_attach_gen)
@@ -94,27 +74,13 @@ static void mpr_attach_changed(void)
 }
 
 /* Readers: every pr_ops entry point. */
-static struct srcu_struct mpr_srcu;
+struct srcu_struct mpr_srcu;
 /* Path commands and probes of every attachment. */
 static struct workqueue_struct *mpr_wq;
 
 static void mpr_reap_fn(struct work_struct *work);
 /* Drops the paths whose disks were deleted, from every attachment. */
 static DECLARE_WORK(mpr_reap_work, mpr_reap_fn);
-
-static const struct pr_ops mpr_pr_ops;
-
-/* Look up the attachment of @disk inside an SRCU read section. */
-static struct mpr_attach *mpr_attach_find_srcu(struct gendisk *disk)
-{
-	struct mpr_attach *att;
-
-	list_for_each_entry_srcu(att, &mpr_attachments, node,
-				 srcu_read_lock_held(&mpr_srcu))
-		if (att->disk == disk)
-			return att;
-	return NULL;
-}
 
 static struct mpr_attach *mpr_attach_find_locked(struct gendisk *disk)
 {
@@ -125,30 +91,6 @@ static struct mpr_attach *mpr_attach_find_locked(struct gendisk *disk)
 		if (att->disk == disk)
 			return att;
 	return NULL;
-}
-
-/**
- * mpr_orig_pr_ops() - the pr_ops a forwarded call goes to
- * @bdev: the dm block device the caller used
- * @att: set to the attachment, or NULL
- *
- * Caller is in an mpr_srcu read section. Attached: the disk's original
- * pr_ops. Not attached any more (the caller loaded our pr_ops just before a
- * detach): whatever the disk has now, which is the original again.
- *
- * Return: the pr_ops to use, or NULL if there are none.
- */
-static const struct pr_ops *mpr_orig_pr_ops(struct block_device *bdev,
-					    struct mpr_attach **att)
-{
-	const struct pr_ops *ops;
-
-	*att = mpr_attach_find_srcu(bdev->bd_disk);
-	if (*att)
-		return (*att)->orig_fops->pr_ops;
-	ops = READ_ONCE(bdev->bd_disk->fops)->pr_ops;
-	/* Someone else's copy of our operations: do not loop. */
-	return ops == &mpr_pr_ops ? NULL : ops;
 }
 
 /**
@@ -209,167 +151,6 @@ static const struct mpr_dev_ops mpr_dm_ops = {
 	.suspend	= mpr_dm_suspend,
 	.resume		= mpr_dm_resume,
 	.event		= mpr_dm_event,
-};
-
-/*
- * Every entry point: inside an mpr_srcu read section, find the attachment;
- * attached devices go to the engine, others (detached since the caller
- * loaded our pr_ops) to the disk's current pr_ops.
- */
-static int mpr_pr_register(struct block_device *bdev, u64 old_key,
-			   u64 new_key, u32 flags)
-{
-	const struct pr_ops *ops;
-	struct mpr_attach *att;
-	int idx, r;
-
-	idx = srcu_read_lock(&mpr_srcu);
-	ops = mpr_orig_pr_ops(bdev, &att);
-	if (att)
-		r = mpr_engine_register(&att->eng, old_key, new_key, flags);
-	else if (ops && ops->pr_register)
-		r = ops->pr_register(bdev, old_key, new_key, flags);
-	else
-		r = -EOPNOTSUPP;
-	srcu_read_unlock(&mpr_srcu, idx);
-	return r;
-}
-
-static int mpr_pr_reserve(struct block_device *bdev, u64 key,
-			  enum pr_type type, u32 flags)
-{
-	const struct pr_ops *ops;
-	struct mpr_attach *att;
-	int idx, r;
-
-	idx = srcu_read_lock(&mpr_srcu);
-	ops = mpr_orig_pr_ops(bdev, &att);
-	if (att)
-		r = mpr_engine_reserve(&att->eng, key, type, flags);
-	else if (ops && ops->pr_reserve)
-		r = ops->pr_reserve(bdev, key, type, flags);
-	else
-		r = -EOPNOTSUPP;
-	srcu_read_unlock(&mpr_srcu, idx);
-	return r;
-}
-
-static int mpr_pr_release(struct block_device *bdev, u64 key,
-			  enum pr_type type)
-{
-	const struct pr_ops *ops;
-	struct mpr_attach *att;
-	int idx, r;
-
-	idx = srcu_read_lock(&mpr_srcu);
-	ops = mpr_orig_pr_ops(bdev, &att);
-	if (att)
-		r = mpr_engine_release(&att->eng, key, type);
-	else if (ops && ops->pr_release)
-		r = ops->pr_release(bdev, key, type);
-	else
-		r = -EOPNOTSUPP;
-	srcu_read_unlock(&mpr_srcu, idx);
-	return r;
-}
-
-/* The abort flag goes to the paths as the block layer gave it. */
-static int mpr_pr_preempt(struct block_device *bdev, u64 old_key,
-			  u64 new_key, enum pr_type type, bool abort)
-{
-	const struct pr_ops *ops;
-	struct mpr_attach *att;
-	int idx, r;
-
-	idx = srcu_read_lock(&mpr_srcu);
-	ops = mpr_orig_pr_ops(bdev, &att);
-	if (att)
-		r = mpr_engine_preempt(&att->eng, old_key, new_key, type,
-				       abort);
-	else if (ops && ops->pr_preempt)
-		r = ops->pr_preempt(bdev, old_key, new_key, type, abort);
-	else
-		r = -EOPNOTSUPP;
-	srcu_read_unlock(&mpr_srcu, idx);
-	return r;
-}
-
-static int mpr_pr_clear(struct block_device *bdev, u64 key)
-{
-	const struct pr_ops *ops;
-	struct mpr_attach *att;
-	int idx, r;
-
-	idx = srcu_read_lock(&mpr_srcu);
-	ops = mpr_orig_pr_ops(bdev, &att);
-	if (att)
-		r = mpr_engine_clear(&att->eng, key);
-	else if (ops && ops->pr_clear)
-		r = ops->pr_clear(bdev, key);
-	else
-		r = -EOPNOTSUPP;
-	srcu_read_unlock(&mpr_srcu, idx);
-	return r;
-}
-
-#ifdef COMPAT_HAVE_PR_READ_KEYS
-static int mpr_pr_read_keys(struct block_device *bdev,
-			    struct pr_keys *keys_info)
-{
-	const struct pr_ops *ops;
-	struct mpr_attach *att;
-	int idx, r;
-
-	idx = srcu_read_lock(&mpr_srcu);
-	ops = mpr_orig_pr_ops(bdev, &att);
-	if (att)
-		r = mpr_engine_read_keys(&att->eng, &keys_info->generation,
-					 &keys_info->num_keys, keys_info->keys);
-	else if (ops && ops->pr_read_keys)
-		r = ops->pr_read_keys(bdev, keys_info);
-	else
-		r = -EOPNOTSUPP;
-	srcu_read_unlock(&mpr_srcu, idx);
-	return r;
-}
-
-static int mpr_pr_read_reservation(struct block_device *bdev,
-				   struct pr_held_reservation *rsv)
-{
-	const struct pr_ops *ops;
-	struct mpr_attach *att;
-	struct mpr_resv res;
-	int idx, r;
-
-	idx = srcu_read_lock(&mpr_srcu);
-	ops = mpr_orig_pr_ops(bdev, &att);
-	if (att) {
-		r = mpr_engine_read_reservation(&att->eng, &res);
-		if (!r) {
-			rsv->key = res.key;
-			rsv->generation = res.generation;
-			rsv->type = res.type;
-		}
-	} else if (ops && ops->pr_read_reservation) {
-		r = ops->pr_read_reservation(bdev, rsv);
-	} else {
-		r = -EOPNOTSUPP;
-	}
-	srcu_read_unlock(&mpr_srcu, idx);
-	return r;
-}
-#endif
-
-static const struct pr_ops mpr_pr_ops = {
-	.pr_register		= mpr_pr_register,
-	.pr_reserve		= mpr_pr_reserve,
-	.pr_release		= mpr_pr_release,
-	.pr_preempt		= mpr_pr_preempt,
-	.pr_clear		= mpr_pr_clear,
-#ifdef COMPAT_HAVE_PR_READ_KEYS
-	.pr_read_keys		= mpr_pr_read_keys,
-	.pr_read_reservation	= mpr_pr_read_reservation,
-#endif
 };
 
 static void mpr_fops_free_rcu(struct rcu_head *rcu)
@@ -745,173 +526,6 @@ out:
 	return r;
 }
 
-/* The attachment of the dm disk @dev, or NULL with an extack message. */
-static struct mpr_attach *mpr_attach_get_locked(dev_t dev,
-						const struct nlattr *dev_attr,
-						struct netlink_ext_ack *extack)
-{
-	struct mpr_attach *att;
-
-	lockdep_assert_held(&mpr_attach_lock);
-	list_for_each_entry(att, &mpr_attachments, node)
-		if (att->devt == dev)
-			return att;
-	NL_SET_BAD_ATTR(extack, dev_attr);
-	mpr_set_err(extack, "device is not attached", "%u:%u", MAJOR(dev),
-		    MINOR(dev));
-	return NULL;
-}
-
-/**
- * mpr_hook_path_state() - PATH_STATE: userspace saw a path fail or return
- * @dev: the dm disk
- * @dev_attr: the attribute that named it, for extack
- * @path: the path's block device number
- * @path_attr: the nest that named it, for extack
- * @failed: dm reported the path failed (else reinstated)
- * @extack: for the reason of a rejection
- *
- * Return: 0, or -ENOENT if @dev is not attached or @path is not one of its
- * paths.
- */
-int mpr_hook_path_state(dev_t dev, const struct nlattr *dev_attr,
-			dev_t path, const struct nlattr *path_attr,
-			bool failed, struct netlink_ext_ack *extack)
-{
-	struct mpr_attach *att;
-	struct mpr_path *p;
-	int r = -ENOENT;
-
-	mutex_lock(&mpr_attach_lock);
-	att = mpr_attach_get_locked(dev, dev_attr, extack);
-	if (!att)
-		goto out;
-	p = mpr_engine_find_path(&att->eng, path);
-	if (!p) {
-		NL_SET_BAD_ATTR(extack, path_attr);
-		mpr_set_err(extack, "not a path of the device", "%u:%u in %s",
-			    MAJOR(path), MINOR(path), att->name);
-		goto out;
-	}
-	mpr_path_put(p);
-	mpr_engine_path_hint(&att->eng, path, failed);
-	r = 0;
-out:
-	mutex_unlock(&mpr_attach_lock);
-	return r;
-}
-
-/**
- * mpr_hook_resync() - RESYNC: probe every path and audit now
- * @dev: the dm disk
- * @dev_attr: the attribute that named it, for extack
- * @extack: for the reason of a rejection
- *
- * Return: 0, or -ENOENT if @dev is not attached.
- */
-int mpr_hook_resync(dev_t dev, const struct nlattr *dev_attr,
-		    struct netlink_ext_ack *extack)
-{
-	struct mpr_attach *att;
-
-	mutex_lock(&mpr_attach_lock);
-	att = mpr_attach_get_locked(dev, dev_attr, extack);
-	if (att)
-		mpr_engine_resync(&att->eng);
-	mutex_unlock(&mpr_attach_lock);
-	return att ? 0 : -ENOENT;
-}
-
-/**
- * mpr_hook_set() - SET: change settings of one device
- * @dev: the dm disk
- * @dev_attr: the attribute that named it, for extack
- * @req: the new values (validated by the caller)
- * @extack: for the reason of a rejection
- *
- * Return: 0, or -ENOENT if @dev is not attached.
- */
-int mpr_hook_set(dev_t dev, const struct nlattr *dev_attr,
-		 const struct mpr_set_req *req,
-		 struct netlink_ext_ack *extack)
-{
-	struct mpr_attach *att;
-
-	mutex_lock(&mpr_attach_lock);
-	att = mpr_attach_get_locked(dev, dev_attr, extack);
-	if (att) {
-		if (req->probe_interval_ms)
-			WRITE_ONCE(att->params.probe_interval_ms,
-				   *req->probe_interval_ms);
-		if (req->audit_interval_ms)
-			WRITE_ONCE(att->params.audit_interval_ms,
-				   *req->audit_interval_ms);
-		if (req->op_timeout_ms)
-			WRITE_ONCE(att->params.op_timeout_ms,
-				   *req->op_timeout_ms);
-		mpr_engine_params_changed(&att->eng);
-	}
-	mutex_unlock(&mpr_attach_lock);
-	return att ? 0 : -ENOENT;
-}
-
-/**
- * mpr_hook_visit_one() - look at one attachment
- * @dev: the dm disk
- * @fn: called with the attachment
- * @arg: for @fn
- *
- * Return: what @fn returned, or -ENOENT if @dev is not attached.
- */
-int mpr_hook_visit_one(dev_t dev, mpr_hook_visit_fn fn, void *arg)
-{
-	struct mpr_attach *att;
-	int r = -ENOENT;
-
-	mutex_lock(&mpr_attach_lock);
-	list_for_each_entry(att, &mpr_attachments, node) {
-		if (att->devt == dev) {
-			r = fn(&att->eng, att->devt, att->name, arg);
-			break;
-		}
-	}
-	mutex_unlock(&mpr_attach_lock);
-	return r;
-}
-
-/**
- * mpr_hook_visit_from() - look at attachments, for a dump
- * @pos: index of the first attachment to visit; advanced past each one
- *	@fn accepted
- * @gen: set to the generation of the attachment list and path lists
- *	before @fn is called (it changes on attach, detach and path list
- *	changes)
- * @fn: called with each attachment
- * @arg: for @fn
- *
- * Return: 0 at the end of the list, or what @fn returned when it stopped.
- */
-int mpr_hook_visit_from(unsigned long *pos, unsigned int *gen,
-			mpr_hook_visit_fn fn, void *arg)
-{
-	struct mpr_attach *att;
-	unsigned long i = 0;
-	int r = 0;
-
-	mutex_lock(&mpr_attach_lock);
-	*gen = mpr_attach_gen;
-	list_for_each_entry(att, &mpr_attachments, node) {
-		if (i++ < *pos)
-			continue;
-		r = fn(&att->eng, att->devt, att->name, arg);
-		if (r)
-			break;
-		(*pos)++;
-	}
-	mutex_unlock(&mpr_attach_lock);
-	return r;
-}
-
 /* Forget the dead paths of @att; caller holds mpr_attach_lock. */
 static void mpr_attach_reap(struct mpr_attach *att)
 {
@@ -959,23 +573,6 @@ static void mpr_reap_fn(struct work_struct *work)
 void mpr_hook_path_died(void)
 {
 	queue_work(mpr_wq, &mpr_reap_work);
-}
-
-/**
- * mpr_hook_set_single_holder() - the single_holder parameter changed
- * @policy: enum mpr_single_holder
- *
- * The other settings of a device are its own from attach on (SET changes
- * them); this one applies to every device.
- */
-void mpr_hook_set_single_holder(int policy)
-{
-	struct mpr_attach *att;
-
-	mutex_lock(&mpr_attach_lock);
-	list_for_each_entry(att, &mpr_attachments, node)
-		WRITE_ONCE(att->params.single_holder, policy);
-	mutex_unlock(&mpr_attach_lock);
 }
 
 /**
