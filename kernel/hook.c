@@ -41,6 +41,16 @@
 #define MPR_UUID_PREFIX "mpath-"
 
 /**
+ * struct mpr_path_seen - what validating a path of ATTACH or SYNC found
+ * @name: the path's kobject name ("sdc")
+ * @diskseq: the disk sequence number of its disk
+ */
+struct mpr_path_seen {
+	char name[32];
+	u64 diskseq;
+};
+
+/**
  * struct mpr_fops - the interposed operations of one disk
  * @ops: copy of the disk's operations with our pr_ops and free_disk;
  *	written once before it is published, read-only afterwards
@@ -79,7 +89,11 @@ struct srcu_struct mpr_srcu;
 static struct workqueue_struct *mpr_wq;
 
 static void mpr_reap_fn(struct work_struct *work);
-/* Drops the paths whose disks were deleted, from every attachment. */
+/*
+ * Drops the paths that can never be used again (disk deleted, or not the
+ * disk or not the slave of the map that ATTACH or SYNC validated) from
+ * every attachment.
+ */
 static DECLARE_WORK(mpr_reap_work, mpr_reap_fn);
 
 static struct mpr_attach *mpr_attach_find_locked(struct gendisk *disk)
@@ -260,9 +274,9 @@ static int mpr_check_mpath(struct mapped_device *md, struct gendisk *disk,
 	return 0;
 }
 
-/* Validate the path list; @names gets each path's name. */
+/* Validate the path list; @seen gets each path's name and diskseq. */
 static int mpr_check_paths(const struct mpr_attach_req *req,
-			   struct gendisk *disk, char (*names)[32],
+			   struct gendisk *disk, struct mpr_path_seen *seen,
 			   struct netlink_ext_ack *extack)
 {
 	unsigned int i, j;
@@ -283,7 +297,8 @@ static int mpr_check_paths(const struct mpr_attach_req *req,
 				return -EINVAL;
 			}
 		}
-		r = mpr_path_check_slave(disk, p, names[i], sizeof(names[i]));
+		r = mpr_path_check_slave(disk, p, seen[i].name,
+					 sizeof(seen[i].name), &seen[i].diskseq);
 		if (r == -ENODEV) {
 			NL_SET_BAD_ATTR(extack, req->path_attrs[i]);
 			mpr_set_err(extack, "no such block device", "%u:%u",
@@ -293,7 +308,7 @@ static int mpr_check_paths(const struct mpr_attach_req *req,
 		if (r) {
 			NL_SET_BAD_ATTR(extack, req->path_attrs[i]);
 			mpr_set_err(extack, "path is not a slave of the device",
-				    "%s not in %s/slaves", names[i],
+				    "%s not in %s/slaves", seen[i].name,
 				    disk->disk_name);
 			return -EINVAL;
 		}
@@ -301,8 +316,14 @@ static int mpr_check_paths(const struct mpr_attach_req *req,
 	return 0;
 }
 
+/*
+ * Add the paths of @req that @att does not have. A path it has under the
+ * same number but for another disk (another disk sequence number), or one
+ * that can never be used again, is replaced: the number is a new device.
+ */
 static int mpr_add_paths(struct mpr_attach *att,
-			 const struct mpr_attach_req *req, char (*names)[32])
+			 const struct mpr_attach_req *req,
+			 const struct mpr_path_seen *seen)
 {
 	unsigned int i;
 
@@ -310,11 +331,19 @@ static int mpr_add_paths(struct mpr_attach *att,
 		struct mpr_path *path = mpr_engine_find_path(&att->eng,
 							     req->paths[i]);
 
-		if (path) {
+		if (path && !mpr_path_is_dead(path) &&
+		    mpr_path_diskseq(path) == seen[i].diskseq) {
 			mpr_path_put(path);
 			continue;
 		}
-		path = mpr_path_create(req->paths[i], names[i]);
+		if (path) {
+			DMINFO("%s: path %s replaced: %s is another disk now",
+			       att->name, path->name, seen[i].name);
+			mpr_engine_remove_path(&att->eng, path);
+			mpr_path_put(path);
+		}
+		path = mpr_path_create(req->paths[i], seen[i].name,
+				       seen[i].diskseq, att->disk);
 		if (!path)
 			return -ENOMEM;
 		mpr_engine_add_path(&att->eng, path);
@@ -329,7 +358,8 @@ static int mpr_add_paths(struct mpr_attach *att,
 
 /* ATTACH on an attached device: make the path list what userspace says. */
 static int mpr_attach_sync(struct mpr_attach *att,
-			   const struct mpr_attach_req *req, char (*names)[32])
+			   const struct mpr_attach_req *req,
+			   const struct mpr_path_seen *seen)
 {
 	u64 ids[DM_MPATH_PR_MAX_PATHS];
 	unsigned int i;
@@ -338,7 +368,7 @@ static int mpr_attach_sync(struct mpr_attach *att,
 	for (i = 0; i < req->nr_paths; i++)
 		ids[i] = req->paths[i];
 	mpr_engine_retain_paths(&att->eng, ids, req->nr_paths);
-	r = mpr_add_paths(att, req, names);
+	r = mpr_add_paths(att, req, seen);
 	mpr_attach_changed();
 	if (req->has_key)
 		mpr_engine_adopt_key(&att->eng, req->key);
@@ -348,7 +378,8 @@ static int mpr_attach_sync(struct mpr_attach *att,
 }
 
 static int mpr_attach_new(struct gendisk *disk,
-			  const struct mpr_attach_req *req, char (*names)[32],
+			  const struct mpr_attach_req *req,
+			  const struct mpr_path_seen *seen,
 			  struct netlink_ext_ack *extack)
 {
 	const struct block_device_operations *orig = READ_ONCE(disk->fops);
@@ -379,7 +410,7 @@ static int mpr_attach_new(struct gendisk *disk,
 	mpr_engine_init(&att->eng, att->name, &att->params, &mpr_dm_ops,
 			mpr_wq);
 
-	r = mpr_add_paths(att, req, names);
+	r = mpr_add_paths(att, req, seen);
 	if (r)
 		goto err;
 
@@ -429,14 +460,14 @@ err:
 int mpr_hook_attach(const struct mpr_attach_req *req,
 		    struct netlink_ext_ack *extack)
 {
-	char (*names)[32];
+	struct mpr_path_seen *seen;
 	struct mapped_device *md;
 	struct mpr_attach *att;
 	struct gendisk *disk;
 	int r;
 
-	names = kcalloc(DM_MPATH_PR_MAX_PATHS, sizeof(*names), GFP_KERNEL);
-	if (!names)
+	seen = kcalloc(DM_MPATH_PR_MAX_PATHS, sizeof(*seen), GFP_KERNEL);
+	if (!seen)
 		return -ENOMEM;
 
 	mutex_lock(&mpr_attach_lock);
@@ -448,24 +479,24 @@ int mpr_hook_attach(const struct mpr_attach_req *req,
 	disk = dm_disk(md);
 	r = mpr_check_mpath(md, disk, req->dev_attr, extack);
 	if (!r)
-		r = mpr_check_paths(req, disk, names, extack);
+		r = mpr_check_paths(req, disk, seen, extack);
 	if (!r) {
 		att = mpr_attach_find_locked(disk);
 		if (att) {
-			r = mpr_attach_sync(att, req, names);
+			r = mpr_attach_sync(att, req, seen);
 		} else if (req->sync_only) {
 			NL_SET_BAD_ATTR(extack, req->dev_attr);
 			mpr_set_err(extack, "device is not attached", "%s",
 				    disk->disk_name);
 			r = -ENOENT;
 		} else {
-			r = mpr_attach_new(disk, req, names, extack);
+			r = mpr_attach_new(disk, req, seen, extack);
 		}
 	}
 	dm_put(md);
 out:
 	mutex_unlock(&mpr_attach_lock);
-	kfree(names);
+	kfree(seen);
 	return r;
 }
 
@@ -526,6 +557,29 @@ out:
 	return r;
 }
 
+/*
+ * Tell the events group that a path that is being dropped failed, unless
+ * the engine reported it failed already: the drop may come before the
+ * operation whose command found the path unusable noted the result.
+ */
+static void mpr_attach_report_dropped(struct mpr_attach *att,
+				      struct mpr_path *path)
+{
+	struct mpr_event ev = {
+		.type = MPR_EV_PATH_FAILED,
+		.path = path,
+		.result = mpr_path_dead_result(path),
+	};
+	bool reported;
+
+	spin_lock(&att->eng.lock);
+	reported = path->ev_state == DM_MPATH_PR_PATH_FAILED;
+	ev.key = att->eng.key;
+	spin_unlock(&att->eng.lock);
+	if (!reported)
+		mpr_netlink_event(att->devt, att->name, &ev);
+}
+
 /* Forget the dead paths of @att; caller holds mpr_attach_lock. */
 static void mpr_attach_reap(struct mpr_attach *att)
 {
@@ -545,8 +599,14 @@ static void mpr_attach_reap(struct mpr_attach *att)
 		path = mpr_engine_find_path(&att->eng, ids[i]);
 		if (!path)
 			continue;
-		DMINFO("%s: path %s removed: its disk was deleted", att->name,
-		       path->name);
+		if (!mpr_path_is_dead(path)) {
+			mpr_path_put(path);
+			continue;
+		}
+		DMWARN("%s: path %s (%u:%u) dropped: %s; no command goes to it",
+		       att->name, path->name, MAJOR(path->id),
+		       MINOR(path->id), mpr_path_dead_reason(path));
+		mpr_attach_report_dropped(att, path);
 		mpr_engine_remove_path(&att->eng, path);
 		mpr_path_put(path);
 		mpr_attach_changed();
@@ -564,9 +624,11 @@ static void mpr_reap_fn(struct work_struct *work)
 }
 
 /**
- * mpr_hook_path_died() - a path's disk was found deleted
+ * mpr_hook_path_died() - a path was found unusable for good
  *
- * Called by the path backend, in process context, once per path. The path
+ * Called by the path backend, in process context, once per path, when the
+ * path's disk was deleted or the path is no longer the disk or the slave of
+ * the map that ATTACH or SYNC validated (mpr_path_is_dead()). The path
  * is dropped from its device's path list (as a SYNC without it would), by
  * a work item, as the caller may run inside an operation of the engine.
  */

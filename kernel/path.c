@@ -7,12 +7,19 @@
  * pr_ops fall short, SCSI paths get the PERSISTENT RESERVE commands through
  * their scsi_device instead. Results are normalised by
  * mpr_result_normalise(), so that they are the same on every kernel.
+ *
+ * Every command first checks that the path is still what ATTACH or SYNC
+ * validated: the same disk (its disk sequence number) and still a slave of
+ * the map. A path that is not is never addressed again: the command fails
+ * with -ENOLINK (a path error, so the engine moves on to another path) and
+ * the hook drops the path from its device.
  */
 
 #include <linux/blkdev.h>
 #include <linux/device-mapper.h>
 #include <linux/fs.h>
 #include <linux/kernfs.h>
+#include <linux/kobject.h>
 #include <linux/pr.h>
 #include <linux/slab.h>
 #include <scsi/scsi_proto.h>
@@ -24,18 +31,42 @@
 #define DM_MSG_PREFIX "mpath-pr"
 
 /**
+ * enum mpr_bpath_gone - why a path can never be used again
+ * @MPR_GONE_NOT: it can be used
+ * @MPR_GONE_DELETED: its disk was deleted (del_gendisk(), e.g. the SCSI
+ *	device was removed)
+ * @MPR_GONE_OTHER_DISK: its device number now belongs to another disk (a
+ *	disk sequence number other than the one recorded at ATTACH or SYNC)
+ * @MPR_GONE_NOT_SLAVE: the disk is no longer a slave of the map (a table
+ *	reload without it, and no SYNC since)
+ */
+enum mpr_bpath_gone {
+	MPR_GONE_NOT,
+	MPR_GONE_DELETED,
+	MPR_GONE_OTHER_DISK,
+	MPR_GONE_NOT_SLAVE,
+};
+
+/**
  * struct mpr_bpath - a path that is a block device
  * @path: the engine's part
  * @devt: the block device number
+ * @diskseq: the disk sequence number of the disk that had @devt when
+ *	ATTACH or SYNC validated the path
+ * @map: the dm disk; valid while the path's device is attached, which
+ *	is as long as commands run on the path
+ * @map_devt: its device number
  * @open_lock: protects @handle and @bdev
  * @handle: what the open returned (a file on v6.9+, else the bdev)
  * @bdev: the open block device, or NULL while it cannot be opened
- * @dead: the disk behind @bdev was deleted (del_gendisk(), e.g. the SCSI
- *	device was removed): the path can never work again
+ * @gone: enum mpr_bpath_gone; once set, it stays
  */
 struct mpr_bpath {
 	struct mpr_path path;
 	dev_t devt;
+	u64 diskseq;
+	struct gendisk *map;
+	dev_t map_devt;
 	struct mutex open_lock;	/* opens and closes of @bdev */
 #ifdef COMPAT_HAVE_BDEV_FILE_OPEN_BY_DEV
 	struct file *handle;
@@ -43,7 +74,7 @@ struct mpr_bpath {
 	struct block_device *handle;
 #endif
 	struct block_device *bdev;
-	bool dead;
+	int gone;
 };
 
 static struct mpr_bpath *to_bpath(struct mpr_path *path)
@@ -89,6 +120,68 @@ static void mpr_bpath_close(struct mpr_bpath *bp)
 #endif
 	bp->handle = NULL;
 	bp->bdev = NULL;
+}
+
+/**
+ * mpr_slave_link_is() - is a block device linked into a disk's slaves?
+ * @disk: the dm disk
+ * @kobj: the block device's kobject (bdev_kobj())
+ *
+ * bd_link_disk_holder() links every device of a dm table into the dm
+ * disk's "slaves" directory, under the device's kobject name, pointing at
+ * the device's sysfs directory. The name alone could be a stale link of
+ * a deleted disk whose name a new disk took: the link must point at
+ * @kobj itself.
+ *
+ * Caller keeps @disk->slave_dir alive: it holds the mapped device
+ * (dm_get_md()), and dm deletes the disk only after such holds are gone.
+ *
+ * Return: true if @kobj is a slave of @disk.
+ */
+static bool mpr_slave_link_is(struct gendisk *disk, struct kobject *kobj)
+{
+	struct kernfs_node *kn, *target = READ_ONCE(kobj->sd);
+	bool r;
+
+	if (!disk->slave_dir || !target)
+		return false;
+	kn = kernfs_find_and_get(disk->slave_dir->sd, kobject_name(kobj));
+	if (!kn)
+		return false;
+	r = kernfs_type(kn) == KERNFS_LINK && kn->symlink.target_kn == target;
+	kernfs_put(kn);
+	return r;
+}
+
+/**
+ * mpr_bpath_identity() - is the open path still the one userspace gave?
+ * @bp: the path, open, open_lock held
+ *
+ * Checked before every command: the disk is live, it is the disk ATTACH
+ * or SYNC validated (same disk sequence number: a deleted disk's device
+ * number can be reused by another disk, a LUN can be remapped), and it is
+ * still a slave of the map (a table reload may have dropped it).
+ *
+ * Return: MPR_GONE_NOT, another enum mpr_bpath_gone, or -ENODEV if the map
+ * itself is being removed (the attachment goes with it).
+ */
+static int mpr_bpath_identity(struct mpr_bpath *bp)
+{
+	struct gendisk *disk = bp->bdev->bd_disk;
+	struct mapped_device *md;
+	bool slave;
+
+	if (!disk_live(disk))
+		return MPR_GONE_DELETED;
+	if (disk->diskseq != bp->diskseq)
+		return MPR_GONE_OTHER_DISK;
+	md = dm_get_md(bp->map_devt);
+	if (!md)
+		return -ENODEV;
+	slave = dm_disk(md) == bp->map &&
+		mpr_slave_link_is(bp->map, bdev_kobj(bp->bdev));
+	dm_put(md);
+	return slave ? MPR_GONE_NOT : MPR_GONE_NOT_SLAVE;
 }
 
 /*
@@ -270,12 +363,30 @@ static int mpr_bpath_do(struct mpr_path *path, enum mpr_bpath_op op,
 {
 	struct mpr_bpath *bp = to_bpath(path);
 	const struct pr_ops *ops;
-	bool died;
+	bool died = false;
 	int r;
 
 	r = mpr_bpath_get(bp, &ops);
 	if (r)
 		return r;
+	if (!bp->gone) {
+		r = mpr_bpath_identity(bp);
+		if (r < 0) {
+			mutex_unlock(&bp->open_lock);
+			return r;
+		}
+		died = r != MPR_GONE_NOT;
+		if (died)
+			WRITE_ONCE(bp->gone, r);
+	}
+	if (bp->gone) {
+		/* Never addressed again; only a SYNC can add the device. */
+		r = mpr_path_dead_result(path);
+		mutex_unlock(&bp->open_lock);
+		if (died)
+			mpr_hook_path_died();
+		return r;
+	}
 #ifdef MPR_SCSI
 	r = mpr_bpath_scsi(bp->bdev, op, a);
 	if (r == MPR_SCSI_NOT_HANDLED)
@@ -288,12 +399,11 @@ static int mpr_bpath_do(struct mpr_path *path, enum mpr_bpath_op op,
 	 * another device, which only a SYNC from userspace can add. Have the
 	 * path dropped from its device.
 	 */
-	died = r && !bp->dead && !disk_live(bp->bdev->bd_disk);
+	died = r && !disk_live(bp->bdev->bd_disk);
 	if (died)
-		WRITE_ONCE(bp->dead, true);
+		WRITE_ONCE(bp->gone, MPR_GONE_DELETED);
 	mutex_unlock(&bp->open_lock);
 	if (died) {
-		pr_info("dm-mpath-pr: path %s: disk deleted\n", path->name);
 		mpr_hook_path_died();
 		r = -ENODEV;
 	}
@@ -380,14 +490,59 @@ static const struct mpr_path_ops mpr_bpath_ops = {
 };
 
 /**
- * mpr_path_is_dead() - was the path's disk deleted?
+ * mpr_path_is_dead() - can the path never be used again?
  * @path: a path made by mpr_path_create()
  *
- * Return: true once a command found the disk deleted; it stays true.
+ * Return: true once a command found the path's disk deleted, or the path
+ * no longer the disk or the slave of the map that ATTACH or SYNC validated;
+ * it stays true.
  */
 bool mpr_path_is_dead(struct mpr_path *path)
 {
-	return READ_ONCE(to_bpath(path)->dead);
+	return READ_ONCE(to_bpath(path)->gone) != MPR_GONE_NOT;
+}
+
+/**
+ * mpr_path_dead_reason() - why mpr_path_is_dead(), for messages
+ * @path: a path made by mpr_path_create()
+ *
+ * Return: a static string.
+ */
+const char *mpr_path_dead_reason(struct mpr_path *path)
+{
+	switch (READ_ONCE(to_bpath(path)->gone)) {
+	case MPR_GONE_DELETED:
+		return "its disk was deleted";
+	case MPR_GONE_OTHER_DISK:
+		return "its device number belongs to another disk now";
+	case MPR_GONE_NOT_SLAVE:
+		return "it is no longer a slave of the map (table reloaded without it, no sync)";
+	default:
+		return "it is usable";
+	}
+}
+
+/**
+ * mpr_path_dead_result() - what commands on a dead path fail with
+ * @path: a path made by mpr_path_create(), mpr_path_is_dead()
+ *
+ * Return: -ENODEV if its disk was deleted, else -ENOLINK.
+ */
+int mpr_path_dead_result(struct mpr_path *path)
+{
+	return READ_ONCE(to_bpath(path)->gone) == MPR_GONE_DELETED ? -ENODEV :
+	       -ENOLINK;
+}
+
+/**
+ * mpr_path_diskseq() - the disk sequence number recorded for the path
+ * @path: a path made by mpr_path_create()
+ *
+ * Return: the disk sequence number ATTACH or SYNC validated.
+ */
+u64 mpr_path_diskseq(struct mpr_path *path)
+{
+	return to_bpath(path)->diskseq;
 }
 
 /**
@@ -396,34 +551,31 @@ bool mpr_path_is_dead(struct mpr_path *path)
  * @devt: the candidate path
  * @name: where the path's name goes
  * @len: room in @name
+ * @diskseq: where the disk sequence number of the path's disk goes
  *
  * dm links every device its table uses into the disk's "slaves" directory
  * (bd_link_disk_holder()), under the device's kobject name. The block device
  * is found by number in the block class without opening it, so that a path
- * that is offline right now can still be validated.
+ * that is offline right now can still be validated; the link must point at
+ * that very device. Caller holds the mapped device (dm_get_md()).
  *
  * Return: 0, -ENODEV if no block device has that number, -EXDEV if it is
  * not a slave of @disk.
  */
 int mpr_path_check_slave(struct gendisk *disk, dev_t devt, char *name,
-			 size_t len)
+			 size_t len, u64 *diskseq)
 {
-	struct kernfs_node *kn;
 	struct device *dev;
+	bool slave;
 
 	dev = class_find_device_by_devt(disk_to_dev(disk)->class, devt);
 	if (!dev)
 		return -ENODEV;
 	strscpy(name, dev_name(dev), len);
+	*diskseq = dev_to_disk(dev)->diskseq;
+	slave = mpr_slave_link_is(disk, &dev->kobj);
 	put_device(dev);
-
-	if (!disk->slave_dir)
-		return -EXDEV;
-	kn = kernfs_find_and_get(disk->slave_dir->sd, name);
-	if (!kn)
-		return -EXDEV;
-	kernfs_put(kn);
-	return 0;
+	return slave ? 0 : -EXDEV;
 }
 
 /**
@@ -462,6 +614,8 @@ bool mpr_path_per_host(struct gendisk *disk, dev_t devt)
  * mpr_path_create() - a new path on a block device
  * @devt: the block device number
  * @name: its name, for messages
+ * @diskseq: the disk sequence number mpr_path_check_slave() found
+ * @map: the dm disk the path must stay a slave of
  *
  * The device is opened now if possible; a path that cannot be opened (an
  * offline SCSI device refuses opens) starts out failed and is opened again
@@ -469,7 +623,8 @@ bool mpr_path_per_host(struct gendisk *disk, dev_t devt)
  *
  * Return: the path with one reference, or NULL without memory.
  */
-struct mpr_path *mpr_path_create(dev_t devt, const char *name)
+struct mpr_path *mpr_path_create(dev_t devt, const char *name, u64 diskseq,
+				 struct gendisk *map)
 {
 	struct mpr_bpath *bp;
 	int r;
@@ -478,6 +633,9 @@ struct mpr_path *mpr_path_create(dev_t devt, const char *name)
 	if (!bp)
 		return NULL;
 	bp->devt = devt;
+	bp->diskseq = diskseq;
+	bp->map = map;
+	bp->map_devt = disk_devt(map);
 	mutex_init(&bp->open_lock);
 	mpr_path_init(&bp->path, &mpr_bpath_ops, devt, name);
 
