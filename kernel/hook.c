@@ -6,14 +6,14 @@
  * other member, owner included, is copied unchanged.
  *
  * Lifetime, in short (Documentation/kernel.md has the long version):
- *  - each attachment holds a module reference;
+ *  - the first publication of our pr_ops pins the module until reboot
+ *    (mpr_pin());
  *  - every pr_ops entry point (entry.c) runs inside mpr_srcu and looks the
  *    attachment up; detach unpublishes it and waits for mpr_srcu, so a caller that
  *    enters after that finds nothing and uses the disk's original pr_ops;
  *  - the fops copy is freed after an RCU-tasks grace period, because
  *    callers load disk->fops and dereference it outside any lock;
- *  - module exit waits for RCU-tasks callbacks and a grace period, which
- *    covers the instructions of free_disk after its module_put().
+ *  - so module exit runs only if nothing was ever attached.
  */
 
 #include <linux/blkdev.h>
@@ -177,10 +177,10 @@ static void mpr_fops_free_rcu(struct rcu_head *rcu)
  * @att: the attachment; its fops are no longer published (or the disk is
  *	being released)
  *
- * Caller holds mpr_attach_lock and drops the module reference afterwards.
- * Unlinks @att, waits until no caller runs inside our pr_ops for it, waits
- * for its path commands (stragglers included), closes the paths, and
- * schedules the fops copy to be freed after an RCU-tasks grace period.
+ * Caller holds mpr_attach_lock. Unlinks @att, waits until no caller runs
+ * inside our pr_ops for it, waits for its path commands (stragglers
+ * included), closes the paths, and schedules the fops copy to be freed
+ * after an RCU-tasks grace period.
  */
 static void mpr_attach_teardown(struct mpr_attach *att)
 {
@@ -199,12 +199,8 @@ static void mpr_attach_teardown(struct mpr_attach *att)
  * @disk: the dm disk, being released
  *
  * The dm device is gone (dmsetup remove): the attachment goes with it,
- * then the original free_disk, if any, runs.
- *
- * The module_put() at the end may let the module be unloaded while this
- * function still returns. That is safe because nothing after it sleeps, and
- * module exit waits for an RCU-tasks grace period, which cannot end while
- * a task runs here without having scheduled voluntarily.
+ * then the original free_disk, if any, runs. The module is pinned
+ * (mpr_pin()), so this code stays.
  */
 static void mpr_free_disk(struct gendisk *disk)
 {
@@ -227,7 +223,6 @@ static void mpr_free_disk(struct gendisk *disk)
 
 	if (orig_free_disk)
 		orig_free_disk(disk);
-	module_put(THIS_MODULE);
 }
 
 /*
@@ -377,6 +372,48 @@ static int mpr_attach_sync(struct mpr_attach *att,
 	return r;
 }
 
+/**
+ * mpr_pin() - keep the module loaded until reboot
+ *
+ * Called before our pr_ops are published in a disk's operations for the
+ * first time. From then on any caller may hold a pointer into the module
+ * and call through it at any later time: block/ioctl.c loads
+ * disk->fops->pr_ops, then copies the ioctl argument from user space
+ * (which can sleep on a fault), then calls; LIO's iblock pass-through and
+ * nfsd's pNFS block layout load the ops and allocate before the call.
+ * Neither SRCU in the entry points (the caller is not in them yet) nor an
+ * RCU-tasks grace period (a voluntary sleep is a quiescent state for it)
+ * covers such a caller, so no moment after the publication is provably
+ * free of them, and module text must never go away: the module takes a
+ * reference on itself that it never drops. rmmod gets EBUSY from then on,
+ * detached or not (Documentation/kernel.md, "Lifetime").
+ *
+ * Caller holds mpr_attach_lock.
+ *
+ * Return: true if this call pinned the module (mpr_unpin() undoes it while
+ * nothing was published yet).
+ */
+static bool mpr_pin(void)
+{
+	lockdep_assert_held(&mpr_attach_lock);
+	if (mpr_pinned)
+		return false;
+	__module_get(THIS_MODULE);
+	WRITE_ONCE(mpr_pinned, true);
+	return true;
+}
+
+/*
+ * Undo mpr_pin() when the publication it was for did not happen. Runs in a
+ * netlink handler: module exit unregisters the family first.
+ */
+static void mpr_unpin(void)
+{
+	lockdep_assert_held(&mpr_attach_lock);
+	WRITE_ONCE(mpr_pinned, false);
+	module_put(THIS_MODULE);
+}
+
 static int mpr_attach_new(struct gendisk *disk,
 			  const struct mpr_attach_req *req,
 			  const struct mpr_path_seen *seen,
@@ -384,6 +421,7 @@ static int mpr_attach_new(struct gendisk *disk,
 {
 	const struct block_device_operations *orig = READ_ONCE(disk->fops);
 	struct mpr_attach *att;
+	bool pinned;
 	int r;
 
 	if (orig->pr_ops == &mpr_pr_ops) {
@@ -422,14 +460,16 @@ static int mpr_attach_new(struct gendisk *disk,
 	/*
 	 * The attachment is findable before the copy is published, and stays
 	 * so until after it is unpublished: whoever finds our pr_ops in
-	 * disk->fops finds the attachment too.
+	 * disk->fops finds the attachment too. The module is pinned before
+	 * anyone can load our pr_ops.
 	 */
-	__module_get(THIS_MODULE);
+	pinned = mpr_pin();
 	list_add_tail_rcu(&att->node, &mpr_attachments);
 	if (cmpxchg(&disk->fops, orig, &att->fops->ops) != orig) {
 		list_del_rcu(&att->node);
 		synchronize_srcu(&mpr_srcu);
-		module_put(THIS_MODULE);
+		if (pinned)
+			mpr_unpin();
 		mpr_set_err(extack, "device operations changed during attach",
 			    "%s", disk->disk_name);
 		r = -EBUSY;
@@ -441,6 +481,8 @@ static int mpr_attach_new(struct gendisk *disk,
 		mpr_engine_adopt_key(&att->eng, req->key);
 	mpr_engine_kick(&att->eng);
 	DMINFO("%s: attached, %u path(s)", att->name, req->nr_paths);
+	if (pinned)
+		DMINFO("module pinned: it cannot be unloaded until reboot");
 	return 0;
 
 err:
@@ -547,7 +589,6 @@ int mpr_hook_detach(dev_t dev, const struct nlattr *dev_attr,
 		DMINFO("%s: detached", att->name);
 		strscpy(name, att->name, sizeof(name));
 		mpr_attach_teardown(att);
-		module_put(THIS_MODULE);
 	}
 	dm_put(md);
 out:
@@ -660,10 +701,10 @@ int mpr_hook_init(void)
 /**
  * mpr_hook_exit() - tear attachment bookkeeping down
  *
- * Runs only when no attachment is left: each one holds a module reference.
- * Waits for the RCU-tasks callbacks that free fops copies (their code is
- * ours) and for a grace period, so that a task still executing the tail of
- * mpr_free_disk() after its module_put() has left it.
+ * Runs only if our pr_ops were never published (mpr_pin()), so no
+ * attachment exists and no caller can hold a pointer into the module. The
+ * RCU-tasks waits are defensive: no fops copy was ever handed to
+ * call_rcu_tasks() then.
  */
 void mpr_hook_exit(void)
 {

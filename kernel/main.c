@@ -27,6 +27,16 @@ struct mpr_engine_params mpr_params = {
 	.single_holder = MPR_SH_PASSTHROUGH,
 };
 
+/*
+ * Our pr_ops were published on a disk once: the module holds a reference
+ * on itself until reboot (mpr_pin() in hook.c). Read-only parameter
+ * "pinned", so that administrators and tests can see why rmmod fails.
+ */
+bool mpr_pinned;
+module_param_named(pinned, mpr_pinned, bool, 0444);
+MODULE_PARM_DESC(pinned,
+		 "Y once a map was attached: the module cannot be unloaded until reboot (read-only)");
+
 static const char * const mpr_single_holder_names[] = {
 	[MPR_SH_REFUSE]		= "refuse",
 	[MPR_SH_TRANSLATE]	= "translate",

@@ -98,7 +98,10 @@
 # The project's module
 #   mod_load [NAME]       modprobe NAME (default dm_mpath_pr); bails out
 #                         of the test when it cannot
-#   mod_unload_all        rmmod every dm_mpath_pr* module that is loaded
+#   mod_unload_all        rmmod every dm_mpath_pr* module that is loaded;
+#                         dm_mpath_pr once pinned (a map was attached, see
+#                         Documentation/kernel.md "Lifetime") must refuse
+#                         as in use (EBUSY) and stays; fails otherwise
 #
 # Functions return non-zero and print "san: ..." on stderr on failure.
 
@@ -1026,9 +1029,24 @@ mod_load() {
 }
 
 mod_unload_all() {
-	local m rc=0 err
+	local m rc=0 err pinned
 	# the test module first: it depends on the main one
 	for m in $(lsmod | awk '$1 ~ /^dm_mpath_pr/ { print $1 }' | sort -r); do
+		pinned=N
+		if [ "$m" = dm_mpath_pr ]; then
+			_san_read /sys/module/dm_mpath_pr/parameters/pinned 2>/dev/null && pinned=$_r
+		fi
+		if [ "$pinned" = Y ]; then
+			# attached once: pinned until reboot, rmmod must say busy
+			if err=$(rmmod "$m" 2>&1); then
+				_san_err "rmmod $m: the module was pinned, yet it unloaded"
+				rc=1
+			elif [[ $err != *"in use"* ]]; then
+				_san_err "rmmod $m: refused, but not as in use (EBUSY): $err"
+				rc=1
+			fi
+			continue
+		fi
 		err=$(rmmod "$m" 2>&1) || { _san_err "rmmod $m: $err"; rc=1; }
 	done
 	return $rc

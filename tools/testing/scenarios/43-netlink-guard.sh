@@ -192,6 +192,6 @@ is "$(attached)" "" "still no attachment"
 dmsetup remove $LIN && dmsetup remove $LINM
 ok $? "remove $LIN and $LINM"
 mod_unload_all
-ok $? "the module unloads: nothing holds it"
+ok $? "mod_unload_all: the module, pinned by the attach of mpathA, refuses as in use; nothing else fails"
 san_teardown
 tap_done

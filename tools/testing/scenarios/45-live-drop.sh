@@ -129,7 +129,7 @@ ok $? "stock dm: B's writer saw I/O errors ($b_err in $b_ok rounds): the fixture
 prtool detach mpathA >/dev/null
 ok $? "detach mpathA"
 mod_unload_all
-ok $? "rmmod"
+ok $? "mod_unload_all: the pinned module refuses as in use, nothing else fails"
 san_teardown
 ok $? "san_teardown"
 diag "45-live-drop ran $(($(elapsed_ms "$t_start") / 1000)) s in the guest"

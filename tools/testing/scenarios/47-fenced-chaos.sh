@@ -153,7 +153,7 @@ ok $? "B clears"
 prtool detach mpathA >/dev/null && prtool detach mpathB >/dev/null
 ok $? "detach mpathA and mpathB"
 mod_unload_all
-ok $? "rmmod"
+ok $? "mod_unload_all: the pinned module refuses as in use, nothing else fails"
 san_teardown
 ok $? "san_teardown"
 diag "47-fenced-chaos ran $(($(elapsed_ms "$t_start") / 1000)) s in the guest"
