@@ -216,6 +216,42 @@ static void mpr_fence_emit(struct mpr_engine *eng, struct mpr_fanout *fo,
 			mpr_emit_path(eng, type, fo->slot[i].path, key, 0);
 }
 
+/*
+ * Run @fo, REGISTER AND IGNORE with key 0 on paths that may carry @key,
+ * and note the outcome: a path that answered carries nothing now (slot
+ * marked @emit); one that did not stays unverified, so that the next probe
+ * round (mpr_fence_verify_late()) tries again. @why is for the messages.
+ */
+static void mpr_fence_unregister(struct mpr_engine *eng,
+				 struct mpr_fanout *fo, u64 key,
+				 const char *why)
+{
+	unsigned int i;
+
+	mpr_fanout_run(fo, mpr_deadline(eng));
+	spin_lock(&eng->lock);
+	for (i = 0; i < fo->nr; i++) {
+		struct mpr_slot *slot = &fo->slot[i];
+		struct mpr_path *path = slot->path;
+		int r = mpr_slot_result(slot);
+
+		mpr_path_note_locked(eng, path, r);
+		slot->emit = !r;
+		if (r) {
+			if (!path->unverified_key)
+				path->unverified_key = key;
+			DMERR("%s: path %s may keep key 0x%llx (%s): %s (%d)",
+			      eng->name, path->name, path->unverified_key, why,
+			      mpr_result_name(r), r);
+		} else {
+			DMWARN("%s: path %s unregistered: %s", eng->name,
+			       path->name, why);
+			path->unverified_key = 0;
+		}
+	}
+	spin_unlock(&eng->lock);
+}
+
 /**
  * mpr_fence_undo() - unregister paths a racing preempt made wrong
  * @eng: the device, op_mutex held
@@ -253,28 +289,7 @@ static void mpr_fence_undo(struct mpr_engine *eng, struct mpr_fanout *done,
 			mpr_fanout_add_locked(fo, path, PR_FL_IGNORE_KEY);
 	}
 	spin_unlock(&eng->lock);
-	mpr_fanout_run(fo, mpr_deadline(eng));
-
-	spin_lock(&eng->lock);
-	for (i = 0; i < fo->nr; i++) {
-		struct mpr_slot *slot = &fo->slot[i];
-		int r = mpr_slot_result(slot);
-
-		mpr_path_note_locked(eng, slot->path, r);
-		slot->emit = !r;
-		if (r) {
-			/* Whatever it carries now, the probe checks it again. */
-			slot->path->unverified_key = key;
-			DMERR("%s: path %s may keep key 0x%llx after a racing preempt: %s (%d)",
-			      eng->name, slot->path->name, key,
-			      mpr_result_name(r), r);
-		} else {
-			slot->path->unverified_key = 0;
-			DMWARN("%s: path %s unregistered again: a preempt raced its registration",
-			       eng->name, slot->path->name);
-		}
-	}
-	spin_unlock(&eng->lock);
+	mpr_fence_unregister(eng, fo, key, "a preempt raced its registration");
 	if (emit)
 		mpr_fence_emit(eng, fo, MPR_EV_PATH_UNREGISTERED, key);
 	mpr_fanout_release(fo);
@@ -413,7 +428,7 @@ void mpr_fence_verify_late(struct mpr_engine *eng)
 		.op = MPR_OP_REGISTER,
 		.flags = PR_FL_IGNORE_KEY,
 	};
-	unsigned int i, nr_any = 0, nr_same = 0;
+	unsigned int nr_any = 0, nr_same = 0;
 	struct mpr_fanout *fo;
 	struct mpr_path *path;
 	bool fenced = false;
@@ -466,23 +481,9 @@ void mpr_fence_verify_late(struct mpr_engine *eng)
 			mpr_fanout_add_locked(fo, path, PR_FL_IGNORE_KEY);
 	}
 	spin_unlock(&eng->lock);
-	mpr_fanout_run(fo, mpr_deadline(eng));
-	spin_lock(&eng->lock);
-	for (i = 0; i < fo->nr; i++) {
-		struct mpr_slot *slot = &fo->slot[i];
-
-		r = mpr_slot_result(slot);
-		mpr_path_note_locked(eng, slot->path, r);
-		slot->emit = !r;
-		if (!r) {
-			DMWARN("%s: path %s: key 0x%llx that landed late removed%s",
-			       eng->name, slot->path->name,
-			       slot->path->unverified_key,
-			       fenced ? ": the host is not registered elsewhere" : "");
-			slot->path->unverified_key = 0;
-		}
-	}
-	spin_unlock(&eng->lock);
+	mpr_fence_unregister(eng, fo, key, fenced ?
+			     "a late registration, the host is not registered elsewhere" :
+			     "a late registration of a key not wanted");
 	mpr_fence_emit(eng, fo, MPR_EV_PATH_UNREGISTERED, key);
 	mpr_fanout_release(fo);
 }

@@ -19,6 +19,15 @@
 #   key_is H I KEY        status 0 if LIO shows KEY (0x…, as san_key_of
 #                         prints it) on path I's nexus; KEY '' : no key.
 #                         Like [ "$(san_key_of H I)" = KEY ] without a fork
+#   keys_all H KEY        status 0 if every one of the NPATHS (the caller's
+#                         variable) nexuses of H carries KEY
+#   keys_of H             "H1=0x.. H2=" for H's NPATHS nexuses (empty: none)
+#   key_anywhere H [KEY]  status 0 if any of H's NPATHS nexuses carries KEY
+#                         (without KEY: any key)
+#   drop_reg H I          the target forgets the registration of path I's
+#                         nexus while the path stays up (REGISTER AND IGNORE
+#                         with key 0 sent on its own SCSI device; GOOD also
+#                         where it has none), as a target session reset does
 #   ms_since T0           set ms to the ms since T0=$EPOCHREALTIME (no fork)
 # Writers (one per NAME; dd oflag=direct in a loop, 4 x 64 KiB a round,
 # IO_PAUSE s (default 0.1) between rounds)
@@ -88,6 +97,40 @@ key_is() {
 	wwn=$(<"$_d/initiator")
 	_san_regs
 	[ "${_regs[$wwn]:-}" = "$3" ]
+}
+
+keys_all() {
+	local i
+	for ((i = 1; i <= NPATHS; i++)); do
+		key_is "$1" "$i" "$2" || return 1
+	done
+}
+
+keys_of() {
+	local i r=''
+	for ((i = 1; i <= NPATHS; i++)); do
+		r+=" $1$i=$(san_key_of "$1" "$i")"
+	done
+	echo "${r# }"
+}
+
+key_anywhere() {
+	local i
+	for ((i = 1; i <= NPATHS; i++)); do
+		if [ -n "${2:-}" ]; then
+			key_is "$1" "$i" "$2" && return 0
+		else
+			key_is "$1" "$i" '' || return 0
+		fi
+	done
+	return 1
+}
+
+drop_reg() {
+	local err
+	err=$(sg_persist -n --out --register-ignore --param-sark=0 \
+		"/dev/$(san_path_name "$1" "$2")" 2>&1 >/dev/null) ||
+		_flap_err "drop_reg $1 $2: $err"
 }
 
 ms_since() {

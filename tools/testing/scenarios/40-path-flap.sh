@@ -65,23 +65,6 @@ ok $? "SAN: hosts A and B, $NPATHS paths each" || { diag "$out"; tap_bail "no SA
 mod_load
 MA=$(san_map A) MB=$(san_map B)
 
-# keys_all H KEY: every nexus of H carries KEY
-keys_all() {
-	local i
-	for ((i = 1; i <= NPATHS; i++)); do
-		key_is "$1" "$i" "$2" || return 1
-	done
-}
-
-# drop_reg H I: the target forgets the registration of path I's nexus
-# (REGISTER AND IGNORE EXISTING KEY with key 0 on it; GOOD also where it
-# has none)
-drop_reg() {
-	sg_persist -n --out --register-ignore --param-sark=0 \
-		"/dev/$(san_path_name "$1" "$2")" >/dev/null 2>"$T/sg.err" ||
-		{ echo "drop_reg $1 $2: $(<"$T/sg.err")" >&2; return 1; }
-}
-
 prtool attach mpathA >/dev/null
 ok $? "attach mpathA (B stays on stock dm)"
 prtool daemon --foreground 2>"$T/daemon" &

@@ -40,24 +40,6 @@ mpp() {
 	[ -z "$err" ] || diag "mpathpersist $*: $err"
 }
 
-# a_keys: the keys on A's nexuses, "A1=0x.. A2=" (empty: none)
-a_keys() {
-	local i r=''
-	for ((i = 1; i <= NPATHS; i++)); do
-		r+=" A$i=$(san_key_of A "$i")"
-	done
-	echo "${r# }"
-}
-
-# a_key_anywhere: status 0 if any nexus of A carries any key
-a_key_anywhere() {
-	local i
-	for ((i = 1; i <= NPATHS; i++)); do
-		key_is A "$i" '' || return 0
-	done
-	return 1
-}
-
 # a_write: one direct write through A's map (bounded)
 a_write() {
 	timeout 60 dd if=/dev/zero of="$MA" bs=64k count=4 oflag=direct conv=notrunc 2>&1
@@ -86,15 +68,15 @@ prtool register "$MA" --key $KA >/dev/null &&
 	mpp --out --reserve --param-rk=$KA --prout-type=5 "$MA" && [ "$rc" = 0 ] &&
 	prtool register "$MB" --key $KB >/dev/null
 ok $? "A registers and reserves WE_RO, B registers"
-is "$(a_keys)" "$(for ((i = 1; i <= NPATHS; i++)); do printf 'A%d=%s ' "$i" $KA; done | sed 's/ $//')" \
+is "$(keys_of A)" "$(for ((i = 1; i <= NPATHS; i++)); do printf 'A%d=%s ' "$i" $KA; done | sed 's/ $//')" \
 	"LIO: every nexus of A carries A's key"
 out=$(a_write)
 ok $? "A writes through its map before the preemption" || diag "$out"
 
 mpp --out --preempt --param-rk=$KB --param-sark=$KA --prout-type=5 "$MB"
 is "$rc" 0 "B preempts A (PREEMPT, WE_RO)"
-a_key_anywhere
-isnt $? 0 "LIO: A's key is gone from every nexus ($(a_keys))"
+key_anywhere A
+isnt $? 0 "LIO: A's key is gone from every nexus ($(keys_of A))"
 is "$(san_holder | cut -c1):$(san_res_type)" "B:5" "LIO: a nexus of B holds WE_RO"
 out=$(a_write)
 isnt $? 0 "A's writes fail: A is fenced"
@@ -110,19 +92,19 @@ for ((r = 1; r <= ROUNDS; r++)); do
 		flap_sd_up A "$i" || fail "round $r: bring path A$i back"
 		t_back=$EPOCHREALTIME
 		# watch LIO while the path is back and not yet reinstated
-		if poll "$FLAP_GAP" 'a_key_anywhere' 0.05; then
+		if poll "$FLAP_GAP" 'key_anywhere A' 0.05; then
 			ms_since "$t_back"
-			seen+=" r$r/A$i:${ms}ms:$(a_keys)"
+			seen+=" r$r/A$i:${ms}ms:$(keys_of A)"
 		fi
 		sleep_until "$t_back" "$FLAP_GAP"
 		flap_reinstate A "$i" || fail "round $r: reinstate path A$i"
-		! a_key_anywhere || seen+=" r$r/A$i:reinstated:$(a_keys)"
+		! key_anywhere A || seen+=" r$r/A$i:reinstated:$(keys_of A)"
 	done
 done
 diag "$ROUNDS rounds of flaps of all $NPATHS paths of A took $(($(elapsed_ms "$t_flaps") / 1000)) s"
 # the probe and the audit get one more chance to do the wrong thing
 sleep 2
-a_key_anywhere && seen+=" end:$(a_keys)"
+key_anywhere A && seen+=" end:$(keys_of A)"
 is "${seen# }" "" "LIO: A's key never reappeared on any nexus in $((ROUNDS * NPATHS)) flaps"
 out=$(a_write)
 isnt $? 0 "A's writes still fail after the flaps"
@@ -150,7 +132,7 @@ if poll 10 '[ "$(san_key_of A '"$NPATHS"')" = '"$KA"' ]'; then
 	pass "the returning path A$NPATHS is registered again"
 	diag "A$NPATHS registered $(elapsed_ms "$t_back") ms after it came back"
 else
-	fail "the returning path A$NPATHS is registered again (LIO: $(a_keys))"
+	fail "the returning path A$NPATHS is registered again (LIO: $(keys_of A))"
 fi
 flap_reinstate A "$NPATHS"
 out=$(a_write)

@@ -44,24 +44,6 @@ ok $? "SAN: host A with $NPATHS paths, host B with 2" || { diag "$out"; tap_bail
 mod_load
 MA=$(san_map A) MB=$(san_map B)
 
-# a_keys: the keys on A's nexuses, "A1=0x.. A2=" (empty: none)
-a_keys() {
-	local i r=''
-	for ((i = 1; i <= NPATHS; i++)); do
-		r+=" A$i=$(san_key_of A "$i")"
-	done
-	echo "${r# }"
-}
-
-# a_key_anywhere: status 0 if any nexus of A carries A's key
-a_key_anywhere() {
-	local i
-	for ((i = 1; i <= NPATHS; i++)); do
-		! key_is A "$i" $KA || return 0
-	done
-	return 1
-}
-
 # a_write: one direct write through A's map (bounded)
 a_write() {
 	timeout 60 dd if=/dev/zero of="$MA" bs=64k count=4 oflag=direct conv=notrunc 2>&1
@@ -72,8 +54,8 @@ poller() {
 	local fd _
 	exec {fd}<>"$T/pause.fifo"
 	while [ ! -f "$T/stop" ]; do
-		if a_key_anywhere; then
-			echo "$EPOCHREALTIME step=$(cat "$T/step" 2>/dev/null) $(a_keys)" >>"$T/seen"
+		if key_anywhere A; then
+			echo "$EPOCHREALTIME step=$(cat "$T/step" 2>/dev/null) $(keys_of A)" >>"$T/seen"
 		fi
 		read -r -t 0.05 -u "$fd" _
 	done
@@ -91,8 +73,8 @@ prtool register "$MA" --key $KA >/dev/null &&
 ok $? "A registers and reserves WE_RO, B registers"
 prtool mpathpersist --out --preempt --param-rk=$KB --param-sark=$KA --prout-type=5 "$MB" >/dev/null
 ok $? "B preempts A"
-a_key_anywhere
-isnt $? 0 "LIO: A's key is gone from every nexus ($(a_keys))"
+key_anywhere A
+isnt $? 0 "LIO: A's key is gone from every nexus ($(keys_of A))"
 
 mkfifo "$T/pause.fifo"
 : >"$T/seen"
@@ -138,8 +120,8 @@ wait "$ppid"
 seen=$(cat "$T/seen")
 is "$(wc -l <"$T/seen")" 0 "LIO, polled every 50 ms throughout: A's key reappeared on no nexus in $STEPS steps" ||
 	diag "sightings: $(head -5 <<<"$seen")"
-a_key_anywhere
-isnt $? 0 "LIO: A's key is on no nexus at the end ($(a_keys))"
+key_anywhere A
+isnt $? 0 "LIO: A's key is on no nexus at the end ($(keys_of A))"
 out=$(a_write)
 isnt $? 0 "A's writes still fail (fenced)"
 for ((i = 1; i <= NPATHS; i++)); do
