@@ -168,6 +168,10 @@ for k in $DMPR_KERNELS; do
 		queue "kunit-$k" vm "$k" kunit --module "$kt" -- \
 			bash /dmpr/tools/testing/scenarios/kunit.sh
 	fi
+	# the runner's kmemleak check catches a module that leaks
+	if grep -q '^CONFIG_DEBUG_KMEMLEAK=y' "$(dmpr_kdir "$k")/config"; then
+		queue "selftest-kmemleak-$k" bash "$here/selftest/kmemleak.sh" "$k"
+	fi
 	for s in "$here"/scenarios/[0-9]*.sh; do
 		n=$(basename "$s" .sh)
 		# shellcheck disable=SC2053

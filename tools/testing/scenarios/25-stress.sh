@@ -19,7 +19,8 @@
 # only as the pin's EBUSY), and
 # on the debug kernel KASAN, lockdep and kmemleak must have nothing to say
 # (the runner checks the kernel log; the scenario scans kmemleak itself at
-# the end). The ioctl outcomes per errno are printed as diagnostics.
+# the end, twice: lib/kmemleak.sh). The ioctl outcomes per errno are
+# printed as diagnostics.
 #
 # The threads' conflicts make the kernel log thousands of lines, which on
 # the serial console under TCG would slow the guest to a crawl and wrap the
@@ -29,6 +30,7 @@
 set -u
 . "$DMPR_LIB/tap.sh"
 . "$DMPR_LIB/san.sh"
+. "$DMPR_LIB/kmemleak.sh"
 
 THREADS=8
 san_setup --paths-a 4 --paths-b 0 || tap_bail "SAN setup failed"
@@ -196,12 +198,9 @@ ok $? "mod_unload_all: the pinned module refuses as in use, nothing else fails"
 
 san_teardown
 ok $? "SAN teardown"
-if [ -w /sys/kernel/debug/kmemleak ]; then
-	# kmemleak reports objects older than 5 s
-	sleep 6
-	echo scan >/sys/kernel/debug/kmemleak
-	leaks=$(cat /sys/kernel/debug/kmemleak)
-	is "$(grep -c '^unreferenced object' <<<"$leaks")" 0 "kmemleak finds nothing"
+if kmemleak_present; then
+	leaks=$(kmemleak_scan2)
+	is "$(kmemleak_count "$leaks")" 0 "kmemleak finds nothing (two scans)"
 	[ -z "$leaks" ] || diag "$(head -n 40 <<<"$leaks")"
 else
 	skip "no kmemleak in this kernel"

@@ -99,15 +99,13 @@ finish() {
 	local rc=$1 problems=0 leaks t_check
 	t_check=$(cut -d' ' -f1 /proc/uptime)
 	if [ "${DMPR_KCHECK:-1}" = 1 ]; then
-		if [ -w /sys/kernel/debug/kmemleak ]; then
-			# kmemleak reports only objects older than 5 s: let the
-			# test's last allocations age, then scan
-			sleep 5
-			echo scan >/sys/kernel/debug/kmemleak
-			leaks=$(cat /sys/kernel/debug/kmemleak)
+		if kmemleak_present; then
+			# two scans, the second 5 s after the command: the first
+			# never reports a new object (lib/kmemleak.sh says why)
+			leaks=$(kmemleak_scan2)
 			if [ -n "$leaks" ]; then
 				problems=1
-				report "kmemleak: $(grep -c '^unreferenced object' <<<"$leaks") suspected leak(s):"
+				report "kmemleak: $(kmemleak_count "$leaks") suspected leak(s):"
 				head -n 60 <<<"$leaks" | while IFS= read -r l; do report "  $l"; done
 			fi
 		fi
@@ -142,6 +140,10 @@ finish() {
 	sleep 60
 	exit "$rc"
 }
+
+# kmemleak_present, kmemleak_scan2, kmemleak_count
+# shellcheck source-path=SCRIPTDIR source=../lib/kmemleak.sh
+. /dmpr/tools/testing/lib/kmemleak.sh
 
 # report MSG: a TAP comment on the test stream and the console
 report() { printf '# dmpr-vm: %s\n' "$*" | tee -a /dev/console >"$out"; }
@@ -202,8 +204,8 @@ if [ "${DMPR_KCHECK:-1}" = 1 ] && [ "$DMPR_INTERACTIVE" != 1 ]; then
 fi
 
 # a clean slate for kmemleak: only what the command leaks counts
-if [ "${DMPR_KCHECK:-1}" = 1 ] && [ -w /sys/kernel/debug/kmemleak ]; then
-	echo clear >/sys/kernel/debug/kmemleak
+if [ "${DMPR_KCHECK:-1}" = 1 ] && kmemleak_present; then
+	echo clear >"$KMEMLEAK"
 fi
 
 if [ "$DMPR_INTERACTIVE" = 1 ]; then
