@@ -42,12 +42,18 @@ step() {
 
 # account NAME RC SECONDS: count the TAP results in $logdir/NAME.log of a
 # command that exited with RC, print the step's summary line. Returns RC.
+# A step whose results fall short of its plan ("1..N": fewer or more
+# results than N) or of its minimum ("# min N": fewer than N) fails, each
+# with its own "not ok" line; a VM step (vm-*, kunit-*) must declare one
+# of them before its first result, or a crash half way through would go
+# unnoticed.
 account() {
-	local name=$1 rc=$2 secs=$3 counts p f s
+	local name=$1 rc=$2 secs=$3 counts p f s n plan top min declared
 	local log="$logdir/$name.log"
 	printf '== %s\n' "$name"
 	counts=$(awk -f "$here/lib/tap-summary.awk" "$log")
-	read -r p f s <<<"$counts"
+	read -r p f s plan top min declared <<<"$counts"
+	n=$((p + f + s))
 	if [ "$rc" -eq 124 ]; then
 		# a timeout kills the command mid-test: say so even when some
 		# test already failed, the rest of it never ran
@@ -59,6 +65,20 @@ account() {
 		printf 'not ok - %s exited with status %d\n' "$name" "$rc" >>"$log"
 	elif [ "$rc" -eq 0 ] && [ "$p" -eq 0 ] && [ "$f" -eq 0 ] && [ "$s" -eq 0 ]; then
 		p=1
+	fi
+	if [ "$plan" -ge 0 ] && [ "$top" -ne "$plan" ]; then
+		f=$((f + 1))
+		printf 'not ok - %s ran %d of its %d planned tests\n' "$name" "$top" "$plan" >>"$log"
+	fi
+	if [ "$min" -ge 0 ] && [ "$n" -lt "$min" ]; then
+		f=$((f + 1))
+		printf 'not ok - %s has %d results, fewer than its minimum of %d\n' \
+			"$name" "$n" "$min" >>"$log"
+	fi
+	if [[ $name == vm-* || $name == kunit-* ]] && [ "$declared" != 1 ]; then
+		f=$((f + 1))
+		printf 'not ok - %s declares no plan or minimum before its first result (tap_plan N, tap_min N)\n' \
+			"$name" >>"$log"
 	fi
 	passed=$((passed + p))
 	failed=$((failed + f))
@@ -72,6 +92,12 @@ account() {
 	fi
 	printf '   %d passed, %d failed, %d skipped (%ds)\n' "$p" "$f" "$s" "$secs"
 	return "$rc"
+}
+
+# missing WHAT: a step that cannot run because WHAT is missing
+missing() {
+	printf '1..1\nnot ok 1 - %s\n' "$*"
+	return 1
 }
 
 # The VM steps are independent (each boots its own guest and SAN) and
@@ -167,6 +193,10 @@ for k in $DMPR_KERNELS; do
 	if [ -f "$kt" ]; then
 		queue "kunit-$k" vm "$k" kunit --module "$kt" -- \
 			bash /dmpr/tools/testing/scenarios/kunit.sh
+	elif grep -q '^CONFIG_KUNIT=[ym]' "$(dmpr_kdir "$k")/config"; then
+		# a kernel that runs KUnit must get the engine's suites: a
+		# missing test module is a failure, not a step less
+		step "kunit-$k" missing "$kt was not built, though kernel $k has CONFIG_KUNIT (see module-$k)"
 	fi
 	# the runner's kmemleak check catches a module that leaks
 	if grep -q '^CONFIG_DEBUG_KMEMLEAK=y' "$(dmpr_kdir "$k")/config"; then

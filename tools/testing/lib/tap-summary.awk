@@ -5,17 +5,43 @@
 # subtest whose own results were counted is a parent and is skipped.
 # Kernel log timestamps ("[    1.234567] ") are ignored.
 #
-# Prints "passed failed skipped" on one line.
+# Also reads what the output promised: its plans ("1..N" at the top
+# level: several documents in one output, as cmocka prints one per group,
+# add up) and its minimum ("# min N" at the top level: at least N results,
+# leaves, for output whose count depends on the kernel; tap.sh's tap_min).
+#
+# Prints "passed failed skipped planned top min declared" on one line:
+# planned is the sum of the top-level plans (-1: no plan line), top the
+# number of top-level results (leaves and parents), min the sum of the
+# minimums (-1: none), declared 1 when a plan or a minimum came before
+# the first result.
+BEGIN { planned = -1; min = -1 }
 {
 	line = $0
 	sub(/\r$/, "", line)
 	sub(/^\[ *[0-9]+\.[0-9]+\] /, "", line)
+	if (match(line, /^1\.\.[0-9]+([ \t]|$)/)) {
+		split(substr(line, 4), w, /[ \t]/)
+		planned = (planned < 0 ? 0 : planned) + w[1]
+		if (!results)
+			declared = 1
+		next
+	}
+	if (match(line, /^# min [0-9]+[ \t]*$/)) {
+		min = (min < 0 ? 0 : min) + substr(line, 7)
+		if (!results)
+			declared = 1
+		next
+	}
 	if (!match(line, /^[ \t]*(not ok|ok)( |$)/))
 		next
+	results++
 	indent = line
 	sub(/[^ \t].*$/, "", indent)
 	d = length(indent)
 	body = substr(line, d + 1)
+	if (d == 0)
+		top++
 
 	parent = (d in deeper)
 	for (k in deeper)
@@ -33,4 +59,7 @@
 	else
 		passed++
 }
-END { printf "%d %d %d\n", passed, failed, skipped }
+END {
+	printf "%d %d %d %d %d %d %d\n", passed, failed, skipped, planned, top,
+		min, declared
+}

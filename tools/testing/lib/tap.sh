@@ -6,6 +6,11 @@
 # only sources it for poll/elapsed_ms, like the demo, prints no TAP).
 #
 #   tap_plan N              announce N tests up front (else tap_done does)
+#   tap_min N               announce at least N tests up front ("# min N"),
+#                           for a test whose count depends on the kernel;
+#                           tap_done prints the plan
+# A scenario declares one of them before its first test: check.sh fails a
+# VM step that does not, and one with fewer results (a crash, a bail-out).
 #   ok STATUS NAME          passes when STATUS is 0:  cmd; ok $? "cmd works"
 #   is GOT WANT NAME        string equality, shows both on failure
 #   isnt GOT UNWANTED NAME  string inequality
@@ -21,7 +26,8 @@
 #                           blanks in LABEL become "_"
 #   tap_done                the plan (if not given up front), then exit:
 #                           0 if everything passed, else the number of
-#                           failures (at most 254)
+#                           failures (at most 254); 255 when the count is
+#                           not the plan or below the minimum
 # Helpers for tests:
 #   poll SECONDS CMD [INTERVAL]   run the bash command line CMD until it
 #                                 succeeds; 1 after SECONDS (default
@@ -35,6 +41,7 @@ _TAP_SH=1
 _tap_n=0
 _tap_failed=0
 _tap_planned=''
+_tap_min=''
 _tap_started=''
 
 _tap_start() {
@@ -47,6 +54,12 @@ tap_plan() {
 	_tap_start
 	_tap_planned=$1
 	echo "1..$1"
+}
+
+tap_min() {
+	_tap_start
+	_tap_min=$1
+	echo "# min $1"
 }
 
 # _tap_result OK NAME: print one result; on failure, where it was called
@@ -167,6 +180,10 @@ tap_done() {
 		echo "1..$_tap_n"
 	elif [ "$_tap_planned" != "$_tap_n" ]; then
 		echo "# planned $_tap_planned tests but ran $_tap_n"
+		exit 255
+	fi
+	if [ -n "$_tap_min" ] && [ "$_tap_n" -lt "$_tap_min" ]; then
+		echo "# ran $_tap_n tests, fewer than the minimum of $_tap_min"
 		exit 255
 	fi
 	[ "$_tap_failed" -eq 0 ] || echo "# failed $_tap_failed of $_tap_n tests"

@@ -11,6 +11,7 @@
 set -u
 . "$DMPR_LIB/tap.sh"
 . "$DMPR_LIB/san.sh"
+tap_plan 23
 
 KEY1=0xa1a1 KEY2=0xa2a2 KEY3=0xa3a3 KEYB=0xb1b1
 

@@ -8,6 +8,7 @@
 set -u
 . "$DMPR_LIB/tap.sh"
 . "$DMPR_LIB/san.sh"
+tap_plan 8
 
 ROUNDS=${ROUNDS:-20}
 

@@ -17,6 +17,7 @@
 set -u
 . "$DMPR_LIB/tap.sh"
 . "$DMPR_LIB/san.sh"
+tap_plan 62
 
 # sgp DEV ARGS...: sg_persist on a device (retried after a UNIT ATTENTION)
 sgp() {

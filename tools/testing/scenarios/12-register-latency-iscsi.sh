@@ -13,6 +13,7 @@
 set -u
 . "$DMPR_LIB/tap.sh"
 . "$DMPR_LIB/san.sh"
+tap_plan 16
 
 ROUNDS=${ROUNDS:-20}
 LAT_MS=${LAT_MS:-5}

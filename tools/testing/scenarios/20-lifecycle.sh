@@ -12,6 +12,7 @@
 set -u
 . "$DMPR_LIB/tap.sh"
 . "$DMPR_LIB/san.sh"
+tap_plan 26
 
 PINNED=/sys/module/dm_mpath_pr/parameters/pinned
 

@@ -31,6 +31,7 @@ set -u
 . "$DMPR_LIB/tap.sh"
 . "$DMPR_LIB/san.sh"
 . "$DMPR_LIB/kmemleak.sh"
+tap_plan 35
 
 THREADS=8
 san_setup --paths-a 4 --paths-b 0 || tap_bail "SAN setup failed"

@@ -21,6 +21,7 @@
 set -u
 . "$DMPR_LIB/tap.sh"
 . "$DMPR_LIB/san.sh"
+tap_plan 26
 
 KA=0xa1 KB=0xb1
 

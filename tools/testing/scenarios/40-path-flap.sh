@@ -41,6 +41,7 @@ set -u
 . "$DMPR_LIB/tap.sh"
 . "$DMPR_LIB/san.sh"
 . "$DMPR_LIB/flap.sh"
+tap_plan 17
 
 KA=0xa40a KB=0xb40b
 # The debug kernel (KASAN, lockdep, kmemleak) pays ~10x for every exec

@@ -18,6 +18,7 @@ set -u
 . "$DMPR_LIB/tap.sh"
 . "$DMPR_LIB/san.sh"
 . "$DMPR_LIB/flap.sh"
+tap_plan 20
 
 KA=0xa41a KB=0xb41b
 ROUNDS=${ROUNDS:-20}

@@ -14,6 +14,7 @@
 set -u
 . "$DMPR_LIB/tap.sh"
 . "$DMPR_LIB/san.sh"
+tap_plan 15
 
 KA=0xa42a
 DAEMON_WAIT=${DAEMON_WAIT:-30}

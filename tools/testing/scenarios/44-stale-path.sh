@@ -28,6 +28,7 @@
 set -u
 . "$DMPR_LIB/tap.sh"
 . "$DMPR_LIB/san.sh"
+tap_plan 39
 
 KA=0xa44a KA2=0xa44b KA3=0xa44c KA4=0xa44d KB=0xb44b
 MON=/run/dmpr-44-monitor.json

@@ -29,6 +29,7 @@
 set -u
 . "$DMPR_LIB/tap.sh"
 . "$DMPR_LIB/san.sh"
+tap_plan 90
 
 REAL=/opt/mpt/bin/mpathpersist
 [ -x "$REAL" ] || tap_bail "the real mpathpersist is not in the VM (run.sh --mpt, vm/mpt-prepare.sh)"

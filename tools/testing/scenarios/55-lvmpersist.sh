@@ -27,6 +27,7 @@
 set -u
 . "$DMPR_LIB/tap.sh"
 . "$DMPR_LIB/san.sh"
+tap_plan 56
 
 san_setup --paths-a 2 --paths-b 2 || tap_bail "SAN setup failed"
 

@@ -19,6 +19,7 @@
 set -u
 . "$DMPR_LIB/tap.sh"
 . "$DMPR_LIB/san.sh"
+tap_plan 37
 
 san_setup --paths-a 2 --paths-b 1 || tap_bail "SAN setup failed"
 mod_load
