@@ -60,9 +60,9 @@ ok $? "attach mpathA and mpathB"
 
 prtool monitor --json >"$MON" 2>/run/dmpr-41-monitor.err &
 mon=$!
-sleep 1
-kill -0 "$mon" 2>/dev/null
-ok $? "prtool monitor --json runs in the background" ||
+# it says so once it has joined the events group: B's preempt comes later
+poll 20 'grep -q "^prtool: monitor: listening$" /run/dmpr-41-monitor.err' && kill -0 "$mon" 2>/dev/null
+ok $? "prtool monitor --json runs in the background (listening)" ||
 	diag "monitor: $(head -c 500 /run/dmpr-41-monitor.err)"
 
 prtool register "$MA" --key $KA >/dev/null &&

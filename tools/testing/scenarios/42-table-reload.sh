@@ -55,9 +55,11 @@ is "$(npaths_module)" 3 "prtool list: the module has A's 3 paths"
 # --- 2. prtool daemon, no manual step ---------------------------------------------
 prtool daemon --foreground >"$DLOG" 2>&1 &
 dpid=$!
-sleep 2
-kill -0 "$dpid" 2>/dev/null
-ok $? "prtool daemon runs in the background" || diag "daemon: $(head -c 1000 "$DLOG")"
+# ready once it has synced the attached map at start (it listens to
+# uevents from before that)
+# shellcheck disable=SC2016 # poll evaluates it
+poll 30 'grep -q "synced mpathA" "$DLOG"' && kill -0 "$dpid" 2>/dev/null
+ok $? "prtool daemon runs in the background (synced mpathA)" || diag "daemon: $(head -c 1000 "$DLOG")"
 t0=$EPOCHREALTIME
 j=$(san_add_new_path A)
 ok $? "path A$j added to mpathA by a table reload, nothing else done"
