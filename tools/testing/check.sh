@@ -88,10 +88,34 @@ account() {
 		# each failure with the diagnostics that follow it (got and
 		# expected, where it failed): CI shows only this summary
 		awk -f "$here/lib/tap-failures.awk" "$log" | sed 's/^/   /' | head -60
+		kernel_report "$log"
 		printf '   (log: %s)\n' "$log"
 	fi
 	printf '   %d passed, %d failed, %d skipped (%ds)\n' "$p" "$f" "$s" "$secs"
 	return "$rc"
+}
+
+# kernel_report LOG: what the kernel said in a failed VM step: run.sh's
+# "# dmpr-vm:" lines (the problem lines of the kernel log, kmemleak's
+# report, a timeout), and from the VM's console log (build/vm-logs/) the
+# first problem line with the 30 lines after it, where the report's call
+# trace is. Nothing for a step without such lines.
+kernel_report() {
+	local log=$1 lines vmlog first n
+	lines=$(grep '^# dmpr-vm: ' "$log" | grep -v '^# dmpr-vm: ignored, ')
+	[ -n "$lines" ] || return 0
+	printf '   the runner (run.sh) about the kernel:\n'
+	head -n 24 <<<"$lines" | sed 's/^/   /'
+	vmlog=$(sed -n 's/^run\.sh: kernel .*; log \(.*\)$/\1/p' "$log" | tail -n 1)
+	first=$(sed -n '/^# dmpr-vm: \(kernel log shows\|the kernel reported\)/,$s/^# dmpr-vm:   //p' <<<"$lines" | head -n 1)
+	if [ -n "$first" ] && [ -f "$vmlog" ]; then
+		n=$(tr -d '\r' <"$vmlog" | grep -n -F -- "$first" | head -n 1 | cut -d: -f1)
+		if [ -n "$n" ]; then
+			printf '   the first report in the console log (line %d):\n' "$n"
+			tr -d '\r' <"$vmlog" | sed -n "${n},$((n + 30))p" | sed 's/^/   | /'
+		fi
+	fi
+	[ -z "$vmlog" ] || printf '   (console log: %s)\n' "$vmlog"
 }
 
 # missing WHAT: a step that cannot run because WHAT is missing
