@@ -53,6 +53,9 @@ HANG_TMO=60	# s, the hung session's replacement timeout
 T=/run/dmpr-46
 mkdir -p "$T"
 
+# the same count on every kernel: the READ KEYS checks that cannot hold on
+# 6.1 and 6.12 (SG_IO, see below) are reported as skips
+tap_plan 48
 diag "kernel $(uname -r), deadline $DEADLINE ms, bound $BOUND ms"
 out=$(san_setup --fabric iscsi --paths-a 3 --paths-b 2 2>&1)
 ok $? "iSCSI SAN: host A with three paths, host B with two" || { diag "$out"; tap_bail "no SAN"; }
