@@ -1,5 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
+# dmpr-kernels: 6.1 6.12
+# (a check of the iSCSI fixture and of the abort flag at the path; the
+# debug kernel adds nothing but 6 minutes)
 # dmpr-vm-options: --iscsi --timeout 900
 #
 # The iSCSI fabric of san.sh, and PREEMPT AND ABORT over it.

@@ -1,5 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
+# dmpr-kernels: 6.1 6.12
+# (a latency benchmark: under KASAN and lockdep its figures mean nothing)
 # dmpr-vm-options: --iscsi --timeout 900
 #
 # REGISTER latency as on a SAN: the same measurement as

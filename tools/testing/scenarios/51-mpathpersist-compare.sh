@@ -1,5 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
+# dmpr-kernels: 6.1 6.12
+# (the front end's output against the real mpathpersist: userspace, the same
+# on every kernel)
 #
 # The mpathpersist front end against the real mpathpersist (issue 5,
 # acceptance point 1).
