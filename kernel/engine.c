@@ -494,24 +494,39 @@ void mpr_engine_init(struct mpr_engine *eng, const char *name,
 }
 
 /**
- * mpr_engine_stop() - tear a device's engine down
+ * mpr_engine_halt() - let a device's engine start nothing new
  * @eng: the device; no caller may be inside an operation any more
  *
- * Stops the probe, waits until every path command finished (stragglers
- * included), and drops the device's paths. May sleep for as long as the
- * slowest path command takes.
+ * Stops the probe and the audit, waiting for one that runs (its fan-outs
+ * end at the deadline). From then on the engine sends no new command;
+ * commands sent earlier may still be in flight (mpr_engine_stop() waits
+ * for them). Idempotent.
  */
-void mpr_engine_stop(struct mpr_engine *eng)
+void mpr_engine_halt(struct mpr_engine *eng)
 {
-	struct mpr_path *path, *tmp;
-	LIST_HEAD(paths);
-
 	spin_lock(&eng->lock);
 	eng->stopping = true;
 	spin_unlock(&eng->lock);
 
 	cancel_delayed_work_sync(&eng->probe);
 	cancel_delayed_work_sync(&eng->audit);
+}
+
+/**
+ * mpr_engine_stop() - tear a device's engine down
+ * @eng: the device; no caller may be inside an operation any more
+ *
+ * Halts the engine (mpr_engine_halt()), waits until every path
+ * command finished (stragglers included), and drops the device's paths.
+ * May sleep for as long as the slowest path command takes: a command
+ * stuck on a hung path ends only when its transport gives up.
+ */
+void mpr_engine_stop(struct mpr_engine *eng)
+{
+	struct mpr_path *path, *tmp;
+	LIST_HEAD(paths);
+
+	mpr_engine_halt(eng);
 	wait_var_event(&eng->inflight, !atomic_read(&eng->inflight));
 
 	spin_lock(&eng->lock);

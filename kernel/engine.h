@@ -378,6 +378,7 @@ void mpr_engine_init(struct mpr_engine *eng, const char *name,
 		     const struct mpr_engine_params *params,
 		     const struct mpr_dev_ops *dev_ops,
 		     struct workqueue_struct *wq);
+void mpr_engine_halt(struct mpr_engine *eng);
 void mpr_engine_stop(struct mpr_engine *eng);
 
 void mpr_path_init(struct mpr_path *path, const struct mpr_path_ops *ops,

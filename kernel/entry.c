@@ -2,10 +2,11 @@
 /*
  * The pr_ops entry points of an attached disk.
  *
- * Each one runs inside an mpr_srcu read section and looks the attachment
- * up by the caller's disk: attached, the operation goes to the engine; not
- * attached any more (the caller loaded our pr_ops just before a detach), it
- * goes to the disk's current pr_ops, which are the original again.
+ * Each one looks the attachment up by the caller's disk (mpr_call_begin()):
+ * attached, the operation goes to the engine inside the attachment's own
+ * SRCU read section; not attached any more (the caller loaded our pr_ops
+ * just before a detach), it goes to the disk's current pr_ops, which are
+ * the original again.
  * Documentation/kernel.md ("Entry points", "Lifetime") says why that is
  * safe.
  */
@@ -18,7 +19,7 @@
 #include "attach.h"
 #include "engine.h"
 
-/* Look up the attachment of @disk inside an SRCU read section. */
+/* Look up the attachment of @disk inside an mpr_srcu read section. */
 static struct mpr_attach *mpr_attach_find_srcu(struct gendisk *disk)
 {
 	struct mpr_attach *att;
@@ -31,88 +32,113 @@ static struct mpr_attach *mpr_attach_find_srcu(struct gendisk *disk)
 }
 
 /**
- * mpr_orig_pr_ops() - the pr_ops a forwarded call goes to
- * @bdev: the dm block device the caller used
- * @att: set to the attachment, or NULL
- *
- * Caller is in an mpr_srcu read section. Attached: the disk's original
- * pr_ops. Not attached any more (the caller loaded our pr_ops just before a
- * detach): whatever the disk has now, which is the original again.
- *
- * Return: the pr_ops to use, or NULL if there are none.
+ * struct mpr_call - where one pr_ops call goes
+ * @att: the attachment, whose engine runs the call; NULL to forward it
+ * @ops: the pr_ops a forwarded call goes to (NULL: none)
+ * @idx: the read section of @att->srcu the call runs in
  */
-static const struct pr_ops *mpr_orig_pr_ops(struct block_device *bdev,
-					    struct mpr_attach **att)
-{
+struct mpr_call {
+	struct mpr_attach *att;
 	const struct pr_ops *ops;
+	int idx;
+};
 
-	*att = mpr_attach_find_srcu(bdev->bd_disk);
-	if (*att)
-		return (*att)->orig_fops->pr_ops;
-	ops = READ_ONCE(bdev->bd_disk->fops)->pr_ops;
-	/* Someone else's copy of our operations: do not loop. */
-	return ops == &mpr_pr_ops ? NULL : ops;
+/**
+ * mpr_call_begin() - find where a call on @bdev goes
+ * @bdev: the dm block device the caller used
+ * @call: filled in; mpr_call_end() ends it
+ *
+ * The lookup runs in an mpr_srcu read section, which is never held
+ * longer than that. Attached: the call enters the attachment's own SRCU
+ * domain, which only a detach of this device waits for. Not attached any
+ * more (the caller loaded our pr_ops just before a detach): the call goes
+ * to whatever the disk has now, which is the original again, in no read
+ * section at all: it runs dm's code, and ours stays loaded (the module is
+ * pinned, mpr_pin()).
+ */
+static void mpr_call_begin(struct block_device *bdev, struct mpr_call *call)
+	__acquires(call)
+{
+	const struct pr_ops *ops = NULL;
+	struct mpr_attach *att;
+	int idx;
+
+	idx = srcu_read_lock(&mpr_srcu);
+	att = mpr_attach_find_srcu(bdev->bd_disk);
+	if (!att) {
+		ops = READ_ONCE(bdev->bd_disk->fops)->pr_ops;
+		/* Ours again: attached again since the lookup. */
+		if (ops == &mpr_pr_ops)
+			att = mpr_attach_find_srcu(bdev->bd_disk);
+	}
+	call->att = att;
+	if (att) {
+		call->idx = srcu_read_lock(&att->srcu);
+	} else {
+		/* A copy of our operations that someone else made: no loop. */
+		call->ops = ops == &mpr_pr_ops ? NULL : ops;
+		/* For sparse: a forwarded call holds nothing, but ends alike. */
+		__acquire(call);
+	}
+	srcu_read_unlock(&mpr_srcu, idx);
+}
+
+static void mpr_call_end(struct mpr_call *call)
+	__releases(call)
+{
+	if (call->att)
+		srcu_read_unlock(&call->att->srcu, call->idx);
+	else
+		__release(call);
 }
 
 /*
- * Every entry point: inside an mpr_srcu read section, find the attachment;
- * attached devices go to the engine, others (detached since the caller
- * loaded our pr_ops) to the disk's current pr_ops.
+ * Every entry point: attached devices go to the engine, others (detached
+ * since the caller loaded our pr_ops) to the disk's current pr_ops.
  */
 static int mpr_pr_register(struct block_device *bdev, u64 old_key,
 			   u64 new_key, u32 flags)
 {
-	const struct pr_ops *ops;
-	struct mpr_attach *att;
-	int idx, r;
+	struct mpr_call call;
+	int r = -EOPNOTSUPP;
 
-	idx = srcu_read_lock(&mpr_srcu);
-	ops = mpr_orig_pr_ops(bdev, &att);
-	if (att)
-		r = mpr_engine_register(&att->eng, old_key, new_key, flags);
-	else if (ops && ops->pr_register)
-		r = ops->pr_register(bdev, old_key, new_key, flags);
-	else
-		r = -EOPNOTSUPP;
-	srcu_read_unlock(&mpr_srcu, idx);
+	mpr_call_begin(bdev, &call);
+	if (call.att)
+		r = mpr_engine_register(&call.att->eng, old_key, new_key,
+					flags);
+	else if (call.ops && call.ops->pr_register)
+		r = call.ops->pr_register(bdev, old_key, new_key, flags);
+	mpr_call_end(&call);
 	return r;
 }
 
 static int mpr_pr_reserve(struct block_device *bdev, u64 key,
 			  enum pr_type type, u32 flags)
 {
-	const struct pr_ops *ops;
-	struct mpr_attach *att;
-	int idx, r;
+	struct mpr_call call;
+	int r = -EOPNOTSUPP;
 
-	idx = srcu_read_lock(&mpr_srcu);
-	ops = mpr_orig_pr_ops(bdev, &att);
-	if (att)
-		r = mpr_engine_reserve(&att->eng, key, type, flags);
-	else if (ops && ops->pr_reserve)
-		r = ops->pr_reserve(bdev, key, type, flags);
-	else
-		r = -EOPNOTSUPP;
-	srcu_read_unlock(&mpr_srcu, idx);
+	mpr_call_begin(bdev, &call);
+	if (call.att)
+		r = mpr_engine_reserve(&call.att->eng, key, type, flags);
+	else if (call.ops && call.ops->pr_reserve)
+		r = call.ops->pr_reserve(bdev, key, type, flags);
+	mpr_call_end(&call);
 	return r;
 }
 
 static int mpr_pr_release(struct block_device *bdev, u64 key,
 			  enum pr_type type)
 {
-	const struct pr_ops *ops;
-	struct mpr_attach *att;
-	int idx, r;
+	struct mpr_call call;
+	int r = -EOPNOTSUPP;
 
-	idx = srcu_read_lock(&mpr_srcu);
-	ops = mpr_orig_pr_ops(bdev, &att);
-	if (att)
-		r = mpr_engine_release(&att->eng, key, type);
-	else if (ops && ops->pr_release)
-		r = ops->pr_release(bdev, key, type);
-	else
-		r = -EOPNOTSUPP;
-	srcu_read_unlock(&mpr_srcu, idx);
+	mpr_call_begin(bdev, &call);
+	if (call.att)
+		r = mpr_engine_release(&call.att->eng, key, type);
+	else if (call.ops && call.ops->pr_release)
+		r = call.ops->pr_release(bdev, key, type);
+	mpr_call_end(&call);
 	return r;
 }
 
@@ -120,38 +146,30 @@ static int mpr_pr_release(struct block_device *bdev, u64 key,
 static int mpr_pr_preempt(struct block_device *bdev, u64 old_key,
 			  u64 new_key, enum pr_type type, bool abort)
 {
-	const struct pr_ops *ops;
-	struct mpr_attach *att;
-	int idx, r;
+	struct mpr_call call;
+	int r = -EOPNOTSUPP;
 
-	idx = srcu_read_lock(&mpr_srcu);
-	ops = mpr_orig_pr_ops(bdev, &att);
-	if (att)
-		r = mpr_engine_preempt(&att->eng, old_key, new_key, type,
+	mpr_call_begin(bdev, &call);
+	if (call.att)
+		r = mpr_engine_preempt(&call.att->eng, old_key, new_key, type,
 				       abort);
-	else if (ops && ops->pr_preempt)
-		r = ops->pr_preempt(bdev, old_key, new_key, type, abort);
-	else
-		r = -EOPNOTSUPP;
-	srcu_read_unlock(&mpr_srcu, idx);
+	else if (call.ops && call.ops->pr_preempt)
+		r = call.ops->pr_preempt(bdev, old_key, new_key, type, abort);
+	mpr_call_end(&call);
 	return r;
 }
 
 static int mpr_pr_clear(struct block_device *bdev, u64 key)
 {
-	const struct pr_ops *ops;
-	struct mpr_attach *att;
-	int idx, r;
+	struct mpr_call call;
+	int r = -EOPNOTSUPP;
 
-	idx = srcu_read_lock(&mpr_srcu);
-	ops = mpr_orig_pr_ops(bdev, &att);
-	if (att)
-		r = mpr_engine_clear(&att->eng, key);
-	else if (ops && ops->pr_clear)
-		r = ops->pr_clear(bdev, key);
-	else
-		r = -EOPNOTSUPP;
-	srcu_read_unlock(&mpr_srcu, idx);
+	mpr_call_begin(bdev, &call);
+	if (call.att)
+		r = mpr_engine_clear(&call.att->eng, key);
+	else if (call.ops && call.ops->pr_clear)
+		r = call.ops->pr_clear(bdev, key);
+	mpr_call_end(&call);
 	return r;
 }
 
@@ -159,46 +177,39 @@ static int mpr_pr_clear(struct block_device *bdev, u64 key)
 static int mpr_pr_read_keys(struct block_device *bdev,
 			    struct pr_keys *keys_info)
 {
-	const struct pr_ops *ops;
-	struct mpr_attach *att;
-	int idx, r;
+	struct mpr_call call;
+	int r = -EOPNOTSUPP;
 
-	idx = srcu_read_lock(&mpr_srcu);
-	ops = mpr_orig_pr_ops(bdev, &att);
-	if (att)
-		r = mpr_engine_read_keys(&att->eng, &keys_info->generation,
+	mpr_call_begin(bdev, &call);
+	if (call.att)
+		r = mpr_engine_read_keys(&call.att->eng,
+					 &keys_info->generation,
 					 &keys_info->num_keys, keys_info->keys);
-	else if (ops && ops->pr_read_keys)
-		r = ops->pr_read_keys(bdev, keys_info);
-	else
-		r = -EOPNOTSUPP;
-	srcu_read_unlock(&mpr_srcu, idx);
+	else if (call.ops && call.ops->pr_read_keys)
+		r = call.ops->pr_read_keys(bdev, keys_info);
+	mpr_call_end(&call);
 	return r;
 }
 
 static int mpr_pr_read_reservation(struct block_device *bdev,
 				   struct pr_held_reservation *rsv)
 {
-	const struct pr_ops *ops;
-	struct mpr_attach *att;
+	struct mpr_call call;
 	struct mpr_resv res;
-	int idx, r;
+	int r = -EOPNOTSUPP;
 
-	idx = srcu_read_lock(&mpr_srcu);
-	ops = mpr_orig_pr_ops(bdev, &att);
-	if (att) {
-		r = mpr_engine_read_reservation(&att->eng, &res);
+	mpr_call_begin(bdev, &call);
+	if (call.att) {
+		r = mpr_engine_read_reservation(&call.att->eng, &res);
 		if (!r) {
 			rsv->key = res.key;
 			rsv->generation = res.generation;
 			rsv->type = res.type;
 		}
-	} else if (ops && ops->pr_read_reservation) {
-		r = ops->pr_read_reservation(bdev, rsv);
-	} else {
-		r = -EOPNOTSUPP;
+	} else if (call.ops && call.ops->pr_read_reservation) {
+		r = call.ops->pr_read_reservation(bdev, rsv);
 	}
-	srcu_read_unlock(&mpr_srcu, idx);
+	mpr_call_end(&call);
 	return r;
 }
 #endif

@@ -8,9 +8,14 @@
  * Lifetime, in short (Documentation/kernel.md has the long version):
  *  - the first publication of our pr_ops pins the module until reboot
  *    (mpr_pin());
- *  - every pr_ops entry point (entry.c) runs inside mpr_srcu and looks the
- *    attachment up; detach unpublishes it and waits for mpr_srcu, so a caller that
- *    enters after that finds nothing and uses the disk's original pr_ops;
+ *  - every pr_ops entry point (entry.c) looks the attachment up inside
+ *    mpr_srcu and runs the operation inside the attachment's own SRCU
+ *    domain; detach unpublishes it, then waits for mpr_srcu (lookups only)
+ *    and for the device's own callers, so a caller that enters after that
+ *    finds nothing and uses the disk's original pr_ops. No wait of one
+ *    device holds up another: mpr_attach_lock is never held across one;
+ *  - the engine is halted before DETACH answers; a work item waits for the
+ *    path commands still in flight and frees the attachment;
  *  - the fops copy is freed after an RCU-tasks grace period, because
  *    callers load disk->fops and dereference it outside any lock;
  *  - so module exit runs only if nothing was ever attached.
@@ -50,17 +55,6 @@ struct mpr_path_seen {
 	u64 diskseq;
 };
 
-/**
- * struct mpr_fops - the interposed operations of one disk
- * @ops: copy of the disk's operations with our pr_ops and free_disk;
- *	written once before it is published, read-only afterwards
- * @rcu: frees the copy after an RCU-tasks grace period
- */
-struct mpr_fops {
-	struct block_device_operations ops;
-	struct rcu_head rcu;
-};
-
 /* Serialises attach, detach, free_disk and walks of the list. */
 DEFINE_MUTEX(mpr_attach_lock);
 LIST_HEAD(mpr_attachments);
@@ -83,7 +77,7 @@ void mpr_attach_changed(void)
 		mpr_attach_gen = 1;
 }
 
-/* Readers: every pr_ops entry point. */
+/* Readers: the lookups of the pr_ops entry points. */
 struct srcu_struct mpr_srcu;
 /* Path commands and probes of every attachment. */
 static struct workqueue_struct *mpr_wq;
@@ -96,7 +90,7 @@ static void mpr_reap_fn(struct work_struct *work);
  */
 static DECLARE_WORK(mpr_reap_work, mpr_reap_fn);
 
-static struct mpr_attach *mpr_attach_find_locked(struct gendisk *disk)
+struct mpr_attach *mpr_attach_find_locked(struct gendisk *disk)
 {
 	struct mpr_attach *att;
 
@@ -158,6 +152,9 @@ static void mpr_dm_event(struct mpr_engine *eng, const struct mpr_event *ev)
 {
 	struct mpr_attach *att = container_of(eng, struct mpr_attach, eng);
 
+	/* After DETACHED, userspace hears nothing more of this attachment. */
+	if (READ_ONCE(att->halted))
+		return;
 	mpr_netlink_event(att->devt, att->name, ev);
 }
 
@@ -167,71 +164,13 @@ static const struct mpr_dev_ops mpr_dm_ops = {
 	.event		= mpr_dm_event,
 };
 
-static void mpr_fops_free_rcu(struct rcu_head *rcu)
-{
-	kfree(container_of(rcu, struct mpr_fops, rcu));
-}
-
-/**
- * mpr_attach_teardown() - take an attachment down
- * @att: the attachment; its fops are no longer published (or the disk is
- *	being released)
- *
- * Caller holds mpr_attach_lock. Unlinks @att, waits until no caller runs
- * inside our pr_ops for it, waits for its path commands (stragglers
- * included), closes the paths, and schedules the fops copy to be freed
- * after an RCU-tasks grace period.
- */
-static void mpr_attach_teardown(struct mpr_attach *att)
-{
-	lockdep_assert_held(&mpr_attach_lock);
-
-	list_del_rcu(&att->node);
-	mpr_attach_changed();
-	synchronize_srcu(&mpr_srcu);
-	mpr_engine_stop(&att->eng);
-	call_rcu_tasks(&att->fops->rcu, mpr_fops_free_rcu);
-	kfree(att);
-}
-
-/**
- * mpr_free_disk() - free_disk of the interposed operations
- * @disk: the dm disk, being released
- *
- * The dm device is gone (dmsetup remove): the attachment goes with it,
- * then the original free_disk, if any, runs. The module is pinned
- * (mpr_pin()), so this code stays.
- */
-static void mpr_free_disk(struct gendisk *disk)
-{
-	void (*orig_free_disk)(struct gendisk *disk) = NULL;
-	struct mpr_attach *att;
-
-	mutex_lock(&mpr_attach_lock);
-	att = mpr_attach_find_locked(disk);
-	if (WARN_ON_ONCE(!att)) {
-		mutex_unlock(&mpr_attach_lock);
-		return;
-	}
-	orig_free_disk = att->orig_fops->free_disk;
-	/* Nothing should look at fops any more; leave the original there. */
-	cmpxchg(&disk->fops, &att->fops->ops, att->orig_fops);
-	DMINFO("%s: device removed, detached", att->name);
-	mpr_attach_teardown(att);
-	mutex_unlock(&mpr_attach_lock);
-	mpr_netlink_detached(disk_devt(disk), disk->disk_name);
-
-	if (orig_free_disk)
-		orig_free_disk(disk);
-}
-
 /*
  * Hold the dm device while attach or detach works on it. dm waits for such
  * holds before it destroys a device, so free_disk cannot run concurrently;
  * the hold is dropped before returning, never kept.
  */
-static struct mapped_device *mpr_get_md(dev_t dev, const struct nlattr *attr,
-					struct netlink_ext_ack *extack)
+struct mapped_device *mpr_get_md(dev_t dev, const struct nlattr *attr,
+				 struct netlink_ext_ack *extack)
 {
 	struct mapped_device *md = dm_get_md(dev);
 
@@ -438,6 +377,13 @@ static int mpr_attach_new(struct gendisk *disk,
 		kfree(att);
 		return -ENOMEM;
 	}
+	r = init_srcu_struct(&att->srcu);
+	if (r) {
+		kfree(att->fops);
+		kfree(att);
+		return r;
+	}
+	INIT_WORK(&att->free_work, mpr_attach_free_work);
 	att->disk = disk;
 	att->devt = disk_devt(disk);
 	strscpy(att->name, disk->disk_name, sizeof(att->name));
@@ -466,8 +412,10 @@ static int mpr_attach_new(struct gendisk *disk,
 	pinned = mpr_pin();
 	list_add_tail_rcu(&att->node, &mpr_attachments);
 	if (cmpxchg(&disk->fops, orig, &att->fops->ops) != orig) {
+		/* A caller holding an older copy may have found @att. */
 		list_del_rcu(&att->node);
 		synchronize_srcu(&mpr_srcu);
+		synchronize_srcu(&att->srcu);
 		if (pinned)
 			mpr_unpin();
 		mpr_set_err(extack, "device operations changed during attach",
@@ -487,6 +435,7 @@ static int mpr_attach_new(struct gendisk *disk,
 
 err:
 	mpr_engine_stop(&att->eng);
+	cleanup_srcu_struct(&att->srcu);
 	kfree(att->fops);
 	kfree(att);
 	return r;
@@ -512,6 +461,7 @@ int mpr_hook_attach(const struct mpr_attach_req *req,
 	if (!seen)
 		return -ENOMEM;
 
+again:
 	mutex_lock(&mpr_attach_lock);
 	md = mpr_get_md(req->dev, req->dev_attr, extack);
 	if (!md) {
@@ -519,6 +469,23 @@ int mpr_hook_attach(const struct mpr_attach_req *req,
 		goto out;
 	}
 	disk = dm_disk(md);
+	if (!req->sync_only && mpr_attach_dying(disk)) {
+		/*
+		 * Its last attachment still has commands in flight: wait
+		 * until they ended, or the caller gives up.
+		 */
+		unsigned long gen = mpr_detach_gen;
+
+		dm_put(md);
+		mutex_unlock(&mpr_attach_lock);
+		r = wait_event_killable(mpr_detach_wq,
+					READ_ONCE(mpr_detach_gen) != gen);
+		if (r) {
+			kfree(seen);
+			return -EINTR;
+		}
+		goto again;
+	}
 	r = mpr_check_mpath(md, disk, req->dev_attr, extack);
 	if (!r)
 		r = mpr_check_paths(req, disk, seen, extack);
@@ -539,62 +506,6 @@ int mpr_hook_attach(const struct mpr_attach_req *req,
 out:
 	mutex_unlock(&mpr_attach_lock);
 	kfree(seen);
-	return r;
-}
-
-/**
- * mpr_hook_detach() - DETACH: restore a disk's operations
- * @dev: the dm disk
- * @dev_attr: the attribute that named it, for extack
- * @extack: for the reason of a rejection
- *
- * Refused if the disk's operations are no longer ours (someone interposed
- * on top of us): restoring would drop their pointer, and freeing ours would
- * leave them calling freed code. The attachment then stays until the
- * device is removed.
- *
- * Return: 0 or -errno.
- */
-int mpr_hook_detach(dev_t dev, const struct nlattr *dev_attr,
-		    struct netlink_ext_ack *extack)
-{
-	char name[DISK_NAME_LEN];
-	struct mapped_device *md;
-	struct mpr_attach *att;
-	struct gendisk *disk;
-	int r = 0;
-
-	mutex_lock(&mpr_attach_lock);
-	md = mpr_get_md(dev, dev_attr, extack);
-	if (!md) {
-		r = -ENODEV;
-		goto out;
-	}
-	disk = dm_disk(md);
-	att = mpr_attach_find_locked(disk);
-	if (!att) {
-		NL_SET_BAD_ATTR(extack, dev_attr);
-		mpr_set_err(extack, "device is not attached", "%s",
-			    disk->disk_name);
-		r = -ENOENT;
-	} else if (cmpxchg(&disk->fops, &att->fops->ops, att->orig_fops) !=
-		   &att->fops->ops) {
-		NL_SET_BAD_ATTR(extack, dev_attr);
-		mpr_set_err(extack, "device operations replaced since attach",
-			    "%s", disk->disk_name);
-		DMERR("%s: cannot detach: block_device_operations replaced since attach",
-		      att->name);
-		r = -EBUSY;
-	} else {
-		DMINFO("%s: detached", att->name);
-		strscpy(name, att->name, sizeof(name));
-		mpr_attach_teardown(att);
-	}
-	dm_put(md);
-out:
-	mutex_unlock(&mpr_attach_lock);
-	if (!r)
-		mpr_netlink_detached(dev, name);
 	return r;
 }
 
@@ -709,6 +620,7 @@ int mpr_hook_init(void)
 void mpr_hook_exit(void)
 {
 	WARN_ON(!list_empty(&mpr_attachments));
+	WARN_ON(!list_empty(&mpr_detaching));
 	cancel_work_sync(&mpr_reap_work);
 	synchronize_rcu_tasks();
 	mpr_rcu_tasks_barrier();

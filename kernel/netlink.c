@@ -815,6 +815,12 @@ static struct genl_family mpr_genl_family __ro_after_init = {
 	.name = DM_MPATH_PR_FAMILY_NAME,
 	.version = DM_MPATH_PR_FAMILY_VERSION,
 	.netnsok = false,
+	/*
+	 * Every handler does its own locking (mpr_attach_lock, never held
+	 * across a wait on a device): one device's slow DETACH must not hold
+	 * genl_mutex, and so every other generic netlink family, with it.
+	 */
+	.parallel_ops = true,
 	.module = THIS_MODULE,
 	.ops = dm_mpath_pr_nl_ops,
 	.n_ops = ARRAY_SIZE(dm_mpath_pr_nl_ops),

@@ -71,7 +71,7 @@ checkpatch_exceptions=(
 	# struct mpr_fops holds the interposed copy of a disk's
 	# block_device_operations: it has to be written (copied, then pr_ops
 	# and free_disk replaced) before it is published.
-	kernel/hook.c:CONST_STRUCT
+	kernel/attach.h:CONST_STRUCT
 )
 
 checkpatch_ignore() { # FILE -> --ignore argument, if any

@@ -27,8 +27,13 @@
 #    checks are skipped there, named);
 #  - (2) A's REGISTER through its map returns within 2x the deadline (time
 #    printed) and LIO shows A's key on A's reachable nexuses.
-# The hang ends (SIGCONT: iscsid logs in again); the module's probe
-# registers A's key on the returning path. Then the contrast: A's map is
+#  - (3) DETACH of A's map while a command of A hangs on A1 returns within
+#    2x the deadline, and `prtool show mpathB` meanwhile too (issue 9,
+#    defect 5: generic netlink and the module's lock are not held across
+#    one device's wait); a new ATTACH of A's map waits until the old
+#    attachment's stuck command ended.
+# The hang ends (SIGCONT: iscsid logs in again); the re-ATTACH is done,
+# with A's key, and the module's probe registers it on the returning path. Then the contrast: A's map is
 # detached (stock dm; before the hang, because a detach waits for an SG_IO
 # in flight on the map) and A1 hangs again (hang 2): READ KEYS and REGISTER
 # AND IGNORE run in the background, and stock REGISTER must still be
@@ -55,7 +60,7 @@ mkdir -p "$T"
 
 # the same count on every kernel: the READ KEYS checks that cannot hold on
 # 6.1 and 6.12 (SG_IO, see below) are reported as skips
-tap_plan 48
+tap_plan 54
 diag "kernel $(uname -r), deadline $DEADLINE ms, bound $BOUND ms"
 out=$(san_setup --fabric iscsi --paths-a 3 --paths-b 2 2>&1)
 ok $? "iSCSI SAN: host A with three paths, host B with two" || { diag "$out"; tap_bail "no SAN"; }
@@ -214,6 +219,35 @@ is "$(keys_of A)" "A1=- A2=$KA A3=$KA" "LIO: A's key on its reachable nexuses, n
 is "$(keys_of B)" "B1=$KB B2=$KB" "LIO: B's registrations stay"
 like "$(san_holder):$(san_res_type)" '^B [12]:5$' "LIO: B still holds WE_RO"
 
+# --- (3) DETACH of A while its commands hang: nobody else waits ---------------
+# A's REGISTER left a command stuck on A1. DETACH of mpathA answers once
+# no caller is inside A's engine and its probe stopped; the stuck command
+# is waited for in the background. Meanwhile prtool show mpathB (generic
+# netlink's family lookup, then a GET of another map) must not wait for
+# A: before per-attachment lifetimes and parallel_ops, the detach held
+# genl_mutex and the module's lock until the hang ended.
+bg a-detach prtool detach mpathA
+sleep 0.2
+timed b-show prtool show mpathB --json
+is "$rc" 0 "prtool show mpathB answers while mpathA is being detached"
+[ "$ms" -le "$BOUND" ]
+ok $? "prtool show mpathB returned within 2x the deadline: $ms ms <= $BOUND ms"
+if poll $((BOUND / 1000 + 1)) '[ -f "$T/a-detach.done" ]' 0.05; then
+	read -r rc ms <"$T/a-detach.done"
+else
+	rc='' ms=''
+fi
+diag "A's DETACH with a command stuck on A1: exit ${rc:-?} after ${ms:-more than $BOUND} ms"
+is "$rc" 0 "A's DETACH returns 0 while a command of A hangs"
+[ -n "$ms" ] && [ "$ms" -le "$BOUND" ]
+ok $? "A's DETACH returned within 2x the deadline: ${ms:-?} ms <= $BOUND ms"
+# A new ATTACH of the map waits until the old attachment's last command
+# ended: two engines never send to one map's paths.
+bg a-reattach prtool attach mpathA --key $KA
+sleep 1
+[ ! -f "$T/a-reattach.done" ]
+ok $? "ATTACH of mpathA waits while the old attachment's command hangs"
+
 hang_end 1
 poll 60 '[ -f "$T/a-read-keys.done" ]' 0.1
 ok $? "A's READ KEYS returned"
@@ -221,11 +255,15 @@ if [ -z "$rk_ms" ]; then
 	read -r rc ms <"$T/a-read-keys.done"
 	diag "A's READ KEYS (attached, $src) was blocked on the hung path: exit $rc after $ms ms"
 fi
+poll 60 '[ -f "$T/a-reattach.done" ]' 0.1
+read -r rc ms <"$T/a-reattach.done"
+diag "A's re-ATTACH: exit $rc after $ms ms (hang 1 ended $(elapsed_ms "$t_hang") ms after it began)"
+is "$rc" 0 "once the hang ended, A's ATTACH with key $KA is done"
 # the module's probe registers the returning path (A registered again)
 poll 30 '[ "$(keys_of A)" = "A1=$KA A2=$KA A3=$KA" ]' 0.1
 is "$(keys_of A)" "A1=$KA A2=$KA A3=$KA" "LIO: once A1 is back, the module registers A's key on it too"
 
-# --- (3) the contrast: stock dm -----------------------------------------------------
+# --- (4) the contrast: stock dm -----------------------------------------------------
 # Detached before the hang: a detach waits for SG_IO calls in flight on
 # the map (dm holds its table during an ioctl), so it would wait for the
 # hang to end.
