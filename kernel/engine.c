@@ -204,13 +204,26 @@ void mpr_path_init(struct mpr_path *path, const struct mpr_path_ops *ops,
  */
 void mpr_engine_add_path(struct mpr_engine *eng, struct mpr_path *path)
 {
+	struct mpr_path *old = NULL, *p;
+
 	spin_lock(&eng->lock);
 	path->eng = eng;
 	if (eng->wanted)
 		path->reg = DM_MPATH_PR_REG_PENDING;
 	list_add_tail(&path->node, &eng->paths);
 	eng->nr_paths++;
+	/* Back in the map: it is to carry the key, not to give it up. */
+	list_for_each_entry(p, &eng->departed, node) {
+		if (p->id == path->id) {
+			list_del_init(&p->node);
+			eng->nr_departed--;
+			old = p;
+			break;
+		}
+	}
 	spin_unlock(&eng->lock);
+	if (old)
+		mpr_path_put(old);
 }
 
 /* Unlink @path; caller holds eng->lock and drops the list's reference. */
@@ -243,12 +256,51 @@ void mpr_engine_remove_path(struct mpr_engine *eng, struct mpr_path *path)
 }
 
 /**
+ * mpr_engine_depart_path() - a path left the device: give up its key
+ * @eng: the device
+ * @path: a path of @eng that is no longer a path of the device (a SYNC
+ *	without it, or the map's table no longer has it)
+ *
+ * Like mpr_engine_remove_path(), but a path that may carry the host's key
+ * at the target moves to &mpr_engine.departed, and the probe unregisters
+ * it there (mpr_depart_once()): otherwise its I_T nexus would keep the key
+ * for good, and after the host unregistered through the map other hosts
+ * would still see it registered. Not with per-host registrations (the
+ * host's registration is every path's), nor when the host has no key or
+ * was preempted (nothing to give up). May sleep.
+ */
+void mpr_engine_depart_path(struct mpr_engine *eng, struct mpr_path *path)
+{
+	bool keep;
+
+	spin_lock(&eng->lock);
+	keep = !eng->stopping && !eng->per_host && eng->wanted && eng->key &&
+	       !eng->preempted && path->reg != DM_MPATH_PR_REG_NONE;
+	if (keep) {
+		path->dep_key = eng->key;
+		path->dep_held = eng->holder == path && eng->res_type &&
+				 eng->res_key == eng->key;
+	}
+	mpr_engine_unlink_path_locked(eng, path);
+	if (keep) {
+		WRITE_ONCE(path->departed, true);
+		/* The path list's reference moves to the departed list. */
+		list_add_tail(&path->node, &eng->departed);
+		eng->nr_departed++;
+		mod_delayed_work(eng->wq, &eng->probe, 0);
+	}
+	spin_unlock(&eng->lock);
+	if (!keep)
+		mpr_path_put(path);
+}
+
+/**
  * mpr_engine_retain_paths() - forget every path not in a list
  * @eng: the device
  * @ids: backend identities of the paths to keep
  * @nr: entries in @ids
  *
- * May sleep.
+ * The others depart (mpr_engine_depart_path()). May sleep.
  */
 void mpr_engine_retain_paths(struct mpr_engine *eng, const u64 *ids,
 			     unsigned int nr)
@@ -273,7 +325,7 @@ void mpr_engine_retain_paths(struct mpr_engine *eng, const u64 *ids,
 		if (!gone)
 			break;
 		DMINFO("%s: path %s removed", eng->name, gone->name);
-		mpr_engine_remove_path(eng, gone);
+		mpr_engine_depart_path(eng, gone);
 	}
 }
 
@@ -379,6 +431,9 @@ void mpr_set_holder_locked(struct mpr_engine *eng,
 	eng->res_key = type ? key : 0;
 	eng->res_type = type;
 	eng->res_asked = type ? asked : 0;
+	/* A departed former holder may give up its key now. */
+	if (eng->nr_departed)
+		mpr_engine_schedule_probe_locked(eng);
 }
 
 void mpr_forget_reservation_locked(struct mpr_engine *eng)
@@ -488,6 +543,7 @@ void mpr_engine_init(struct mpr_engine *eng, const char *name,
 	mutex_init(&eng->op_mutex);
 	spin_lock_init(&eng->lock);
 	INIT_LIST_HEAD(&eng->paths);
+	INIT_LIST_HEAD(&eng->departed);
 	atomic_set(&eng->inflight, 0);
 	INIT_DELAYED_WORK(&eng->probe, mpr_probe_work);
 	INIT_DELAYED_WORK(&eng->audit, mpr_audit_work);
@@ -530,6 +586,11 @@ void mpr_engine_stop(struct mpr_engine *eng)
 	wait_var_event(&eng->inflight, !atomic_read(&eng->inflight));
 
 	spin_lock(&eng->lock);
+	list_for_each_entry(path, &eng->departed, node)
+		DMWARN("%s: departed path %s not unregistered before detach: may keep key 0x%llx",
+		       eng->name, path->name, path->dep_key);
+	list_splice_init(&eng->departed, &paths);
+	eng->nr_departed = 0;
 	list_splice_init(&eng->paths, &paths);
 	list_for_each_entry(path, &paths, node)
 		path->removed = true;

@@ -258,6 +258,14 @@ struct mpr_engine_params {
  * @reg: enum dm_mpath_pr_reg_state
  * @busy: a command is in flight on the path; no second one is sent
  * @removed: the path left the device's path list
+ * @departed: the path left the device while it may carry the host's key:
+ *	it is on &mpr_engine.departed, and its only command is its
+ *	unregistration (mpr_depart_once()); set before it is linked there,
+ *	never cleared
+ * @dep_key: the device's key when the path departed
+ * @dep_held: a departed path held the host's reservation when it left: it
+ *	keeps its registration (which the reservation needs) until the host
+ *	no longer holds a reservation with @dep_key
  * @unverified_key: a registration of the engine with this key landed on
  *	the path after its deadline and was not re-counted yet (0: none; see
  *	mpr_fence_verify_late())
@@ -283,6 +291,9 @@ struct mpr_path {
 	enum dm_mpath_pr_reg_state reg;
 	bool busy;
 	bool removed;
+	bool departed;
+	u64 dep_key;
+	bool dep_held;
 	u64 unverified_key;
 	u64 tried;
 	enum dm_mpath_pr_path_state ev_state;
@@ -303,6 +314,9 @@ struct mpr_path {
  * @lock: protects the path list and all path and device state below
  * @paths: the device's paths
  * @nr_paths: number of entries in @paths
+ * @departed: paths that left the device and may still carry the host's
+ *	key at the target: the probe unregisters them (mpr_depart_once())
+ * @nr_departed: number of entries in @departed
  * @key: the key the device's paths should carry (0: none); valid if @wanted
  * @wanted: @key is known (a REGISTER succeeded, or a key was adopted)
  * @preempted: the host's key was found gone from the device: the engine
@@ -348,6 +362,8 @@ struct mpr_engine {
 	spinlock_t lock;		/* path list and state */
 	struct list_head paths;
 	unsigned int nr_paths;
+	struct list_head departed;
+	unsigned int nr_departed;
 	u64 key;
 	bool wanted;
 	bool preempted;
@@ -386,6 +402,7 @@ void mpr_path_init(struct mpr_path *path, const struct mpr_path_ops *ops,
 void mpr_path_put(struct mpr_path *path);
 void mpr_engine_add_path(struct mpr_engine *eng, struct mpr_path *path);
 void mpr_engine_remove_path(struct mpr_engine *eng, struct mpr_path *path);
+void mpr_engine_depart_path(struct mpr_engine *eng, struct mpr_path *path);
 void mpr_engine_retain_paths(struct mpr_engine *eng, const u64 *ids,
 			     unsigned int nr);
 struct mpr_path *mpr_engine_find_path(struct mpr_engine *eng, u64 id);

@@ -559,7 +559,10 @@ static void mpr_attach_reap(struct mpr_attach *att)
 		       att->name, path->name, MAJOR(path->id),
 		       MINOR(path->id), mpr_path_dead_reason(path));
 		mpr_attach_report_dropped(att, path);
-		mpr_engine_remove_path(&att->eng, path);
+		if (mpr_path_left_map(path))
+			mpr_engine_depart_path(&att->eng, path);
+		else
+			mpr_engine_remove_path(&att->eng, path);
 		mpr_path_put(path);
 		mpr_attach_changed();
 	}

@@ -59,7 +59,9 @@ enum mpr_bpath_gone {
  * @open_lock: protects @handle and @bdev
  * @handle: what the open returned (a file on v6.9+, else the bdev)
  * @bdev: the open block device, or NULL while it cannot be opened
- * @gone: enum mpr_bpath_gone; once set, it stays
+ * @gone: enum mpr_bpath_gone; once set, it stays, but for
+ *	MPR_GONE_NOT_SLAVE of a path that departed (&mpr_path.departed):
+ *	leaving the map is what departing means
  */
 struct mpr_bpath {
 	struct mpr_path path;
@@ -175,6 +177,9 @@ static int mpr_bpath_identity(struct mpr_bpath *bp)
 		return MPR_GONE_DELETED;
 	if (disk->diskseq != bp->diskseq)
 		return MPR_GONE_OTHER_DISK;
+	/* A departed path is no slave any more; it is still its disk. */
+	if (READ_ONCE(bp->path.departed))
+		return MPR_GONE_NOT;
 	md = dm_get_md(bp->map_devt);
 	if (!md)
 		return -ENODEV;
@@ -362,13 +367,23 @@ static int mpr_bpath_do(struct mpr_path *path, enum mpr_bpath_op op,
 			const struct mpr_bpath_args *a)
 {
 	struct mpr_bpath *bp = to_bpath(path);
+	bool departed = READ_ONCE(path->departed);
 	const struct pr_ops *ops;
 	bool died = false;
 	int r;
 
+	/*
+	 * A path that left the map gets one command only: a REGISTER with
+	 * the new key 0, which unregisters its nexus and can add nothing.
+	 */
+	if (departed && (op != MPR_BP_REGISTER || a->sa_key))
+		return -EPERM;
 	r = mpr_bpath_get(bp, &ops);
 	if (r)
 		return r;
+	/* It left because it is no slave: it may still be its disk. */
+	if (departed && bp->gone == MPR_GONE_NOT_SLAVE)
+		WRITE_ONCE(bp->gone, MPR_GONE_NOT);
 	if (!bp->gone) {
 		r = mpr_bpath_identity(bp);
 		if (r < 0) {
@@ -500,6 +515,19 @@ static const struct mpr_path_ops mpr_bpath_ops = {
 bool mpr_path_is_dead(struct mpr_path *path)
 {
 	return READ_ONCE(to_bpath(path)->gone) != MPR_GONE_NOT;
+}
+
+/**
+ * mpr_path_left_map() - is the path dead only because it left the map?
+ * @path: a path made by mpr_path_create()
+ *
+ * Return: true if its disk is still the one validated, but no longer a
+ * slave of the map: it departs (mpr_engine_depart_path()) rather than
+ * being forgotten, so that it gives up the host's key.
+ */
+bool mpr_path_left_map(struct mpr_path *path)
+{
+	return READ_ONCE(to_bpath(path)->gone) == MPR_GONE_NOT_SLAVE;
 }
 
 /**

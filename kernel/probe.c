@@ -59,6 +59,115 @@ static void mpr_probe_paths(struct mpr_engine *eng, bool all)
 	}
 }
 
+/* A departed path the probe may unregister now; caller holds eng->lock. */
+static bool mpr_depart_ready_locked(const struct mpr_engine *eng,
+				    const struct mpr_path *path)
+{
+	/* A former holder keeps the registration its reservation needs. */
+	return !path->busy &&
+	       !(path->dep_held && eng->res_type && eng->res_key == path->dep_key);
+}
+
+/*
+ * What an unregistration's result means for a departed path: true if it
+ * is done with (unregistered, did not carry the key, or cannot be reached
+ * any more: its disk is gone or another one), false to try again.
+ */
+static bool mpr_depart_done(int r)
+{
+	return !r || mpr_result_is_conflict(r) || r == -ENODEV || r == -ENOLINK;
+}
+
+/**
+ * mpr_depart_once() - unregister paths that left the device
+ * @eng: the device, op_mutex held
+ *
+ * Every departed path that may carry the host's key gets REGISTER AND
+ * IGNORE EXISTING KEY with the new key 0: it unregisters the nexus, and
+ * never adds a key (an unregistered nexus stays so: a fenced host gets
+ * nothing back). Whatever key the nexus carries is the host's: it is the
+ * host's initiator port on this LUN (the backend checks the path is still
+ * the disk ATTACH or SYNC validated), and the key it carries may be an
+ * older key of the host than the device's (a REGISTER that changed the key
+ * could not reach the path any more). The backend lets a departed path
+ * send that command only. Paths that did not answer, or failed on the
+ * transport, stay for the next round; the others leave the list.
+ *
+ * Return: true if departed paths remain that a later round can send to.
+ */
+static bool mpr_depart_once(struct mpr_engine *eng)
+{
+	struct mpr_cmd cmd = {
+		.op = MPR_OP_REGISTER,
+		.flags = PR_FL_IGNORE_KEY,
+	};
+	struct mpr_fanout *fo;
+	struct mpr_path *path, *tmp;
+	LIST_HEAD(done);
+	unsigned int i;
+	bool again = false;
+
+	if (!READ_ONCE(eng->nr_departed))
+		return false;
+	fo = mpr_fanout_alloc(eng, READ_ONCE(eng->nr_departed), &cmd);
+	if (!fo)
+		return true;
+	spin_lock(&eng->lock);
+	list_for_each_entry(path, &eng->departed, node)
+		if (mpr_depart_ready_locked(eng, path))
+			mpr_fanout_add_locked(fo, path, PR_FL_IGNORE_KEY);
+	spin_unlock(&eng->lock);
+	if (!fo->nr) {
+		mpr_fanout_release(fo);
+		return false;
+	}
+
+	mpr_fanout_run(fo, mpr_deadline(eng));
+
+	spin_lock(&eng->lock);
+	for (i = 0; i < fo->nr; i++) {
+		struct mpr_slot *slot = &fo->slot[i];
+		int r = mpr_slot_result(slot);
+
+		path = slot->path;
+		if (!slot->done || !mpr_depart_done(r) ||
+		    list_empty(&path->node))
+			continue;
+		/* mpr_engine_add_path() may have taken it back meanwhile. */
+		list_move_tail(&path->node, &done);
+		eng->nr_departed--;
+		slot->emit = !r;
+	}
+	list_for_each_entry(path, &eng->departed, node)
+		if (mpr_depart_ready_locked(eng, path) ||
+		    (path->busy && !path->dep_held))
+			again = true;
+	spin_unlock(&eng->lock);
+
+	for (i = 0; i < fo->nr; i++) {
+		struct mpr_slot *slot = &fo->slot[i];
+		int r = mpr_slot_result(slot);
+
+		path = slot->path;
+		if (slot->emit) {
+			DMINFO("%s: path %s left the device: unregistered",
+			       eng->name, path->name);
+			mpr_emit_path(eng, MPR_EV_PATH_UNREGISTERED, path,
+				      path->dep_key, 0);
+		} else if (slot->done && (r == -ENODEV || r == -ENOLINK)) {
+			DMWARN("%s: departed path %s unreachable (%s): may keep key 0x%llx",
+			       eng->name, path->name, mpr_result_name(r),
+			       path->dep_key);
+		}
+	}
+	mpr_fanout_release(fo);
+	list_for_each_entry_safe(path, tmp, &done, node) {
+		list_del_init(&path->node);
+		mpr_path_put(path);
+	}
+	return again;
+}
+
 /**
  * mpr_engine_probe_once() - one round of bringing paths to the wanted state
  * @eng: the device
@@ -89,6 +198,7 @@ bool mpr_engine_probe_once(struct mpr_engine *eng)
 
 	mutex_lock(&eng->op_mutex);
 
+	again = mpr_depart_once(eng);
 	spin_lock(&eng->lock);
 	all = eng->probe_all;
 	eng->probe_all = false;

@@ -1325,9 +1325,14 @@ static void mpr_test_added_path_pending(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, p2->path.reg, R_REG);
 	KUNIT_EXPECT_EQ(test, env->tgt.key[2], KEY_A);
 
-	/* Sync to paths 0 and 2: path 1 is dropped and released. */
+	/*
+	 * Sync to paths 0 and 2: path 1 departs, gives up its key at the
+	 * next probe, and is released.
+	 */
 	mpr_engine_retain_paths(&env->eng, keep, ARRAY_SIZE(keep));
 	KUNIT_EXPECT_EQ(test, env->eng.nr_paths, 2U);
+	KUNIT_EXPECT_FALSE(test, mpr_engine_probe_once(&env->eng));
+	KUNIT_EXPECT_EQ(test, env->tgt.key[1], 0ULL);
 	KUNIT_EXPECT_TRUE(test, env->released[1]);
 }
 
@@ -3357,6 +3362,113 @@ static void mpr_test_fenced_events_truthful(struct kunit *test)
 	fake_check_invariants(test, env);
 }
 
+/*
+ * Defect 12: a path that leaves the device gives up the host's key: at
+ * once while it is reachable, when it is reachable again otherwise. Before
+ * the fix SYNC forgot the path and its nexus kept the key for good, so
+ * after the host unregistered through the map other hosts still saw it.
+ */
+static void mpr_test_departed_path_unregistered(struct kunit *test)
+{
+	struct fake_env *env = fake_env_new(test, 3);
+	u64 keep01[2] = { FAKE_ID(0), FAKE_ID(1) };
+	u64 keep0[1] = { FAKE_ID(0) };
+	struct fake_event fe;
+
+	KUNIT_ASSERT_EQ(test, 0, mpr_engine_register(&env->eng, 0, KEY_A, 0));
+
+	/* Path 2 leaves while unreachable: it keeps the key until it is back. */
+	env->paths[2]->down = true;
+	mpr_engine_retain_paths(&env->eng, keep01, ARRAY_SIZE(keep01));
+	KUNIT_EXPECT_EQ(test, env->eng.nr_paths, 2U);
+	KUNIT_EXPECT_TRUE(test, mpr_engine_probe_once(&env->eng));
+	KUNIT_EXPECT_EQ(test, env->tgt.key[2], KEY_A);
+	KUNIT_EXPECT_FALSE(test, env->released[2]);
+
+	/* Path 1 leaves while reachable: unregistered by the next probe. */
+	mpr_engine_retain_paths(&env->eng, keep0, ARRAY_SIZE(keep0));
+	mpr_engine_probe_once(&env->eng);
+	KUNIT_EXPECT_EQ(test, env->tgt.key[1], 0ULL);
+	KUNIT_EXPECT_TRUE(test, env->released[1]);
+	KUNIT_ASSERT_TRUE(test, fake_last_ev(env, MPR_EV_PATH_UNREGISTERED, &fe));
+	KUNIT_EXPECT_EQ(test, fe.path_id, FAKE_ID(1));
+	KUNIT_EXPECT_EQ(test, fe.key, KEY_A);
+
+	/* Path 2 is reachable again. */
+	env->paths[2]->down = false;
+	KUNIT_EXPECT_FALSE(test, mpr_engine_probe_once(&env->eng));
+	KUNIT_EXPECT_EQ(test, env->tgt.key[2], 0ULL);
+	KUNIT_EXPECT_TRUE(test, env->released[2]);
+
+	/* The path that stays keeps the key; nothing else changed. */
+	KUNIT_EXPECT_EQ(test, env->tgt.key[0], KEY_A);
+	KUNIT_EXPECT_EQ(test, env->eng.nr_departed, 0U);
+	KUNIT_EXPECT_FALSE(test, env->eng.preempted);
+	fake_check_invariants(test, env);
+}
+
+/*
+ * A departed path never gets a key back: if the host was preempted
+ * meanwhile, its unregistration (REGISTER AND IGNORE with key 0) leaves the
+ * nexus unregistered, and no REGISTER with a key is sent.
+ */
+static void mpr_test_departed_path_fenced(struct kunit *test)
+{
+	struct fake_env *env = fake_env_new(test, 2);
+	u64 keep0[1] = { FAKE_ID(0) };
+
+	KUNIT_ASSERT_EQ(test, 0, mpr_engine_register(&env->eng, 0, KEY_A, 0));
+	env->paths[1]->down = true;
+	mpr_engine_retain_paths(&env->eng, keep0, ARRAY_SIZE(keep0));
+	mpr_engine_probe_once(&env->eng);
+	KUNIT_EXPECT_EQ(test, env->tgt.key[1], KEY_A);
+
+	/* Host B fences A. */
+	fake_race_preempt(env);
+	env->paths[1]->down = false;
+	mpr_engine_probe_once(&env->eng);
+	KUNIT_EXPECT_EQ(test, env->tgt.key[1], 0ULL);
+	KUNIT_EXPECT_EQ(test, env->tgt.key[0], 0ULL);
+	KUNIT_EXPECT_TRUE(test, env->released[1]);
+	KUNIT_EXPECT_EQ(test, env->eng.nr_departed, 0U);
+	fake_check_invariants(test, env);
+}
+
+/*
+ * A departed path that held the host's reservation keeps its registration
+ * (the reservation needs it) until the host releases; then it gives it up.
+ */
+static void mpr_test_departed_holder(struct kunit *test)
+{
+	struct fake_env *env = fake_env_new(test, 2);
+	int h, stay;
+	u64 keep[1];
+
+	KUNIT_ASSERT_EQ(test, 0, mpr_engine_register(&env->eng, 0, KEY_A, 0));
+	KUNIT_ASSERT_EQ(test, 0, mpr_engine_reserve(&env->eng, KEY_A, WE_RO, 0));
+	h = env->tgt.holder;
+	KUNIT_ASSERT_TRUE(test, h == 0 || h == 1);
+	stay = !h;
+	keep[0] = FAKE_ID(stay);
+	mpr_engine_retain_paths(&env->eng, keep, ARRAY_SIZE(keep));
+	mpr_engine_probe_once(&env->eng);
+	KUNIT_EXPECT_EQ(test, env->tgt.key[h], KEY_A);
+	KUNIT_EXPECT_EQ(test, env->tgt.holder, h);
+	KUNIT_EXPECT_EQ(test, env->eng.nr_departed, 1U);
+
+	/*
+	 * Once the host holds no reservation with the key (here: CLEAR,
+	 * which also removes every registration), the departed path is
+	 * done with: its unregistration conflicts, nothing else changes.
+	 */
+	KUNIT_EXPECT_EQ(test, 0, mpr_engine_clear(&env->eng, KEY_A));
+	KUNIT_EXPECT_EQ(test, env->tgt.holder, -1);
+	mpr_engine_probe_once(&env->eng);
+	KUNIT_EXPECT_EQ(test, env->eng.nr_departed, 0U);
+	KUNIT_EXPECT_TRUE(test, env->released[h]);
+	fake_check_invariants(test, env);
+}
+
 /* ---- the rules, without a target ----------------------------------------- */
 
 /**
@@ -3617,6 +3729,9 @@ static struct kunit_case mpr_engine_safety_cases[] = {
 	KUNIT_CASE(mpr_test_audit_restores_lost_key),
 	KUNIT_CASE(mpr_test_preempt_unregistered_no_suspend),
 	KUNIT_CASE(mpr_test_fenced_events_truthful),
+	KUNIT_CASE(mpr_test_departed_path_unregistered),
+	KUNIT_CASE(mpr_test_departed_path_fenced),
+	KUNIT_CASE(mpr_test_departed_holder),
 	{}
 };
 

@@ -14,10 +14,13 @@
 #  1. A1 leaves A's table by a reload (dmsetup load, suspend, resume) and
 #     nobody runs `prtool sync`. A changes its key (REGISTER), preempts
 #     B's reservation (PREEMPT) and clears (CLEAR) through its map. LIO:
-#     A1's nexus keeps the old key and never holds the reservation; the
-#     SCSI trace shows no PR command dispatched to A1's sd after the
-#     reload; the kernel log names the map and A1; `prtool list` no longer
-#     shows A1; the monitor saw a path-failed event for it.
+#     A1's nexus gives up the old key (A1 left the map: the module
+#     unregisters it, defect 12), never gets the new one and never holds
+#     the reservation; the SCSI trace shows that the only PR command
+#     dispatched to A1's sd after the reload was that unregistration (PR
+#     OUT REGISTER AND IGNORE, key 0); the kernel log names the map and A1;
+#     `prtool list` no longer shows A1; the monitor saw a path-failed and
+#     a path-unregistered event for it.
 #  2. A3 leaves A's table, its sd is deleted, and a second LU (another
 #     backstore, another serial) appears through A3's target port under the
 #     same device number; then A's table is reloaded with that disk in it
@@ -28,7 +31,7 @@
 set -u
 . "$DMPR_LIB/tap.sh"
 . "$DMPR_LIB/san.sh"
-tap_plan 39
+tap_plan 40
 
 KA=0xa44a KA2=0xa44b KA3=0xa44c KA4=0xa44d KB=0xb44b
 MON=/run/dmpr-44-monitor.json
@@ -95,20 +98,26 @@ is "$(san_path_state A 1)" - "dm: A1 is not in the map"
 
 prtool register "$MA" --old-key $KA --key $KA2 >/dev/null
 ok $? "A changes its key to $KA2 through its map"
-is "$(san_key_of A 1)" "$KA" "LIO: the dropped A1's nexus still has the old key (REGISTER not sent there)"
+# The REGISTER finds A1 no slave and refuses it; A1 departs, and the
+# probe unregisters its nexus (defect 12): a REGISTER AND IGNORE with key
+# 0, the only command a departed path may send, which adds no key.
+poll 5 '[ -z "$(san_key_of A 1)" ]' 0.1
+is "$(san_key_of A 1)" "" "LIO: the dropped A1's nexus gave up the old key and did not get the new one"
 is "$(san_key_of A 2)" "$KA2" "LIO: A2 has the new key"
 
 prtool preempt "$MA" --key $KA2 --preempt-key $KB --type we-ro >/dev/null
 ok $? "A preempts B's key through its map"
 is "$(san_holder)" "A 2" "LIO: the PREEMPT went through A2 (A2 holds), not through the dropped A1"
 is "$(san_key_of B 1)" "" "LIO: B's registration is gone"
-is "$(san_key_of A 1)" "$KA" "LIO: A1's nexus still has the old key"
+is "$(san_key_of A 1)" "" "LIO: A1's nexus carries no key"
 
 prtool clear "$MA" --key $KA2 >/dev/null
 ok $? "A clears through its map"
 is "$(san_registrations)" "" "LIO: no registration left"
 san_trace_stop
-is "$(san_trace_cdbs A 1)" "" "trace: no PR command was dispatched to A1's sd ($SD1) after the reload"
+is "$(san_trace_cdbs A 1 | awk '{ print $2 "/" $3 }' | sort -u | paste -sd ' ')" "0x5f/0x06" \
+	"trace: the only PR command dispatched to A1's sd ($SD1) after the reload was its unregistration (PR OUT REGISTER AND IGNORE)"
+diag "PR commands A1 received: $(san_trace_cdbs A 1 | awk '{ printf "%s/%s ", $2, $3 }')"
 diag "PR commands A2 received: $(san_trace_cdbs A 2 | awk '{ printf "%s/%s ", $2, $3 }')"
 
 poll 5 '! grep -qw "$SD1" <<<" $(module_paths) "'
@@ -119,6 +128,10 @@ diag "$msg"
 poll 5 '[ -n "$(path_failed_events "$SD1")" ]'
 ok $? "monitor: a path-failed event for $SD1"
 diag "$(path_failed_events "$SD1" | head -n 2)"
+ev=$(jq -c --arg sd "$SD1" 'select(.event == "path-unregistered" and any(.paths[]; .name == $sd))' "$MON" 2>/dev/null)
+[ -n "$ev" ]
+ok $? "monitor: a path-unregistered event for $SD1 (it left the map)"
+diag "$ev"
 
 # --- 2. a path deleted, another LU under its device number --------------------
 prtool register "$MA" --key $KA3 >/dev/null
