@@ -12,7 +12,9 @@
 #   6. the VM scenarios (scenarios/*.sh) on every kernel, against LIO
 #
 # Every step reports TAP; a step that fails without reporting a failing
-# test counts as one failure itself. Ends with "N passed, N failed".
+# test counts as one failure itself. Ends with the skipped tests and
+# their reasons (each must be allowed by skips.list), the ten slowest
+# steps and "N passed, N failed, N skipped".
 # Environment: DMPR_KERNELS (default "6.1 6.12 debug"), DMPR_SCENARIOS
 # (glob of scenario names, default all), DMPR_VM_JOBS (VMs at once,
 # default the number of CPUs), DMPR_CHECK_SKIP_LINT=1 (local use).
@@ -28,6 +30,7 @@ mkdir -p "$logdir"
 passed=0 failed=0 skipped=0
 not_run=()
 failures=()
+times=()	# "SECONDS NAME" of every step, for the ten slowest
 t0=$(date +%s)
 
 # step NAME CMD...: run CMD, keep its output in $logdir/NAME.log, count
@@ -51,6 +54,7 @@ step() {
 account() {
 	local name=$1 rc=$2 secs=$3 counts p f s n plan top min declared
 	local log="$logdir/$name.log"
+	times+=("$secs $name")
 	printf '== %s\n' "$name"
 	counts=$(awk -f "$here/lib/tap-summary.awk" "$log")
 	read -r p f s plan top min declared <<<"$counts"
@@ -190,6 +194,8 @@ step prcall gcc -std=c11 -O2 -Wall -Wextra -Werror -o "$DMPR_BUILD/prcall" "$her
 step nltest gcc -std=c11 -O2 -Wall -Wextra -Werror -I"$DMPR_TOP/include/uapi" \
 	$(pkg-config --cflags libnl-genl-3.0) -o "$DMPR_BUILD/nltest" "$here/nltest/nltest.c" \
 	$(pkg-config --libs libnl-genl-3.0)
+# the skip check below fails a skip that skips.list does not allow
+step selftest-skips bash "$here/selftest/skips.sh"
 
 
 # run.sh reads a scenario's own needs from its "# dmpr-vm-options:" lines
@@ -252,10 +258,26 @@ done
 drain
 # the same return codes on every kernel (issue 3)
 step rc-compare bash "$here/rc-compare.sh" "$logdir"
+# every skip of this run is one that skips.list allows (issue 10)
+logs=()
+for f in "$logdir"/*.log; do
+	[ "$f" = "$logdir/skips.log" ] || logs+=("$f")
+done
+step skips bash "$here/skip-check.sh" "$here/skips.list" "${logs[@]}"
 
 echo
 [ ${#not_run[@]} -eq 0 ] ||
 	echo "not run by design (\"# dmpr-kernels:\" lines): ${not_run[*]}"
+# the skipped tests, each with the step, the count and the reason (and
+# skips.list's reason for allowing it)
+if [ "$skipped" -gt 0 ]; then
+	echo "skipped ($skipped):"
+	awk '/^ok [0-9]+ - .* skipped: / { sub(/^ok [0-9]+ - /, "  "); print }
+	     /^not ok [0-9]+ - .* skipped: / { sub(/^not ok [0-9]+ - /, "  NOT ALLOWED: "); print }' \
+		"$logdir/skips.log"
+fi
+echo "the ten slowest steps:"
+printf '%s\n' "${times[@]}" | sort -rn | head -n 10 | awk '{ printf "  %5d s  %s\n", $1, $2 }'
 echo "check took $(($(date +%s) - t0))s; logs in $logdir"
 [ ${#failures[@]} -eq 0 ] || echo "failed steps: ${failures[*]}"
 echo "$passed passed, $failed failed, $skipped skipped"
