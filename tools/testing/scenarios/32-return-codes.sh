@@ -13,7 +13,7 @@
 set -u
 . "$DMPR_LIB/tap.sh"
 . "$DMPR_LIB/san.sh"
-tap_plan 15
+tap_plan 20
 
 san_setup --paths-a 2 --paths-b 2 || tap_bail "SAN setup failed"
 mod_load
@@ -67,5 +67,5 @@ sequence attached
 prtool detach "$(san_dm_name A)" && prtool detach "$(san_dm_name B)"
 ok $? "detach both maps"
 sequence stock
-san_teardown
+scenario_teardown
 tap_done

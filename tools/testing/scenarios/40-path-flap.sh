@@ -41,7 +41,7 @@ set -u
 . "$DMPR_LIB/tap.sh"
 . "$DMPR_LIB/san.sh"
 . "$DMPR_LIB/flap.sh"
-tap_plan 17
+tap_plan 21
 
 KA=0xa40a KB=0xb40b
 # The debug kernel (KASAN, lockdep, kmemleak) pays ~10x for every exec
@@ -185,8 +185,6 @@ kill -TERM "$dpid" && wait "$dpid"
 ok $? "prtool daemon ends with status 0 on SIGTERM"
 prtool detach mpathA >/dev/null
 ok $? "detach mpathA"
-mod_unload_all
-san_teardown
-ok $? "san_teardown"
+scenario_teardown
 diag "40-path-flap ran $(($(elapsed_ms "$t_start") / 1000)) s in the guest"
 tap_done

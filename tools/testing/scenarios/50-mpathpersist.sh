@@ -20,7 +20,7 @@
 set -u
 . "$DMPR_LIB/tap.sh"
 . "$DMPR_LIB/san.sh"
-tap_plan 88
+tap_plan 93
 
 san_setup --fabric iscsi --paths-a 2 --paths-b 2 || tap_bail "SAN setup failed"
 mod_load
@@ -244,6 +244,5 @@ fi
 san_dump
 prtool detach mpathA && prtool detach mpathB
 ok $? "detach both maps"
-mod_unload_all
-san_teardown
+scenario_teardown
 tap_done

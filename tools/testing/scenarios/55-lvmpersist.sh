@@ -27,7 +27,7 @@
 set -u
 . "$DMPR_LIB/tap.sh"
 . "$DMPR_LIB/san.sh"
-tap_plan 58
+tap_plan 63
 
 san_setup --fabric iscsi --paths-a 2 --paths-b 2 || tap_bail "SAN setup failed"
 
@@ -324,7 +324,6 @@ for m in mpathA mpathB mpathC mpathD; do
 	prtool detach "$m" || fail "detach $m"
 done
 pass "detach the four maps"
-mod_unload_all
 lu1_teardown
-san_teardown
+scenario_teardown
 tap_done
