@@ -12,7 +12,9 @@
 #   6. the VM scenarios (scenarios/*.sh) on every kernel, against LIO
 #
 # Every step reports TAP; a step that fails without reporting a failing
-# test counts as one failure itself. Ends with "N passed, N failed".
+# test counts as one failure itself. Ends with the skipped tests and
+# their reasons (each must be allowed by skips.list), the ten slowest
+# steps and "N passed, N failed, N skipped".
 # Environment: DMPR_KERNELS (default "6.1 6.12 debug"), DMPR_SCENARIOS
 # (glob of scenario names, default all), DMPR_VM_JOBS (VMs at once,
 # default the number of CPUs), DMPR_CHECK_SKIP_LINT=1 (local use).
@@ -28,6 +30,7 @@ mkdir -p "$logdir"
 passed=0 failed=0 skipped=0
 not_run=()
 failures=()
+times=()	# "SECONDS NAME" of every step, for the ten slowest
 t0=$(date +%s)
 
 # step NAME CMD...: run CMD, keep its output in $logdir/NAME.log, count
@@ -51,6 +54,7 @@ step() {
 account() {
 	local name=$1 rc=$2 secs=$3 counts p f s n plan top min declared
 	local log="$logdir/$name.log"
+	times+=("$secs $name")
 	printf '== %s\n' "$name"
 	counts=$(awk -f "$here/lib/tap-summary.awk" "$log")
 	read -r p f s plan top min declared <<<"$counts"
@@ -190,6 +194,8 @@ step prcall gcc -std=c11 -O2 -Wall -Wextra -Werror -o "$DMPR_BUILD/prcall" "$her
 step nltest gcc -std=c11 -O2 -Wall -Wextra -Werror -I"$DMPR_TOP/include/uapi" \
 	$(pkg-config --cflags libnl-genl-3.0) -o "$DMPR_BUILD/nltest" "$here/nltest/nltest.c" \
 	$(pkg-config --libs libnl-genl-3.0)
+# the skip check below fails a skip that skips.list does not allow
+step selftest-skips bash "$here/selftest/skips.sh"
 
 
 # run.sh reads a scenario's own needs from its "# dmpr-vm-options:" lines
@@ -222,8 +228,57 @@ if [ "${DMPR_CHECK_SKIP_LINT:-0}" != 1 ]; then
 	queue lint bash "$here/kernel-lint.sh"
 fi
 
+# The order of the VM steps. Two VMs run at once and the run ends when
+# the last one does, so the long steps go first and the short ones fill
+# the gaps at the end (longest first). The debug kernel's steps take two
+# to three times as long as the same steps on 6.1 and 6.12 (KASAN,
+# lockdep, kmemleak under TCG; 160-370 s a scenario against 20-190 s):
+# queued last, as they were, they made a tail of one slot running debug
+# scenarios alone for many minutes. So: the debug kernel's scenarios,
+# then its KUnit and kmemleak self-test (2-3 min each), then the other
+# kernels' steps, scenario by scenario. Within a kernel, the scenarios in
+# slow_first come first, in that order: a static order from the step
+# times of a full run (2026-12-07; it is about the same on every kernel),
+# the others after them by name. Nothing is measured at run time; a
+# wrong guess costs minutes of wall time, never a result.
+slow_first=(40-path-flap 25-stress 41-fenced-flap 55-lvmpersist 51-mpathpersist-compare
+	12-register-latency-iscsi 12-iscsi-preempt-abort 30-reserve 11-register-latency
+	47-fenced-chaos 46-hung-path 48-hot-add 50-mpathpersist)
+scenarios=()
+for n in "${slow_first[@]}"; do
+	[ -f "$here/scenarios/$n.sh" ] && scenarios+=("$n")
+done
+for s in "$here"/scenarios/[0-9]*.sh; do
+	n=$(basename "$s" .sh)
+	[[ " ${slow_first[*]} " == *" $n "* ]] || scenarios+=("$n")
+done
+kernels=()
 for k in $DMPR_KERNELS; do
 	[ -n "${built[$k]:-}" ] || continue
+	if [ "$k" = debug ]; then
+		kernels=("$k" "${kernels[@]}")
+	else
+		kernels+=("$k")
+	fi
+done
+
+# queue_scenario ID NAME: the VM step of scenario NAME on kernel ID,
+# unless DMPR_SCENARIOS or its "# dmpr-kernels:" line leave it out
+queue_scenario() {
+	local k=$1 n=$2
+	# shellcheck disable=SC2053
+	[[ $n == ${DMPR_SCENARIOS:-*} ]] || return 0
+	if ! runs_on "$here/scenarios/$n.sh" "$k"; then
+		not_run+=("$n on $k")
+		return 0
+	fi
+	queue "vm-$k-$n" vm "$k" "$n" -- bash "/dmpr/tools/testing/scenarios/$n.sh"
+}
+
+# queue_selftests ID: KUnit and the kmemleak self-test, where kernel ID
+# has them
+queue_selftests() {
+	local k=$1 kt
 	kt=$(dmpr_modbuild "$k")/dm-mpath-pr-test.ko
 	if [ -f "$kt" ]; then
 		queue "kunit-$k" vm "$k" kunit --module "$kt" -- \
@@ -237,25 +292,46 @@ for k in $DMPR_KERNELS; do
 	if grep -q '^CONFIG_DEBUG_KMEMLEAK=y' "$(dmpr_kdir "$k")/config"; then
 		queue "selftest-kmemleak-$k" bash "$here/selftest/kmemleak.sh" "$k"
 	fi
-	for s in "$here"/scenarios/[0-9]*.sh; do
-		n=$(basename "$s" .sh)
-		# shellcheck disable=SC2053
-		[[ $n == ${DMPR_SCENARIOS:-*} ]] || continue
-		if ! runs_on "$s" "$k"; then
-			not_run+=("$n on $k")
-			continue
-		fi
-		queue "vm-$k-$n" vm "$k" "$n" -- \
-			bash "/dmpr/tools/testing/scenarios/$n.sh"
+}
+
+if [ "${kernels[0]:-}" = debug ]; then
+	for n in "${scenarios[@]}"; do
+		queue_scenario debug "$n"
+	done
+	queue_selftests debug
+	kernels=("${kernels[@]:1}")
+fi
+for k in "${kernels[@]}"; do
+	queue_selftests "$k"
+done
+for n in "${scenarios[@]}"; do
+	for k in "${kernels[@]}"; do
+		queue_scenario "$k" "$n"
 	done
 done
 drain
 # the same return codes on every kernel (issue 3)
 step rc-compare bash "$here/rc-compare.sh" "$logdir"
+# every skip of this run is one that skips.list allows (issue 10)
+logs=()
+for f in "$logdir"/*.log; do
+	[ "$f" = "$logdir/skips.log" ] || logs+=("$f")
+done
+step skips bash "$here/skip-check.sh" "$here/skips.list" "${logs[@]}"
 
 echo
 [ ${#not_run[@]} -eq 0 ] ||
 	echo "not run by design (\"# dmpr-kernels:\" lines): ${not_run[*]}"
+# the skipped tests, each with the step, the count and the reason (and
+# skips.list's reason for allowing it)
+if [ "$skipped" -gt 0 ]; then
+	echo "skipped ($skipped):"
+	awk '/^ok [0-9]+ - .* skipped: / { sub(/^ok [0-9]+ - /, "  "); print }
+	     /^not ok [0-9]+ - .* skipped: / { sub(/^not ok [0-9]+ - /, "  NOT ALLOWED: "); print }' \
+		"$logdir/skips.log"
+fi
+echo "the ten slowest steps:"
+printf '%s\n' "${times[@]}" | sort -rn | head -n 10 | awk '{ printf "  %5d s  %s\n", $1, $2 }'
 echo "check took $(($(date +%s) - t0))s; logs in $logdir"
 [ ${#failures[@]} -eq 0 ] || echo "failed steps: ${failures[*]}"
 echo "$passed passed, $failed failed, $skipped skipped"

@@ -102,11 +102,31 @@
 #                         dm_mpath_pr once pinned (a map was attached, see
 #                         Documentation/kernel.md "Lifetime") must refuse
 #                         as in use (EBUSY) and stays; fails otherwise
+# The end of every scenario that loads the module (needs tap.sh, prtool,
+# jq and prcall in the guest)
+#   scenario_teardown     five TAP tests, whatever the scenario did:
+#                         1. every map still attached is detached (each
+#                            named in a diagnostic) and prtool list shows
+#                            no attachment;
+#                         2. stock dm answers on every multipath map left:
+#                            a RELEASE with a key nobody registers (no
+#                            change on the LU whatever it answers) gets
+#                            dm's answer (0, a PR status, or an errno of
+#                            dm such as ENODEV), not the -EOPNOTSUPP of the
+#                            module's entry points on a disk whose pr_ops
+#                            still point at it;
+#                         3. mod_unload_all: rmmod refused as in use
+#                            exactly when the module is pinned (parameter
+#                            pinned), else every dm_mpath_pr* module gone;
+#                         4. the kernel log shows no report (klog.sh);
+#                         5. san_teardown.
 #
 # Functions return non-zero and print "san: ..." on stderr on failure.
 
 [ -n "${_SAN_SH:-}" ] && return 0
 _SAN_SH=1
+# shellcheck source=klog.sh
+. "${BASH_SOURCE[0]%/*}/klog.sh"
 
 SAN_CFS=/sys/kernel/config/target
 SAN_STATE=/run/dmpr-san
@@ -716,7 +736,8 @@ san_teardown() {
 		tc qdisc del dev lo root >/dev/null 2>&1 || { _san_err "cannot remove the netem qdisc of lo"; rc=1; }
 	fi
 	for h in A B; do
-		if [ -e "$SAN_STATE/$h/map_devno" ] || dmsetup info "mpath$h" >/dev/null 2>&1; then
+		# a map the test removed itself is gone already
+		if dmsetup info "mpath$h" >/dev/null 2>&1; then
 			if ! dmsetup remove "mpath$h" >/dev/null 2>&1 &&
 				! dmsetup remove --force "mpath$h" >/dev/null 2>&1; then
 				_san_err "cannot remove mpath$h"
@@ -1050,4 +1071,73 @@ mod_unload_all() {
 		err=$(rmmod "$m" 2>&1) || { _san_err "rmmod $m: $err"; rc=1; }
 	done
 	return $rc
+}
+
+# --- the end of a scenario -------------------------------------------------
+
+# a key no scenario registers: scenario_teardown's RELEASE changes nothing
+SAN_TEARDOWN_KEY=0x7ea2d0
+
+scenario_teardown() {
+	local out m err pinned why=() maps=() dm
+	# 1. detached
+	if [ -d /sys/module/dm_mpath_pr ]; then
+		if out=$(prtool list --json 2>&1) && m=$(jq -r '.attachments[].map' <<<"$out" 2>&1); then
+			read -r -d '' -a maps <<<"$m"
+			for m in "${maps[@]}"; do
+				diag "teardown: $m was still attached: detaching it"
+				err=$(prtool detach "$m" 2>&1) || why+=("prtool detach $m: $err")
+			done
+			out=$(prtool list --json 2>&1) && out=$(jq -r '.attachments | length' <<<"$out" 2>&1) &&
+				[ "$out" = 0 ] || why+=("prtool list --json after the detaches: $out")
+		else
+			why+=("prtool list --json: $out")
+		fi
+	fi
+	[ "${#why[@]}" -eq 0 ]
+	ok $? "teardown: every map detached, prtool list shows no attachment" ||
+		diag "$(printf '%s\n' "${why[@]}")"
+
+	# 2. dm's own pr_ops on every map left
+	why=()
+	if ! command -v prcall >/dev/null; then
+		why+=("prcall is not in the guest (run.sh --bin build/prcall)")
+	else
+		while read -r dm _; do
+			[ -n "$dm" ] && [ "$dm" != No ] || continue
+			out=$(prcall "/dev/mapper/$dm" release "$SAN_TEARDOWN_KEY" 1 2>&1)
+			# dm's answer: 0, a PR status, or dm's own errno (a map
+			# whose paths are gone: ENODEV); the module's entry point
+			# on a disk still hooked but not attached: EOPNOTSUPP
+			[[ $out =~ ret=(-?[0-9]+) ]] && [ "${BASH_REMATCH[1]}" != -95 ] ||
+				why+=("$dm: RELEASE through the map: $out")
+		done < <(dmsetup ls --target multipath 2>/dev/null)
+	fi
+	[ "${#why[@]}" -eq 0 ]
+	ok $? "teardown: stock dm answers a PR call on every map left (pr_ops restored)" ||
+		diag "$(printf '%s\n' "${why[@]}")"
+
+	# 3. rmmod refused exactly when pinned
+	pinned=-
+	[ ! -d /sys/module/dm_mpath_pr ] || pinned=$(cat /sys/module/dm_mpath_pr/parameters/pinned 2>&1)
+	why=()
+	err=$(mod_unload_all 2>&1) || why+=("$err")
+	out=$(lsmod | awk '$1 ~ /^dm_mpath_pr/ { print $1 }' | tr '\n' ' ')
+	case $pinned in
+	Y) [ "$out" = "dm_mpath_pr " ] || why+=("pinned, yet loaded after rmmod: '$out'") ;;
+	N | -) [ -z "$out" ] || why+=("not pinned, yet still loaded after rmmod: $out") ;;
+	*) why+=("parameter pinned: $pinned") ;;
+	esac
+	[ "${#why[@]}" -eq 0 ]
+	ok $? "teardown: rmmod refused as in use exactly when pinned (pinned: $pinned)" ||
+		diag "$(printf '%s\n' "${why[@]}")"
+
+	# 4. no kernel report so far (the runner checks the whole log again)
+	out=$(dmesg -s 8388608 | klog_problems "$klog_pat" | sed -n 's/^P\t//p')
+	is "$out" "" "teardown: the kernel log shows no BUG, WARNING, KASAN or lockdep report" ||
+		diag "$(head -n 20 <<<"$out")"
+
+	# 5. the SAN comes apart
+	err=$(san_teardown 2>&1)
+	ok $? "teardown: san_teardown (maps, target, backstore)" || diag "$err"
 }

@@ -15,6 +15,9 @@
 # number of top-level results (leaves and parents), min the sum of the
 # minimums (-1: none), declared 1 when a plan or a minimum came before
 # the first result.
+#
+# With -v skips=1 it prints instead one line per skipped leaf: its reason,
+# the text after "# SKIP" (tools/testing/skip-check.sh reads them).
 BEGIN { planned = -1; min = -1 }
 {
 	line = $0
@@ -52,14 +55,23 @@ BEGIN { planned = -1; min = -1 }
 	if (parent)
 		next
 
-	if (body ~ /# *[Ss][Kk][Ii][Pp]/)
+	if (body ~ /# *[Ss][Kk][Ii][Pp]/) {
 		skipped++
+		if (skips) {
+			why = body
+			sub(/^.*# *[Ss][Kk][Ii][Pp][^ \t]*[ \t]*/, "", why)
+			sub(/[ \t]+$/, "", why)
+			print why
+		}
+	}
 	else if (body ~ /^not ok/)
 		failed++
 	else
 		passed++
 }
 END {
+	if (skips)
+		exit
 	printf "%d %d %d %d %d %d %d\n", passed, failed, skipped, planned, top,
 		min, declared
 }

@@ -11,7 +11,7 @@
 set -u
 . "$DMPR_LIB/tap.sh"
 . "$DMPR_LIB/san.sh"
-tap_plan 23
+tap_plan 28
 
 KEY1=0xa1a1 KEY2=0xa2a2 KEY3=0xa3a3 KEYB=0xb1b1
 
@@ -88,6 +88,5 @@ is "$(san_key_of A 2)" "$KEY2" "stock dm: nothing registers the returning path"
 
 prtool detach mpathB
 ok $? "detach mpathB"
-mod_unload_all
-san_teardown
+scenario_teardown
 tap_done

@@ -10,7 +10,7 @@
 set -u
 . "$DMPR_LIB/tap.sh"
 . "$DMPR_LIB/san.sh"
-tap_plan 8
+tap_plan 13
 
 ROUNDS=${ROUNDS:-20}
 
@@ -55,6 +55,5 @@ diag "  module:   1 path $m1, 8 paths $m8, 8/1 = $(ratio "$m8" "$m1")"
 diag "  stock dm: 1 path $s1, 8 paths $s8, 8/1 = $(ratio "$s8" "$s1")"
 diag "  8 paths, stock dm / module = $(ratio "$s8" "$m8")"
 
-mod_unload_all
-san_teardown
+scenario_teardown
 tap_done

@@ -15,7 +15,7 @@
 set -u
 . "$DMPR_LIB/tap.sh"
 . "$DMPR_LIB/san.sh"
-tap_plan 16
+tap_plan 20
 
 ROUNDS=${ROUNDS:-20}
 LAT_MS=${LAT_MS:-5}
@@ -98,7 +98,5 @@ if [ "$rt" -gt $((3 * 2 * LAT_MS * 1000)) ]; then
 	diag "parallel fan-out cannot show; compare on a kernel without KASAN/lockdep"
 fi
 
-mod_unload_all
-san_teardown
-ok $? "san_teardown: maps removed, sessions logged out, target gone"
+scenario_teardown
 tap_done

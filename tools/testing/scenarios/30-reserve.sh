@@ -25,7 +25,7 @@
 set -u
 . "$DMPR_LIB/tap.sh"
 . "$DMPR_LIB/san.sh"
-tap_plan 79
+tap_plan 84
 
 san_setup --paths-a 2 --paths-b 2 || tap_bail "SAN setup failed"
 mod_load
@@ -218,6 +218,5 @@ is "$(jq -r '[.key, .reservation, (.paths | map(.registration) | join(","))] | j
 
 prtool detach mpathA && prtool detach mpathB
 ok $? "detach both maps"
-mod_unload_all
-san_teardown
+scenario_teardown
 tap_done

@@ -21,7 +21,7 @@
 set -u
 . "$DMPR_LIB/tap.sh"
 . "$DMPR_LIB/san.sh"
-tap_plan 26
+tap_plan 30
 
 KA=0xa1 KB=0xb1
 
@@ -133,7 +133,5 @@ san_trace_end
 
 prtool detach mpathB
 ok $? "detach mpathB"
-mod_unload_all
-san_teardown
-ok $? "san_teardown"
+scenario_teardown
 tap_done

@@ -9,11 +9,13 @@
 # rc-compare step compares across the kernels. The same sequence through
 # stock dm is run in the same test and its values printed as the contrast:
 # Linux 6.1's sd returns raw SCSI results there (280 = 0x118 for a
-# conflict, 2 for the UNIT ATTENTION a RELEASE causes on the other path).
+# conflict, 2 for the UNIT ATTENTION a RELEASE causes on the other path),
+# asserted as "some answer of stock dm is a raw SCSI result" on 6.1 and
+# "none is" on the kernels with PR_STS_* (6.12, debug).
 set -u
 . "$DMPR_LIB/tap.sh"
 . "$DMPR_LIB/san.sh"
-tap_plan 15
+tap_plan 21
 
 san_setup --paths-a 2 --paths-b 2 || tap_bail "SAN setup failed"
 mod_load
@@ -33,6 +35,7 @@ call() {
 # attached mode and noted; printed in stock mode
 sequence() {
 	local mode=$1 label dev want got
+	stock_raw=''
 	while read -r label want dev args; do
 		[ -n "$label" ] || continue
 		case $dev in A) dev=$A ;; B) dev=$B ;; esac
@@ -43,6 +46,9 @@ sequence() {
 			rc_note "$label" "$got"
 		else
 			diag "stock dm: $label returned $got (the module: $want)"
+			# 0, -errno and PR_STS_* (1-255) are pr_ops' answers;
+			# sd of 6.1 passes the SCSI result (0x118, 2, ...) up
+			case $got in 0 | -* | 24) ;; *) stock_raw+=" $label=$got" ;; esac
 		fi
 	done <<-SEQ
 	B-register 0 B register 0xb1
@@ -67,5 +73,10 @@ sequence attached
 prtool detach "$(san_dm_name A)" && prtool detach "$(san_dm_name B)"
 ok $? "detach both maps"
 sequence stock
-san_teardown
+if [[ $(uname -r) == 6.1.* ]]; then
+	isnt "$stock_raw" "" "stock dm on 6.1: raw SCSI results among its answers (${stock_raw# })"
+else
+	is "$stock_raw" "" "stock dm: only pr_ops values (0, PR_STS_*) in its answers"
+fi
+scenario_teardown
 tap_done

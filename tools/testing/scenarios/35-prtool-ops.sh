@@ -24,7 +24,7 @@
 set -u
 . "$DMPR_LIB/tap.sh"
 . "$DMPR_LIB/san.sh"
-tap_plan 43
+tap_plan 48
 
 san_setup --paths-a 2 --paths-b 2 || tap_bail "SAN setup failed"
 mod_load
@@ -160,6 +160,5 @@ is "$rc:$(jq -r '.registrations | length' <<<"$out")" "0:0" "read-full-status: n
 
 prtool detach mpathA && prtool detach mpathB
 ok $? "detach both maps"
-mod_unload_all
-san_teardown
+scenario_teardown
 tap_done

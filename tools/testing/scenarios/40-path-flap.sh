@@ -32,16 +32,21 @@
 #
 # Asserted: A's writer saw no I/O error and wrote throughout; every flap of
 # A had A's key on the returning nexus again (LIO, polled from the moment
-# the path was back); every nexus of A is registered at the end. Printed:
-# the time from path back to key seen per flap, median and maximum of the
-# flaps where the target had dropped the key (the module registered the
-# path again) and of the others, and the error count of B's writer (stock
-# dm) as the contrast.
+# the path was back), and where the target had dropped it, before dm
+# reinstated the path (FLAP_GAP s later); every path of both maps is
+# active in dm at the end; every nexus of A is registered at the end. The
+# contrast, asserted too, so that a fixture that stops provoking the
+# failure shows: B's writer (stock dm) saw I/O errors, and no nexus of B
+# whose registration the target dropped has B's key at the end (stock dm
+# never registers a returning path). Printed: the time from path back to
+# key seen per flap, median and maximum of the flaps where the target had
+# dropped the key (the module registered the path again) and of the
+# others, B's error count.
 set -u
 . "$DMPR_LIB/tap.sh"
 . "$DMPR_LIB/san.sh"
 . "$DMPR_LIB/flap.sh"
-tap_plan 17
+tap_plan 25
 
 KA=0xa40a KB=0xb40b
 # The debug kernel (KASAN, lockdep, kmemleak) pays ~10x for every exec
@@ -92,7 +97,9 @@ ok $? "writers on mpathA (module) and mpathB (stock dm) started"
 sleep 1
 
 declare -a back_ms=() lost_ms=()
-missed=0 flap_err=0 dropped=0
+declare -A dropped_at=()	# path index -> 1: the target dropped its registration
+missed=0 flap_err=0 dropped=0 late=0
+gap_ms=$(awk -v g="$FLAP_GAP" 'BEGIN { print int(g * 1000) }')
 t_flaps=$EPOCHREALTIME
 for ((f = 1; f <= FLAPS; f++)); do
 	i=${flap_paths[$(((f - 1) % ${#flap_paths[@]}))]}
@@ -107,6 +114,7 @@ for ((f = 1; f <= FLAPS; f++)); do
 	flap_dm_fail A "$i" && flap_dm_fail B "$i" || flap_err=$((flap_err + 1))
 	if [ "$drop" = 1 ]; then
 		drop_reg A "$i" && drop_reg B "$i" || flap_err=$((flap_err + 1))
+		dropped_at[$i]=1
 		if key_is A "$i" ''; then
 			dropped=$((dropped + 1))
 		else
@@ -125,6 +133,7 @@ for ((f = 1; f <= FLAPS; f++)); do
 		ms_since "$t_back"
 		if [ "$drop" = 1 ]; then
 			lost_ms+=("$ms")
+			[ "$ms" -lt "$gap_ms" ] || late=$((late + 1))
 			ms+=" ms (registered again: the target had dropped it)"
 		else
 			back_ms+=("$ms")
@@ -146,10 +155,12 @@ done
 flaps_s=$((($(elapsed_ms "$t_flaps")) / 1000))
 is "$flap_err" 0 "$FLAPS flaps of A's and B's paths done (${flaps_s}s)"
 # every path back in service before the writers stop
+states='' want=''
 for ((i = 1; i <= NPATHS; i++)); do
-	[ "$(san_path_state A "$i")$(san_path_state B "$i")" = AA ] ||
-		diag "path $i: dm shows A $(san_path_state A "$i"), B $(san_path_state B "$i")"
+	states+="$(san_path_state A "$i")$(san_path_state B "$i") "
+	want+="AA "
 done
+is "$states" "$want" "dm: every path of A and of B is active again (A and B per path)"
 sleep 1
 
 io_writer_stop A
@@ -163,6 +174,7 @@ is "$a_err" 0 "module: A's writer saw no I/O error in $FLAPS flaps ($a_ok rounds
 ok $? "module: A's writer wrote throughout ($a_ok rounds of 256 KiB)"
 is "$missed" 0 "module: every flap had A's key on the returning nexus within ${KEY_WAIT}s"
 is "$dropped" "$((FLAPS / 2))" "the target dropped A's registration of the flapped nexus in every second flap"
+is "$late" 0 "module: where the target had dropped it, A's key was back before dm reinstated the path (${FLAP_GAP}s)"
 if [ "${#lost_ms[@]}" -gt 0 ]; then
 	stats_median_max "${lost_ms[@]}"
 	diag "path back -> A's key on that nexus, where the target had dropped it (the module registered the path again): median ${st_median} ms, max ${st_max} ms over $st_n flaps (goal <= 1000 ms)"
@@ -177,16 +189,20 @@ ok $? "LIO: every nexus of A is registered at the end" || san_dump
 
 diag "stock dm (upstream contrast): B's writer saw $b_err I/O errors in $FLAPS flaps ($b_ok rounds written)"
 [ -z "$b_msg" ] || diag "B's first errors: $b_msg"
+[ "$b_err" -gt 0 ]
+ok $? "stock dm: B's writer saw I/O errors ($b_err): the fixture provokes the failure"
+bad=''
 for ((i = 1; i <= NPATHS; i++)); do
-	diag "stock dm: nexus B$i has key '$(san_key_of B "$i")' at the end"
+	k=$(san_key_of B "$i")
+	diag "stock dm: nexus B$i has key '$k' at the end"
+	[ -z "${dropped_at[$i]:-}" ] || [ -z "$k" ] || bad+=" B$i"
 done
+is "$bad" "" "stock dm: no nexus of B whose registration the target dropped has B's key back"
 
 kill -TERM "$dpid" && wait "$dpid"
 ok $? "prtool daemon ends with status 0 on SIGTERM"
 prtool detach mpathA >/dev/null
 ok $? "detach mpathA"
-mod_unload_all
-san_teardown
-ok $? "san_teardown"
+scenario_teardown
 diag "40-path-flap ran $(($(elapsed_ms "$t_start") / 1000)) s in the guest"
 tap_done

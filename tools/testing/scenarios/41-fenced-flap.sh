@@ -18,7 +18,7 @@ set -u
 . "$DMPR_LIB/tap.sh"
 . "$DMPR_LIB/san.sh"
 . "$DMPR_LIB/flap.sh"
-tap_plan 20
+tap_plan 24
 
 KA=0xa41a KB=0xb41b
 ROUNDS=${ROUNDS:-20}
@@ -143,8 +143,6 @@ mpp --out --clear --param-rk=$KB "$MB"
 is "$rc:$(san_registrations)" "0:" "B clears"
 prtool detach mpathA >/dev/null && prtool detach mpathB >/dev/null
 ok $? "detach mpathA and mpathB"
-mod_unload_all
-san_teardown
-ok $? "san_teardown"
+scenario_teardown
 diag "41-fenced-flap ran $(($(elapsed_ms "$t_start") / 1000)) s in the guest"
 tap_done

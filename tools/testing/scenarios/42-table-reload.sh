@@ -14,7 +14,7 @@
 set -u
 . "$DMPR_LIB/tap.sh"
 . "$DMPR_LIB/san.sh"
-tap_plan 15
+tap_plan 19
 
 KA=0xa42a
 DAEMON_WAIT=${DAEMON_WAIT:-30}
@@ -80,8 +80,6 @@ diag "the daemon's log: $(head -c 1500 "$DLOG")"
 
 prtool detach mpathA >/dev/null
 ok $? "detach mpathA"
-mod_unload_all
-san_teardown
-ok $? "san_teardown"
+scenario_teardown
 diag "42-table-reload ran $(($(elapsed_ms "$t_start") / 1000)) s in the guest"
 tap_done

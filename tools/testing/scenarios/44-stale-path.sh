@@ -31,7 +31,7 @@
 set -u
 . "$DMPR_LIB/tap.sh"
 . "$DMPR_LIB/san.sh"
-tap_plan 40
+tap_plan 44
 
 KA=0xa44a KA2=0xa44b KA3=0xa44c KA4=0xa44d KB=0xb44b
 MON=/run/dmpr-44-monitor.json
@@ -189,11 +189,9 @@ kill "$mon" 2>/dev/null
 wait "$mon" 2>/dev/null
 prtool detach mpathA >/dev/null
 ok $? "detach mpathA"
-mod_unload_all
 rm -f "$TP3/lun/lun_1/dmpr_port1"
 rmdir "$TP3/lun/lun_1" "$LIO1" "${LIO1%/*}" 2>/dev/null
 rm -f /tmp/dmpr-san-lun1.img "/etc/target/pr/aptpl_$SERIAL1"
-out=$(san_teardown 2>&1)
-ok $? "san_teardown" || diag "$out"
+scenario_teardown
 diag "44-stale-path ran $(($(elapsed_ms "$t_start") / 1000)) s in the guest"
 tap_done

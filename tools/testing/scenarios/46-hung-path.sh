@@ -60,7 +60,7 @@ mkdir -p "$T"
 
 # the same count on every kernel: the READ KEYS checks that cannot hold on
 # 6.1 and 6.12 (SG_IO, see below) are reported as skips
-tap_plan 54
+tap_plan 58
 diag "kernel $(uname -r), deadline $DEADLINE ms, bound $BOUND ms"
 out=$(san_setup --fabric iscsi --paths-a 3 --paths-b 2 2>&1)
 ok $? "iSCSI SAN: host A with three paths, host B with two" || { diag "$out"; tap_bail "no SAN"; }
@@ -292,7 +292,5 @@ wait
 
 prtool detach mpathB
 ok $? "detach mpathB"
-mod_unload_all
-san_teardown
-ok $? "san_teardown"
+scenario_teardown
 tap_done

@@ -4,7 +4,10 @@
 # The mpathpersist front end against LIO (issue 5).
 #
 # Host A (mpathA, 2 paths) and host B (mpathB, 2 paths) are attached to the
-# module. Every PR OUT action of `mpathpersist` (prtool under that name, and
+# module, on the iSCSI fabric: PREEMPT AND ABORT (-A) deadlocks LIO over
+# tcm_loop (shared/TESTBED.md, SAN fixture 7), and over iSCSI it reaches
+# the target (the CDB trace shows service action 0x05 at the path). Every
+# PR OUT action of `mpathpersist` (prtool under that name, and
 # `prtool mpathpersist`) must show up in LIO on every nexus; the PR IN reads
 # must print what LIO holds, in mpathpersist 0.14.3's format; the exit codes
 # for success, conflict, bad option, missing device, non-multipath device
@@ -13,13 +16,13 @@
 #   run.sh ... --bin build/userspace/examples/mpp-demo
 # Every --json read of prtool is parsed with jq.
 #
-# dmpr-vm-options: --bin build/userspace/examples/mpp-demo
+# dmpr-vm-options: --iscsi --bin build/userspace/examples/mpp-demo
 set -u
 . "$DMPR_LIB/tap.sh"
 . "$DMPR_LIB/san.sh"
-tap_plan 84
+tap_plan 93
 
-san_setup --paths-a 2 --paths-b 2 || tap_bail "SAN setup failed"
+san_setup --fabric iscsi --paths-a 2 --paths-b 2 || tap_bail "SAN setup failed"
 mod_load
 
 # mpathpersist is prtool under another name
@@ -153,7 +156,23 @@ is "$(keys_of A)" " " "LIO: A's key is gone from both of its nexuses"
 is "$(keys_of B)" "0xb1 0xb1" "LIO: B's nexuses keep their key"
 is "$(san_res_type):$(holder_host)" "5:B" "LIO: a nexus of B holds the reservation now"
 
-skip "preempt-abort: PREEMPT AND ABORT deadlocks LIO over tcm_loop (TESTBED, SAN fixture 7)"
+# PREEMPT AND ABORT: A registers again and takes the reservation, B
+# preempts it with the abort flag; LIO per nexus, and the service action
+# the path received (the module keeps the flag; stock dm drops it)
+run mpathpersist -o -G -S a5 "$MA"
+run mpathpersist -o -L -K b1 -T 5 "$MB"
+run mpathpersist -o -R -K a5 -T 5 "$MA"
+is "$rc:$(keys_of A):$(san_res_type):$(holder_host)" "0:0xa5 0xa5:5:A" \
+	"A registers again (0xa5) and holds the reservation (B released it)"
+san_trace_start 0x5f
+run mpathpersist -o -A -K b1 -S a5 -T 5 "$MB"
+san_trace_stop
+is "$rc" 0 "mpathpersist -o -A -K b1 -S a5 -T 5: B preempts A and aborts its tasks"
+is "$(keys_of A)" " " "LIO: A's key is gone from both of its nexuses"
+is "$(keys_of B):$(san_res_type):$(holder_host)" "0xb1 0xb1:5:B" \
+	"LIO: B's nexuses keep their key, a nexus of B holds the reservation"
+is "$(san_trace_cdbs | awk '$2 == "0x5f" { print $3 }' | sort -u | tr '\n' ' ')" "0x05 " \
+	"the PR OUT that reached the target was PREEMPT AND ABORT (0x05), no PREEMPT (0x04)"
 
 j=$(prtool show mpathB --json)
 is "$(jq -r '[.map, .key, (.paths | map(.registration) | join(","))] | join(" ")' <<<"$j")" \
@@ -225,6 +244,5 @@ fi
 san_dump
 prtool detach mpathA && prtool detach mpathB
 ok $? "detach both maps"
-mod_unload_all
-san_teardown
+scenario_teardown
 tap_done

@@ -32,7 +32,7 @@
 set -u
 . "$DMPR_LIB/tap.sh"
 . "$DMPR_LIB/san.sh"
-tap_plan 90
+tap_plan 95
 
 REAL=/opt/mpt/bin/mpathpersist
 [ -x "$REAL" ] || tap_bail "the real mpathpersist is not in the VM (run.sh --mpt, vm/mpt-prepare.sh)"
@@ -267,6 +267,5 @@ is "$(san_registrations | wc -l)" 0 "clear: no registration left"
 
 prtool detach mpathA && prtool detach mpathB
 ok $? "detach both maps"
-mod_unload_all
-san_teardown
+scenario_teardown
 tap_done

@@ -6,11 +6,11 @@
 # A VG that spans two multipath maps needs two LUs: one VG on two maps of
 # the same LU would be one PV seen twice (lvm refuses duplicates), and the
 # reservations would land on one LU only. So this scenario adds a second
-# LU (lun1) behind every tcm_loop port of the fixture: host A reaches LU0
-# through mpathA and LU1 through mpathC, host B the same LUs through
-# mpathB and mpathD. Each host sees the VG "vgpr" through its own maps
-# (an lvm.conf per host whose filter accepts only that host's maps).
-# All four maps are attached to the module.
+# LU (lun1) to the fixture's iSCSI target, mapped in every path's node
+# ACL: host A reaches LU0 through mpathA and LU1 through mpathC, host B
+# the same LUs through mpathB and mpathD. Each host sees the VG "vgpr"
+# through its own maps (an lvm.conf per host whose filter accepts only
+# that host's maps). All four maps are attached to the module.
 #
 # Checked in LIO on every nexus of both LUs: start (key on every path,
 # WEAR on both LUs, since lvmpersist uses WEAR on multipath maps for
@@ -19,17 +19,17 @@
 # start with --access ex (Write Exclusive, held by that nexus), read,
 # stop. The lvm parts need lvm in the VM:
 #   run.sh ... --bin lvm
-# PREEMPT AND ABORT (what remove and takeover send) deadlocks LIO over
-# tcm_loop (TESTBED, SAN fixture 7), so the scenario uses --no-abort,
-# which sends PREEMPT; the abort flag itself is covered by the unit tests.
+# remove and start --removekey send PREEMPT AND ABORT, which deadlocks
+# LIO over tcm_loop (TESTBED, SAN fixture 7): hence the iSCSI fabric.
+# The CDB trace shows the abort flag reached a path of each LU.
 #
-# dmpr-vm-options: --bin lvm
+# dmpr-vm-options: --iscsi --bin lvm
 set -u
 . "$DMPR_LIB/tap.sh"
 . "$DMPR_LIB/san.sh"
-tap_plan 56
+tap_plan 63
 
-san_setup --paths-a 2 --paths-b 2 || tap_bail "SAN setup failed"
+san_setup --fabric iscsi --paths-a 2 --paths-b 2 || tap_bail "SAN setup failed"
 
 # ---- a second LU behind every port ------------------------------------
 LIO0=$SAN_LIO
@@ -43,18 +43,23 @@ lu1() {
 	"$@"
 }
 
+# LU1 is the target's lun_1, mapped as LUN 1 in the node ACL of each path;
+# the initiator scans for it on each path's session
 lu1_setup() {
-	local h i tp hctl b n
+	local h i acl hctl b n w
 	truncate -s 64M /tmp/dmpr-san-lun1.img || return 1
 	mkdir -p "$LIO1" &&
 		echo "fd_dev_name=/tmp/dmpr-san-lun1.img,fd_dev_size=$((64 << 20))" >"$LIO1/control" &&
 		echo "$SERIAL1" >"$LIO1/wwn/vpd_unit_serial" &&
 		echo 1 >"$LIO1/enable" || return 1
+	mkdir -p "$SAN_ISCSI_TPG/lun/lun_1" && ln -s "$LIO1" "$SAN_ISCSI_TPG/lun/lun_1/dmpr_port1" || return 1
 	for h in A B; do
 		for i in 1 2; do
-			tp=$SAN_CFS/loopback/$(<"$SAN_STATE/$h/$i/target")/tpgt_1
-			mkdir -p "$tp/lun/lun_1" && ln -s "$LIO1" "$tp/lun/lun_1/dmpr_port1" || return 1
+			acl=$SAN_ISCSI_TPG/acls/$(san_nexus "$h" "$i")
+			mkdir -p "$acl/lun_1" && ln -s "$SAN_ISCSI_TPG/lun/lun_1" "$acl/lun_1/dmpr_lun1" || return 1
 			hctl=$(<"$SAN_STATE/$h/$i/hctl")
+			IFS=: read -r -a w <<<"$hctl"
+			echo "${w[1]} ${w[2]} 1" >"/sys/class/scsi_host/host${w[0]}/scan" || return 1
 			hctl=${hctl%:0}:1
 			for ((n = 0; n < 200; n++)); do
 				for b in /sys/class/scsi_device/"$hctl"/device/block/*; do
@@ -84,17 +89,22 @@ map1() {
 	[ -b "/dev/mapper/mpath$1" ] || dmsetup mknodes "mpath$1"
 }
 
+# lu1_teardown: the maps, the SCSI devices of LUN 1, the ACLs' LUN 1 and
+# the target's lun_1, the backstore (before san_teardown removes the ACLs)
 lu1_teardown() {
-	local h i tp
+	local h i acl
 	dmsetup remove mpathC >/dev/null 2>&1
 	dmsetup remove mpathD >/dev/null 2>&1
 	for h in A B; do
 		for i in 1 2; do
-			tp=$SAN_CFS/loopback/$(<"$SAN_STATE/$h/$i/target")/tpgt_1
-			rm -f "$tp/lun/lun_1/dmpr_port1"
-			rmdir "$tp/lun/lun_1" 2>/dev/null
+			[ -z "${SD1[$h $i]:-}" ] || echo 1 >"/sys/block/${SD1[$h $i]}/device/delete"
+			acl=$SAN_ISCSI_TPG/acls/$(san_nexus "$h" "$i")
+			rm -f "$acl/lun_1/dmpr_lun1"
+			rmdir "$acl/lun_1" 2>/dev/null
 		done
 	done
+	rm -f "$SAN_ISCSI_TPG/lun/lun_1/dmpr_port1"
+	rmdir "$SAN_ISCSI_TPG/lun/lun_1" 2>/dev/null
 	rmdir "$LIO1" 2>/dev/null
 	rm -f /tmp/dmpr-san-lun1.img "/etc/target/pr/aptpl_$SERIAL1"
 }
@@ -128,13 +138,30 @@ state() {
 	echo "$(keys 0 A)|$(keys 0 B)|$(keys 1 A)|$(keys 1 B)|$(san_res_type)|$(lu1 san_res_type)"
 }
 
+# holders: the host of the nexus LIO has as the holder, "LU0 LU1"
+holders() {
+	local h0 h1
+	h0=$(san_holder)
+	h1=$(lu1 san_holder)
+	echo "${h0%% *} ${h1%% *}"
+}
+
+# aborts: "N M" of the PR OUT commands dispatched since san_trace_start:
+# N paths that received PREEMPT AND ABORT (0x05), M PREEMPTs (0x04)
+aborts() {
+	local cdbs
+	cdbs=$(san_trace_cdbs)
+	echo "$(awk '$2 == "0x5f" && $3 == "0x05" { print $1 }' <<<"$cdbs" | sort -u | wc -l)" \
+		"$(awk '$2 == "0x5f" && $3 == "0x04"' <<<"$cdbs" | wc -l)"
+}
+
 for m in mpathA mpathB mpathC mpathD; do
 	prtool attach "$m" || fail "attach $m"
 done
 pass "attach mpathA, mpathB (LU0) and mpathC, mpathD (LU1)"
 
 # ---- over a VG on two maps (lvm) --------------------------------------
-NLVM=31
+NLVM=33
 if command -v lvm >/dev/null; then
 	mkdir -p /run/lock/lvm
 	for h in A B; do
@@ -193,21 +220,27 @@ Device /dev/mapper/mpathC: reservation: WEAR" "read: the keys and the reservatio
 	is "$(sort <<<"$out" | sed 's/.*: //' | tr '\n' ' ')" "0xa1 0xb1 0xa1 0xb1 " "B: read-keys lists both keys once per PV"
 
 	export LVM_SYSTEM_DIR=/tmp/lvmA
-	skip "remove with PREEMPT AND ABORT: deadlocks LIO over tcm_loop (TESTBED, SAN fixture 7)"
-	run lvmpersist remove --ourkey 0xa1 --removekey 0xb1 --vg vgpr --no-abort
-	is "$rc" 0 "A: lvmpersist remove --removekey 0xb1 --vg vgpr (--no-abort)"
+	san_trace_start 0x5f
+	run lvmpersist remove --ourkey 0xa1 --removekey 0xb1 --vg vgpr
+	san_trace_stop
+	is "$rc" 0 "A: lvmpersist remove --removekey 0xb1 --vg vgpr (PREEMPT AND ABORT)"
 	like "$err" "removed key 0xb1 for vgpr\." "A: 'removed key 0xb1 for vgpr.'"
 	is "$(state)" "0xa1 0xa1| |0xa1 0xa1| |7|7" "LIO: B's key is gone from all four of its nexuses"
+	is "$(holders)" "A A" "LIO: a nexus of A holds the WEAR reservation of both LUs"
+	is "$(aborts)" "2 0" "PREEMPT AND ABORT reached one path of each LU, no plain PREEMPT"
 
 	export LVM_SYSTEM_DIR=/tmp/lvmB
 	run lvmpersist start --ourkey 0xb2 --removekey 0xc9 --vg vgpr --no-abort
 	is "$rc" 1 "B: takeover of a key that is not there fails"
 	like "$err" "specified key to remove 0xc9 not found on" "... and says so"
 	is "$(state)" "0xa1 0xa1| |0xa1 0xa1| |7|7" "LIO: nothing changed"
-	skip "start --removekey with PREEMPT AND ABORT: deadlocks LIO over tcm_loop (TESTBED, SAN fixture 7)"
-	run lvmpersist start --ourkey 0xb2 --removekey 0xa1 --vg vgpr --no-abort
+	san_trace_start 0x5f
+	run lvmpersist start --ourkey 0xb2 --removekey 0xa1 --vg vgpr
+	san_trace_stop
 	is "$rc" 0 "B: takeover, lvmpersist start --ourkey 0xb2 --removekey 0xa1 --vg vgpr"
 	is "$(state)" " |0xb2 0xb2| |0xb2 0xb2|7|7" "LIO: B's new key on both LUs, A's key gone"
+	is "$(holders)" "B B" "LIO: a nexus of B holds the WEAR reservation of both LUs"
+	is "$(aborts)" "2 0" "the takeover's PREEMPT AND ABORT reached one path of each LU, no plain PREEMPT"
 
 	run lvmpersist stop --ourkey 0xb2 --vg vgpr
 	is "$rc" 0 "B: lvmpersist stop --ourkey 0xb2 --vg vgpr"
@@ -291,7 +324,6 @@ for m in mpathA mpathB mpathC mpathD; do
 	prtool detach "$m" || fail "detach $m"
 done
 pass "detach the four maps"
-mod_unload_all
 lu1_teardown
-san_teardown
+scenario_teardown
 tap_done

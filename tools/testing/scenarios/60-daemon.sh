@@ -19,7 +19,7 @@
 set -u
 . "$DMPR_LIB/tap.sh"
 . "$DMPR_LIB/san.sh"
-tap_plan 37
+tap_plan 42
 
 san_setup --paths-a 2 --paths-b 1 || tap_bail "SAN setup failed"
 mod_load
@@ -136,5 +136,5 @@ wait "$mon"
 is "$?" 0 "monitor: SIGTERM ends it with status 0"
 sed 's/^/# monitor: /' "$T/mon"
 
-san_teardown
+scenario_teardown
 tap_done
