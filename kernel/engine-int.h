@@ -310,6 +310,7 @@ int mpr_preempt_suspended(struct mpr_engine *eng, const struct mpr_cmd *pcmd,
 int mpr_release_locked(struct mpr_engine *eng, u64 key, enum pr_type type);
 /* probe.c */
 void mpr_probe_work(struct work_struct *work);
+void mpr_suspend_work(struct work_struct *work);
 void mpr_audit_work(struct work_struct *work);
 
 #endif /* _MPR_ENGINE_INT_H */

@@ -547,6 +547,8 @@ void mpr_engine_init(struct mpr_engine *eng, const char *name,
 	atomic_set(&eng->inflight, 0);
 	INIT_DELAYED_WORK(&eng->probe, mpr_probe_work);
 	INIT_DELAYED_WORK(&eng->audit, mpr_audit_work);
+	init_completion(&eng->susp_done);
+	INIT_WORK(&eng->susp_work, mpr_suspend_work);
 }
 
 /**

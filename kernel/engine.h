@@ -8,6 +8,7 @@
 #ifndef _MPR_ENGINE_H
 #define _MPR_ENGINE_H
 
+#include <linux/completion.h>
 #include <linux/kref.h>
 #include <linux/limits.h>
 #include <linux/list.h>
@@ -21,6 +22,24 @@
 struct mpr_engine;
 struct mpr_path;
 struct mpr_op_log;
+
+/**
+ * enum mpr_susp_state - the device's suspend as the engine runs it
+ * @MPR_SUSP_IDLE: not suspended, no suspend in progress
+ * @MPR_SUSP_RUNNING: &mpr_dev_ops.suspend runs, its caller waits
+ * @MPR_SUSP_DONE: it returned (&mpr_engine.susp_result), the caller has
+ *	not looked yet
+ * @MPR_SUSP_HELD: suspended, the operation that asked holds it
+ * @MPR_SUSP_ABANDONED: it runs, but its caller gave up at the deadline:
+ *	the work resumes the device as soon as the suspend returns
+ */
+enum mpr_susp_state {
+	MPR_SUSP_IDLE,
+	MPR_SUSP_RUNNING,
+	MPR_SUSP_DONE,
+	MPR_SUSP_HELD,
+	MPR_SUSP_ABANDONED,
+};
 
 /*
  * Room of the engine's own first READ KEYS; a device that reports more keys
@@ -347,7 +366,12 @@ struct mpr_path {
  * @suspends: internal suspends of the device
  * @log: per-path results of the operation in progress, for its OP_DONE
  *	event (under @op_mutex; NULL if there is none)
- * @inflight: path commands queued or running
+ * @inflight: path commands queued or running, and a suspend in progress
+ * @susp_state: enum mpr_susp_state; under @lock
+ * @susp_result: what the device's suspend returned (MPR_SUSP_DONE)
+ * @susp_done: the suspend work finished
+ * @susp_work: runs &mpr_dev_ops.suspend, so that its caller can stop
+ *	waiting at the deadline (mpr_suspend())
  * @probe: periodic work for pending and failed paths
  * @audit: periodic re-verification of the host's registration
  */
@@ -386,6 +410,10 @@ struct mpr_engine {
 	struct mpr_op_log *log;
 
 	atomic_t inflight;
+	int susp_state;
+	int susp_result;
+	struct completion susp_done;
+	struct work_struct susp_work;
 	struct delayed_work probe;
 	struct delayed_work audit;
 };

@@ -260,22 +260,97 @@ int mpr_read_resv(struct mpr_engine *eng, struct mpr_resv *rsv)
 	return mpr_send_one(eng, &cmd, false, MPR_CONFLICT_STOP, NULL, &in);
 }
 
-/* Quiesce the device's host I/O around a multi-nexus change. */
+/*
+ * The device's suspend, in a work item: it waits for the I/O in flight,
+ * and I/O on a hung path ends only when its transport gives up. If the
+ * caller gave up meanwhile, the device is resumed at once.
+ */
+void mpr_suspend_work(struct work_struct *work)
+{
+	struct mpr_engine *eng = container_of(work, struct mpr_engine,
+					      susp_work);
+	bool abandoned;
+	int r;
+
+	r = eng->dev_ops->suspend(eng);
+	spin_lock(&eng->lock);
+	abandoned = eng->susp_state == MPR_SUSP_ABANDONED;
+	if (!abandoned) {
+		eng->susp_state = MPR_SUSP_DONE;
+		eng->susp_result = r;
+		complete(&eng->susp_done);
+	}
+	spin_unlock(&eng->lock);
+	if (abandoned) {
+		if (!r)
+			eng->dev_ops->resume(eng);
+		DMWARN("%s: a suspend given up at the deadline ended (%d)%s",
+		       eng->name, r, r ? "" : "; resumed");
+		spin_lock(&eng->lock);
+		eng->susp_state = MPR_SUSP_IDLE;
+		spin_unlock(&eng->lock);
+	}
+	mpr_engine_inflight_put(eng);
+}
+
+/**
+ * mpr_suspend() - quiesce the device's host I/O around a multi-nexus change
+ * @eng: the device, op_mutex held
+ *
+ * The suspend waits for the device's I/O in flight; on a hung path that is
+ * as long as the transport takes. The caller waits for it until the
+ * deadline only: then the suspend is abandoned (the device is resumed as
+ * soon as it returns) and, until that happened, every later suspend fails
+ * at once.
+ *
+ * Return: 0 (the caller must mpr_resume()), -ETIMEDOUT at the deadline,
+ * -EBUSY while an abandoned suspend is still in progress, or what the
+ * device's suspend returned.
+ */
 int mpr_suspend(struct mpr_engine *eng)
 {
-	int r = -EOPNOTSUPP;
+	unsigned long deadline = mpr_deadline(eng);
+	long left;
+	int r;
 
-	if (eng->dev_ops && eng->dev_ops->suspend)
-		r = eng->dev_ops->suspend(eng);
-	if (r) {
-		DMERR("%s: cannot suspend the device: %d", eng->name, r);
-		return r;
-	}
+	if (!eng->dev_ops || !eng->dev_ops->suspend)
+		return -EOPNOTSUPP;
 	spin_lock(&eng->lock);
-	eng->suspends++;
-	eng->quiesced = true;
+	if (eng->susp_state != MPR_SUSP_IDLE) {
+		spin_unlock(&eng->lock);
+		DMERR("%s: cannot suspend: an earlier suspend has not ended",
+		      eng->name);
+		return -EBUSY;
+	}
+	eng->susp_state = MPR_SUSP_RUNNING;
+	reinit_completion(&eng->susp_done);
 	spin_unlock(&eng->lock);
-	return 0;
+
+	/* Teardown waits for the work as for a path command. */
+	mpr_engine_inflight_get(eng);
+	queue_work(eng->wq, &eng->susp_work);
+	left = (long)(deadline - jiffies);
+	if (left > 0)
+		wait_for_completion_timeout(&eng->susp_done, left);
+
+	spin_lock(&eng->lock);
+	if (eng->susp_state == MPR_SUSP_RUNNING) {
+		eng->susp_state = MPR_SUSP_ABANDONED;
+		spin_unlock(&eng->lock);
+		DMERR("%s: cannot suspend within the deadline: I/O in flight hangs",
+		      eng->name);
+		return -ETIMEDOUT;
+	}
+	r = eng->susp_result;
+	eng->susp_state = r ? MPR_SUSP_IDLE : MPR_SUSP_HELD;
+	if (!r) {
+		eng->suspends++;
+		eng->quiesced = true;
+	}
+	spin_unlock(&eng->lock);
+	if (r)
+		DMERR("%s: cannot suspend the device: %d", eng->name, r);
+	return r;
 }
 
 void mpr_resume(struct mpr_engine *eng)
@@ -283,5 +358,6 @@ void mpr_resume(struct mpr_engine *eng)
 	eng->dev_ops->resume(eng);
 	spin_lock(&eng->lock);
 	eng->quiesced = false;
+	eng->susp_state = MPR_SUSP_IDLE;
 	spin_unlock(&eng->lock);
 }

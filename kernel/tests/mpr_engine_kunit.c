@@ -226,6 +226,7 @@ struct fake_path {
  * @nr: number of paths
  * @suspended: the device is suspended now
  * @suspend_fails: the next suspends fail with -ENODEV
+ * @suspend_delay_ms: suspends take this long (I/O in flight on a hung path)
  * @suspends: suspends
  * @resumes: resumes
  * @self_preempt_unsuspended: PREEMPTs of host A's own key (or of all
@@ -248,6 +249,7 @@ struct fake_env {
 	unsigned int nr;
 	bool suspended;
 	bool suspend_fails;
+	unsigned int suspend_delay_ms;
 	unsigned int suspends;
 	unsigned int resumes;
 	unsigned int self_preempt_unsuspended;
@@ -743,6 +745,8 @@ static int fake_suspend(struct mpr_engine *eng)
 
 	if (env->suspend_fails)
 		return -ENODEV;
+	if (READ_ONCE(env->suspend_delay_ms))
+		msleep(READ_ONCE(env->suspend_delay_ms));
 	WARN_ON(env->suspended);
 	WRITE_ONCE(env->suspended, true);
 	env->suspends++;
@@ -3469,6 +3473,60 @@ static void mpr_test_departed_holder(struct kunit *test)
 	fake_check_invariants(test, env);
 }
 
+/*
+ * Defect 4, the internal suspend: a PREEMPT of the host's own key
+ * suspends the map, and the suspend waits for the map's I/O in flight,
+ * which a hung path holds until its transport gives up. Before the fix
+ * the caller waited for as long as the suspend took (here 2 s, deadline
+ * 300 ms); now it gets -ETIMEDOUT at the deadline, nothing was sent, the
+ * suspend is undone when it ends, and meanwhile another suspend is refused
+ * at once.
+ */
+static void mpr_test_suspend_bounded(struct kunit *test)
+{
+	struct fake_env *env = fake_env_new(test, 2);
+	unsigned int deadline = 300;
+	ktime_t t0;
+	s64 ms;
+
+	env->params.op_timeout_ms = deadline;
+	KUNIT_ASSERT_EQ(test, 0, mpr_engine_register(&env->eng, 0, KEY_A, 0));
+	KUNIT_ASSERT_EQ(test, 0, mpr_engine_reserve(&env->eng, KEY_A, WE_RO, 0));
+	WRITE_ONCE(env->suspend_delay_ms, 2000);
+
+	t0 = ktime_get();
+	KUNIT_EXPECT_EQ(test, mpr_engine_preempt(&env->eng, KEY_A, KEY_A,
+						 WE_RO, false), -ETIMEDOUT);
+	ms = ktime_ms_delta(ktime_get(), t0);
+	kunit_info(test, "self PREEMPT with a 2000 ms suspend: %lld ms, deadline %u ms",
+		   ms, deadline);
+	KUNIT_EXPECT_LT(test, ms, 3 * (s64)deadline);
+	/* Nothing was sent: A's registrations and reservation stand. */
+	KUNIT_EXPECT_EQ(test, env->tgt.key[0], KEY_A);
+	KUNIT_EXPECT_EQ(test, env->tgt.key[1], KEY_A);
+	KUNIT_EXPECT_EQ(test, env->self_preempt_unsuspended, 0U);
+
+	/* The abandoned suspend has not ended: the next one fails at once. */
+	t0 = ktime_get();
+	KUNIT_EXPECT_EQ(test, mpr_engine_preempt(&env->eng, KEY_A, KEY_A,
+						 WE_RO, false), -EBUSY);
+	KUNIT_EXPECT_LT(test, ktime_ms_delta(ktime_get(), t0), (s64)deadline);
+
+	/* It ends, and is undone. */
+	fake_quiesce(test, env);
+	KUNIT_EXPECT_FALSE(test, READ_ONCE(env->suspended));
+	KUNIT_EXPECT_EQ(test, env->suspends, env->resumes);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(env->eng.susp_state), MPR_SUSP_IDLE);
+
+	/* A quick suspend works again. */
+	WRITE_ONCE(env->suspend_delay_ms, 0);
+	KUNIT_EXPECT_EQ(test, 0, mpr_engine_preempt(&env->eng, KEY_A, KEY_A,
+						    WE_RO, false));
+	KUNIT_EXPECT_EQ(test, env->tgt.key[0], KEY_A);
+	KUNIT_EXPECT_EQ(test, env->tgt.key[1], KEY_A);
+	fake_check_invariants(test, env);
+}
+
 /* ---- the rules, without a target ----------------------------------------- */
 
 /**
@@ -3732,6 +3790,7 @@ static struct kunit_case mpr_engine_safety_cases[] = {
 	KUNIT_CASE(mpr_test_departed_path_unregistered),
 	KUNIT_CASE(mpr_test_departed_path_fenced),
 	KUNIT_CASE(mpr_test_departed_holder),
+	KUNIT_CASE(mpr_test_suspend_bounded),
 	{}
 };
 
