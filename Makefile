@@ -65,7 +65,7 @@ install:
 	install -m 644 kernel/*.c $(filter-out kernel/compat-autoconf.h,$(wildcard kernel/*.h)) \
 		$(MODSRC)/kernel/
 	install -m 644 kernel/compat/tests/*.c $(MODSRC)/kernel/compat/tests/
-	install -m 644 kernel/tests/*.c $(MODSRC)/kernel/tests/
+	install -m 644 kernel/tests/*.[ch] $(MODSRC)/kernel/tests/
 	install -m 644 include/uapi/linux/dm-mpath-pr.h \
 		$(MODSRC)/include/uapi/linux/
 

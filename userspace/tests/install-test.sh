@@ -61,7 +61,7 @@ want() {
 		$src/dkms.conf
 	LIST
 	(cd "$top" && ls kernel/*.c kernel/*.h kernel/compat/tests/*.c \
-		kernel/tests/*.c include/uapi/linux/dm-mpath-pr.h) |
+		kernel/tests/*.[ch] include/uapi/linux/dm-mpath-pr.h) |
 		grep -v '^kernel/compat-autoconf.h$' | sed "s|^|$src/|"
 }
 
