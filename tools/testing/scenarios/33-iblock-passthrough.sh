@@ -31,9 +31,9 @@
 #    RESERVATION CONFLICT as well: dm_pr_release() tries the paths in table
 #    order and stops at the first answer that is not GOOD, the holder's.
 #
-# Pass-through exists from Linux 6.5 (execute_pr_out/execute_pr_in in the
-# backends' exec_cmd_ops, TRANSPORT_FLAG_PASSTHROUGH_PGR changeable for
-# iblock): 6.12 and the debug kernel have it. 6.1's iblock has neither, its
+# Pass-through needs execute_pr_out/execute_pr_in in the backends'
+# exec_cmd_ops and TRANSPORT_FLAG_PASSTHROUGH_PGR changeable for iblock:
+# 6.12 and the debug kernel have it. 6.1's iblock has neither, its
 # pgr_support is fixed (the write fails with ENOSYS): there the scenario
 # shows that and skips the rest, named (tools/testing/skips.list).
 set -u
