@@ -194,6 +194,9 @@ step prcall gcc -std=c11 -O2 -Wall -Wextra -Werror -o "$DMPR_BUILD/prcall" "$her
 step nltest gcc -std=c11 -O2 -Wall -Wextra -Werror -I"$DMPR_TOP/include/uapi" \
 	$(pkg-config --cflags libnl-genl-3.0) -o "$DMPR_BUILD/nltest" "$here/nltest/nltest.c" \
 	$(pkg-config --libs libnl-genl-3.0)
+# the netlink fuzzer of 49-netlink-fuzz (raw netlink, no libnl)
+step nlfuzz gcc -std=c11 -O2 -Wall -Wextra -Werror -I"$DMPR_TOP/include/uapi" \
+	-o "$DMPR_BUILD/nlfuzz" "$here/nlfuzz/nlfuzz.c"
 # the skip check below fails a skip that skips.list does not allow
 step selftest-skips bash "$here/selftest/skips.sh"
 
@@ -210,7 +213,8 @@ vm() {
 	(cd "$DMPR_TOP" && bash "$here/vm/run.sh" --kernel "$k" --timeout "$limit" --log "$DMPR_BUILD/vm-logs/$k-$name.log" \
 		--module "$(dmpr_modbuild "$k")/dm-mpath-pr.ko" \
 		--bin "$DMPR_BUILD/userspace/prtool" --bin "$DMPR_BUILD/prbench" \
-		--bin "$DMPR_BUILD/prstress" --bin "$DMPR_BUILD/nltest" --bin "$DMPR_BUILD/prcall" "$@")
+		--bin "$DMPR_BUILD/prstress" --bin "$DMPR_BUILD/nltest" --bin "$DMPR_BUILD/prcall" \
+		--bin "$DMPR_BUILD/nlfuzz" "$@")
 }
 
 # runs_on FILE ID: status 0 unless FILE's first 40 lines have a
