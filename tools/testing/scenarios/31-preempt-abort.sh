@@ -18,17 +18,30 @@
 #    abort flag, so the path receives 0x04 (PREEMPT). Asserted as what
 #    upstream does (its exit status is only shown: stock dm may trip over
 #    the UNIT ATTENTIONs of the changes before it).
+#
+# First, while the fabric is there (issue 10, point 4): the module's
+# fan-out is parallel on real SCSI. With FANOUT_LAT_MS (default 50) ms of
+# netem delay each way, a PR OUT completes a round trip after it was
+# dispatched at the earliest. From the SCSI midlayer's trace of A's four
+# paths (lib/fanout.sh): all four REGISTERs of one REGISTER through the
+# module were dispatched before the first of them completed, and so were
+# the four of the unregister; through stock dm (A detached), which sends
+# to one path after the other, only one was. The dispatch spread and the
+# first completion are printed.
 set -u
 . "$DMPR_LIB/tap.sh"
 . "$DMPR_LIB/san.sh"
-tap_plan 30
+. "$DMPR_LIB/fanout.sh"
+tap_plan 44
 
 KA=0xa1 KB=0xb1
+FANOUT_LAT_MS=${FANOUT_LAT_MS:-50}
 
-out=$(san_setup --fabric iscsi --paths-a 2 --paths-b 2 2>&1)
-ok $? "iSCSI SAN: hosts A and B, two paths each" || { diag "$out"; tap_bail "no SAN"; }
+out=$(san_setup --fabric iscsi --paths-a 4 --paths-b 2 2>&1)
+ok $? "iSCSI SAN: host A with four paths, B with two" || { diag "$out"; tap_bail "no SAN"; }
 mod_load
 MA=$(san_map A) MB=$(san_map B)
+NA=$(san_npaths A)
 
 # mpp ARGS...: prtool mpathpersist; sets $rc, shows its complaints
 mpp() {
@@ -42,7 +55,7 @@ mpp() {
 # sas H SA: the paths of host H whose trace shows PR OUT service action SA
 sas() {
 	local i r=''
-	for i in 1 2; do
+	for ((i = 1; i <= $(san_npaths "$1"); i++)); do
 		! san_trace_sa "$1" "$i" | grep -qx "$2" || r+=" $1$i"
 	done
 	echo "${r# }"
@@ -69,7 +82,7 @@ setup_b() {
 # of A as 0x05 and no path as a plain PREEMPT, took B's registrations and
 # left A holding WE_RO; B's writer ($writer) stops
 aborted_b() {
-	like "$(sas A 0x05)" '^A[12]$' "$1: one path of A received 0x05 (PREEMPT AND ABORT)"
+	like "$(sas A 0x05)" '^A[1-4]$' "$1: one path of A received 0x05 (PREEMPT AND ABORT)"
 	is "$(sas A 0x04)" "" "$1: no path of A received a plain PREEMPT"
 	is "$(san_key_of B 1)$(san_key_of B 2)" "" "LIO: B's registrations are gone"
 	is "$(san_holder | cut -c1):$(san_res_type)" "A:5" "LIO: a nexus of A holds WE_RO"
@@ -84,6 +97,55 @@ aborted_b() {
 
 prtool attach mpathA && prtool attach mpathB
 ok $? "attach mpathA and mpathB"
+
+# --- the fan-out is parallel: the CDB trace of one REGISTER ------------------
+# keys_a: the keys of A's nexuses, space separated, "-" for none
+keys_a() {
+	local i k r=''
+	for ((i = 1; i <= NA; i++)); do
+		k=$(san_key_of A "$i")
+		r+=" ${k:--}"
+	done
+	echo "${r# }"
+}
+# all_a KEY: KEY once per path of A, as keys_a prints it
+all_a() {
+	local i r=''
+	for ((i = 1; i <= NA; i++)); do r+=" $1"; done
+	echo "${r# }"
+}
+# traced WHO ARGS...: prtool ARGS through the trace; sets n d c spread first
+# (fanout_overlap)
+traced() {
+	local who=$1 out
+	shift
+	fanout_trace_start || return 1
+	out=$(prtool "$@" 2>&1)
+	ok $? "$who: prtool $*" || diag "$out"
+	fanout_trace_stop
+	read -r n d c spread first <<<"$(fanout_overlap)"
+	diag "$who: $1: $d PR OUT dispatched, $c completed; $n paths dispatched before the first completion, within $((spread / 1000)) ms; the first completion $((first / 1000)) ms after the first dispatch"
+}
+
+san_set_latency "$FANOUT_LAT_MS"
+ok $? "netem: +$FANOUT_LAT_MS ms each way on the iSCSI fabric"
+traced module register "$MA" --key 0xfa
+is "$n" "$NA" "module: all $NA PR OUT of one REGISTER dispatched before the first completed (parallel)"
+is "$(keys_a)" "$(all_a 0xfa)" "LIO: every nexus of A carries the key"
+traced module unregister "$MA" --key 0xfa
+is "$n" "$NA" "module: all $NA PR OUT of the unregister dispatched before the first completed"
+is "$(keys_a)" "$(all_a -)" "LIO: no nexus of A carries a key"
+prtool detach mpathA
+ok $? "detach mpathA: stock dm from here on"
+traced "stock dm" register "$MA" --key 0xfb
+is "$n" 1 "stock dm: only one of $d PR OUT dispatched before the first completed (one path after the other)"
+is "$(keys_a)" "$(all_a 0xfb)" "LIO: stock dm registered every nexus of A"
+traced "stock dm" unregister "$MA" --key 0xfb
+is "$(keys_a)" "$(all_a -)" "LIO: no nexus of A carries a key"
+fanout_trace_end
+san_set_latency 0 && prtool attach mpathA
+ok $? "netem off, attach mpathA again"
+
 setup_b
 ok $? "B registers and reserves WE_RO, A registers"
 is "$(san_holder):$(san_res_type)" "B 1:5" "LIO: B1 holds WE_RO"
@@ -128,7 +190,7 @@ mpp --out --preempt-abort --param-rk=$KA --param-sark=$KB --prout-type=5 "$MA"
 san_trace_stop
 diag "stock dm: PREEMPT AND ABORT exit status $rc"
 is "$(sas A 0x05)" "" "stock dm: no path received PREEMPT AND ABORT (the abort flag is dropped)"
-like "$(sas A 0x04)" '^A[12]' "stock dm: the path got a plain PREEMPT (0x04) instead: $(sas A 0x04)"
+like "$(sas A 0x04)" '^A[1-4]' "stock dm: the path got a plain PREEMPT (0x04) instead: $(sas A 0x04)"
 san_trace_end
 
 prtool detach mpathB
