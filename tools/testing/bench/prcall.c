@@ -17,11 +17,19 @@
  * errno's name. For comparing the return codes of the kernels, which
  * prtool's exit codes would hide. Exit status 0 if the call was made, 2
  * on a usage error or if DEV cannot be opened.
+ *
+ *   prcall --fail-nth N DEV ...
+ *
+ * makes the N-th allocation that the kernel's fault injection counts
+ * during the ioctl fail (/proc/thread-self/fail-nth; with failslab's
+ * stack filter, the module's allocations), and adds " fail-nth=injected"
+ * or " fail-nth=unused" (the ioctl made fewer than N such allocations).
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/pr.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,11 +50,44 @@ static unsigned long long num(const char *s)
 	return v;
 }
 
+/* /proc/thread-self/fail-nth: write N (0: off), or read what is left */
+static int fail_nth(unsigned long n, bool set)
+{
+	char buf[32];
+	ssize_t len;
+	int fd = open("/proc/thread-self/fail-nth", set ? O_WRONLY : O_RDONLY);
+
+	if (fd < 0) {
+		fprintf(stderr, "prcall: /proc/thread-self/fail-nth: %s\n", strerror(errno));
+		exit(2);
+	}
+	if (set) {
+		len = snprintf(buf, sizeof(buf), "%lu", n);
+		len = write(fd, buf, (size_t)len);
+	} else {
+		len = read(fd, buf, sizeof(buf) - 1);
+	}
+	close(fd);
+	if (len < 0) {
+		fprintf(stderr, "prcall: fail-nth: %s\n", strerror(errno));
+		exit(2);
+	}
+	buf[set ? 0 : len] = '\0';
+	return set ? 0 : atoi(buf);
+}
+
 int main(int argc, char *argv[])
 {
-	const char *op = argc > 2 ? argv[2] : "";
-	int fd, r;
+	unsigned long nth = 0;
+	const char *op;
+	int fd, r, left = 0;
 
+	if (argc > 2 && !strcmp(argv[1], "--fail-nth")) {
+		nth = num(argv[2]);
+		argc -= 2;
+		argv += 2;
+	}
+	op = argc > 2 ? argv[2] : "";
 	if (argc < 4) {
 		fprintf(stderr, "usage: prcall DEV register|reserve|release|preempt|clear ARGS...\n");
 		return 2;
@@ -56,6 +97,8 @@ int main(int argc, char *argv[])
 		fprintf(stderr, "prcall: %s: %s\n", argv[1], strerror(errno));
 		return 2;
 	}
+	if (nth)
+		fail_nth(nth, true);
 	if (!strcmp(op, "register") && (argc == 4 || argc == 5)) {
 		struct pr_registration g = {
 			.new_key = num(argv[3]),
@@ -84,10 +127,18 @@ int main(int argc, char *argv[])
 		return 2;
 	}
 	if (r < 0)
-		printf("ret=%d %s\n", -errno,
-		       strerrorname_np(errno) ? strerrorname_np(errno) : "");
+		r = -errno;
+	if (nth) {
+		left = fail_nth(0, false);
+		fail_nth(0, true);
+	}
+	if (r < 0)
+		printf("ret=%d %s", r, strerrorname_np(-r) ? strerrorname_np(-r) : "");
 	else
-		printf("ret=%d\n", r);
+		printf("ret=%d", r);
+	if (nth)
+		printf(" fail-nth=%s", left ? "unused" : "injected");
+	printf("\n");
 	close(fd);
 	return 0;
 }

@@ -5,7 +5,7 @@
  * tool: it sends what it is told, valid or not, so that the scenarios can
  * check how the module rejects bad requests and unprivileged callers.
  *
- *   nltest [--dump] COMMAND [ATTR...]
+ *   nltest [--dump] [--fail-nth N] COMMAND [ATTR...]
  *   nltest join [GROUP]
  *
  * COMMAND: attach, detach, get, sync, path-state, resync, set, or a number.
@@ -27,9 +27,18 @@
  * the replies (GET) or dump parts. The socket asks for extended ACKs.
  * Exit status: 0 acknowledged, 1 refused by the kernel, 2 usage or setup
  * error (no family, no socket).
+ *
+ * --fail-nth N (before COMMAND) makes the N-th allocation that the
+ * kernel's fault injection counts while the request is handled fail
+ * (/proc/thread-self/fail-nth; with failslab's stack filter, the module's
+ * allocations), and appends " paths=P fail-nth=injected|unused" to the
+ * line: P counts the PATH nests of the replies, "unused" says the request
+ * made fewer than N such allocations. --fail-nth 0 injects nothing and
+ * appends " paths=P fail-nth=off".
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <linux/dm-mpath-pr.h>
 #include <linux/netlink.h>
@@ -41,6 +50,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #ifndef SOL_NETLINK
 #define SOL_NETLINK 270
@@ -83,7 +93,7 @@ static const char *const attr_names[] = {
 
 static void usage(void)
 {
-	fputs("usage: nltest [--dump] COMMAND [ATTR...]\n"
+	fputs("usage: nltest [--dump] [--fail-nth N] COMMAND [ATTR...]\n"
 	      "       nltest join [GROUP]\n"
 	      "COMMAND: attach detach get sync path-state resync set, or a number\n"
 	      "ATTR: dev=MAJ:MIN  path=MAJ:MIN[:STATE]  paths=N@MAJ:MIN\n"
@@ -294,6 +304,63 @@ static void print_errno(int err)
 	printf("errno=%s (%d)", name ? name : "?", err);
 }
 
+/* --fail-nth: given?, the N (0: none), and the PATH nests of the replies */
+static bool fail_nth_given;
+static unsigned long fail_nth_n;
+static unsigned int reply_paths;
+
+/* /proc/thread-self/fail-nth: write N (0: off), or read what is left */
+static int fail_nth(unsigned long n, bool set)
+{
+	char buf[32];
+	ssize_t len;
+	int fd = open("/proc/thread-self/fail-nth", set ? O_WRONLY : O_RDONLY);
+
+	if (fd < 0)
+		die("/proc/thread-self/fail-nth: %s", strerror(errno));
+	if (set) {
+		len = snprintf(buf, sizeof(buf), "%lu", n);
+		len = write(fd, buf, (size_t)len);
+	} else {
+		len = read(fd, buf, sizeof(buf) - 1);
+	}
+	close(fd);
+	if (len < 0)
+		die("fail-nth: %s", strerror(errno));
+	buf[set ? 0 : len] = '\0';
+	return set ? 0 : atoi(buf);
+}
+
+/* the end of the output line: what --fail-nth adds */
+static void print_fail_nth(void)
+{
+	int left;
+
+	if (!fail_nth_given)
+		return;
+	if (!fail_nth_n) {
+		printf(" paths=%u fail-nth=off", reply_paths);
+		return;
+	}
+	left = fail_nth(0, false);
+	fail_nth(0, true);
+	printf(" paths=%u fail-nth=%s", reply_paths, left ? "unused" : "injected");
+}
+
+static void count_paths(const struct nlmsghdr *nlh)
+{
+	const struct nlattr *a;
+	int rem;
+
+	if (nlh->nlmsg_len < NLMSG_LENGTH(GENL_HDRLEN))
+		return;
+	a = (const struct nlattr *)((const char *)NLMSG_DATA(nlh) + GENL_HDRLEN);
+	rem = (int)(nlh->nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN));
+	for (; nla_ok(a, rem); a = nla_next(a, &rem))
+		if (nla_type(a) == DM_MPATH_PR_A_PATH)
+			reply_paths++;
+}
+
 /* Receive until the ACK, the error or the end of the dump; exit status. */
 static int receive(int fd, uint32_t seq)
 {
@@ -321,7 +388,9 @@ static int receive(int fd, uint32_t seq)
 
 				print_errno(-e->error);
 				print_ext_ack(nlh, sizeof(*e));
-				printf(" messages=%u\n", messages);
+				printf(" messages=%u", messages);
+				print_fail_nth();
+				printf("\n");
 				return e->error ? 1 : 0;
 			}
 			if (nlh->nlmsg_type == NLMSG_DONE) {
@@ -331,10 +400,13 @@ static int receive(int fd, uint32_t seq)
 					memcpy(&err, NLMSG_DATA(nlh), sizeof(err));
 				print_errno(-err);
 				print_ext_ack(nlh, sizeof(int));
-				printf(" messages=%u\n", messages);
+				printf(" messages=%u", messages);
+				print_fail_nth();
+				printf("\n");
 				return err ? 1 : 0;
 			}
 			messages++;
+			count_paths(nlh);
 		}
 	}
 }
@@ -366,9 +438,17 @@ int main(int argc, char *argv[])
 	int family, cmd, one = 1, i = 1, r;
 	uint32_t seq;
 
-	if (argc > 1 && !strcmp(argv[1], "--dump")) {
-		dump = true;
-		i++;
+	for (;;) {
+		if (i < argc && !strcmp(argv[i], "--dump")) {
+			dump = true;
+			i++;
+		} else if (i + 1 < argc && !strcmp(argv[i], "--fail-nth")) {
+			fail_nth_n = num(argv[i + 1], argv[i + 1]);
+			fail_nth_given = true;
+			i += 2;
+		} else {
+			break;
+		}
 	}
 	if (i >= argc || !strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
 		usage();
@@ -409,6 +489,8 @@ int main(int argc, char *argv[])
 	for (i++; i < argc; i++)
 		put_attr(msg, argv[i]);
 
+	if (fail_nth_n)
+		fail_nth(fail_nth_n, true);
 	r = nl_send_auto(sk, msg);
 	if (r < 0)
 		die("send failed: %s", nl_geterror(r));
