@@ -43,7 +43,7 @@ set -u
 . "$DMPR_LIB/tap.sh"
 . "$DMPR_LIB/san.sh"
 . "$DMPR_LIB/kmsg.sh"
-tap_plan 48
+tap_plan 53
 
 FS=/sys/kernel/debug/failslab
 FP=/sys/kernel/debug/fail_page_alloc
@@ -306,6 +306,5 @@ ok $? "detach mpathA"
 
 kmsg_watch_stop
 is "$(</tmp/kmsg-problems)" "" "kernel log: no BUG, WARNING, KASAN, lockdep or other problem"
-mod_unload_all
-san_teardown
+scenario_teardown
 tap_done

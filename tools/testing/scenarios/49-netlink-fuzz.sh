@@ -35,7 +35,7 @@ set -u
 . "$DMPR_LIB/tap.sh"
 . "$DMPR_LIB/san.sh"
 . "$DMPR_LIB/kmsg.sh"
-tap_plan 13
+tap_plan 18
 
 # 100,000 messages: 6.1 and 6.12 take ~20 s. The debug kernel handles
 # ~100-200 a second under TCG (KASAN, lockdep and kmemleak on every
@@ -123,6 +123,5 @@ echo "$LOGLEVEL" >/proc/sys/kernel/printk
 kmsg_watch_stop
 problems=$(</tmp/kmsg-problems)
 is "$problems" "" "kernel log: no BUG, WARNING, KASAN, lockdep or other problem since the fuzz began"
-mod_unload_all
-san_teardown
+scenario_teardown
 tap_done
