@@ -575,7 +575,9 @@ void mpr_engine_halt(struct mpr_engine *eng)
  * @eng: the device; no caller may be inside an operation any more
  *
  * Halts the engine (mpr_engine_halt()), waits until every path
- * command finished (stragglers included), and drops the device's paths.
+ * command finished (stragglers included), re-counts registrations that
+ * landed after their deadline (mpr_fence_verify_late()), and drops the
+ * device's paths.
  * May sleep for as long as the slowest path command takes: a command
  * stuck on a hung path ends only when its transport gives up.
  */
@@ -585,6 +587,16 @@ void mpr_engine_stop(struct mpr_engine *eng)
 	LIST_HEAD(paths);
 
 	mpr_engine_halt(eng);
+	wait_var_event(&eng->inflight, !atomic_read(&eng->inflight));
+	/*
+	 * A registration that landed after its deadline and was never
+	 * re-counted must not outlive the engine: a preempt may have come
+	 * before it landed, and nobody would undo it (the probe that would
+	 * is stopped).
+	 */
+	mutex_lock(&eng->op_mutex);
+	mpr_fence_verify_late(eng);
+	mutex_unlock(&eng->op_mutex);
 	wait_var_event(&eng->inflight, !atomic_read(&eng->inflight));
 
 	spin_lock(&eng->lock);

@@ -99,6 +99,33 @@ static void mpr_test_late_probe_registration_fenced(struct kunit *test)
 	fake_check_invariants(test, env);
 }
 
+/*
+ * The same, but the device is detached before the next probe: the late
+ * registration is re-counted when the engine stops, not left behind.
+ * Before, mpr_engine_stop() only waited for it, and the fenced host kept
+ * its key on nexus 1 after the detach.
+ */
+static void mpr_test_late_registration_fenced_at_stop(struct kunit *test)
+{
+	struct fake_env *env = fake_env_new(test, 2);
+	struct fake_path *p1 = env->paths[1];
+
+	env->params.op_timeout_ms = 300;
+	p1->down = true;
+	KUNIT_ASSERT_EQ(test, 0, mpr_engine_register(&env->eng, 0, KEY_A, 0));
+	p1->down = false;
+	p1->reg_delay_ms = 600;
+	p1->race_before = true;
+	mpr_engine_probe_once(&env->eng);
+	fake_quiesce(test, env);
+	p1->reg_delay_ms = 0;
+	fake_env_done(test, env);
+	KUNIT_EXPECT_EQ_MSG(test, env->tgt.key[1], 0ULL,
+			    "the fenced host kept its key on a nexus after the stop");
+	KUNIT_EXPECT_EQ(test, env->tgt.key[0], 0ULL);
+	fake_check_invariants(test, env);
+}
+
 /* A late registration of a host that is still registered stands. */
 static void mpr_test_late_registration_kept(struct kunit *test)
 {
@@ -482,6 +509,7 @@ static struct kunit_case mpr_engine_safety_cases[] = {
 	KUNIT_CASE(mpr_test_many_keys),
 	KUNIT_CASE(mpr_test_hung_reader_bounded),
 	KUNIT_CASE(mpr_test_late_probe_registration_fenced),
+	KUNIT_CASE(mpr_test_late_registration_fenced_at_stop),
 	KUNIT_CASE(mpr_test_late_registration_kept),
 	KUNIT_CASE(mpr_test_register_retry_fenced),
 	KUNIT_CASE(mpr_test_self_preempt_restore_fenced),
