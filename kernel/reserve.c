@@ -364,9 +364,25 @@ again:
 	if (mpr_rule_release_sent(&t, &r))
 		return r;
 
+	/*
+	 * The RELEASE was sent and a nexus answered GOOD: only READ
+	 * RESERVATION can tell what happened. It changes nothing, so it is
+	 * asked again once if it fails (a transient error, no memory). If it
+	 * still fails, the outcome is unknown: the caller gets the error
+	 * (a RELEASE again is harmless) and the engine forgets the
+	 * reservation it believed in, rather than keep a belief that may be
+	 * false.
+	 */
 	r = mpr_read_resv(eng, &rsv);
 	if (r)
+		r = mpr_read_resv(eng, &rsv);
+	if (r) {
+		spin_lock(&eng->lock);
+		if (eng->res_key == key)
+			mpr_forget_reservation_locked(eng);
+		spin_unlock(&eng->lock);
 		return r;
+	}
 	spin_lock(&eng->lock);
 	ours = eng->res_type == type && eng->res_key == key;
 	spin_unlock(&eng->lock);
