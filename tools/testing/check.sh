@@ -245,7 +245,8 @@ fi
 # times of a full run (2026-12-07; it is about the same on every kernel),
 # the others after them by name. Nothing is measured at run time; a
 # wrong guess costs minutes of wall time, never a result.
-slow_first=(40-path-flap 25-stress 41-fenced-flap 55-lvmpersist 51-mpathpersist-compare
+slow_first=(26-failslab 40-path-flap 31-preempt-abort 25-stress 49-netlink-fuzz
+	41-fenced-flap 55-lvmpersist 51-mpathpersist-compare
 	12-register-latency-iscsi 12-iscsi-preempt-abort 30-reserve 11-register-latency
 	47-fenced-chaos 46-hung-path 48-hot-add 50-mpathpersist)
 scenarios=()

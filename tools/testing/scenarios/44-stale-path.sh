@@ -115,8 +115,10 @@ prtool clear "$MA" --key $KA2 >/dev/null
 ok $? "A clears through its map"
 is "$(san_registrations)" "" "LIO: no registration left"
 san_trace_stop
-is "$(san_trace_cdbs A 1 | awk '{ print $2 "/" $3 }' | sort -u | paste -sd ' ')" "0x5f/0x06" \
-	"trace: the only PR command dispatched to A1's sd ($SD1) after the reload was its unregistration (PR OUT REGISTER AND IGNORE)"
+# (its unregistration may come before the trace starts, if the audit or
+# the probe found A1 gone first: none at all is fine too)
+is "$(san_trace_cdbs A 1 | awk '{ print $2 "/" $3 }' | grep -vx '0x5f/0x06' | paste -sd ' ')" "" \
+	"trace: no PR command but its unregistration (PR OUT REGISTER AND IGNORE) was dispatched to A1's sd ($SD1) after the reload"
 diag "PR commands A1 received: $(san_trace_cdbs A 1 | awk '{ printf "%s/%s ", $2, $3 }')"
 diag "PR commands A2 received: $(san_trace_cdbs A 2 | awk '{ printf "%s/%s ", $2, $3 }')"
 
