@@ -95,8 +95,10 @@ is "$(san_res_type):$(holder_host)" "6:A" "LIO: A still holds the reservation"
 mpp --out --release --param-rk=$KB --prout-type=6 "$MB"
 is "$rc:$(san_res_type)" "0:6" "B's RELEASE of A's reservation: 0, and it stays"
 j=$(show_json mpathA)
+lio_holder=$(san_holder)
 is "$(jq -r '.reservation.type_value, .reservation.holder.name' <<<"$j" | tr '\n' ' ')" \
-	"4 $(san_path_name A 1) " "prtool show: the module knows the type and the holder path"
+	"4 $(san_path_name A "${lio_holder#A }") " \
+	"prtool show: the module knows the type, and as holder the path of LIO's holder nexus ($lio_holder)"
 mpp --out --release --param-rk=$KA --prout-type=6 "$MA"
 is "$rc:$(san_res_type)" "0:" "A releases"
 
