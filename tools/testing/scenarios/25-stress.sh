@@ -31,6 +31,7 @@ set -u
 . "$DMPR_LIB/tap.sh"
 . "$DMPR_LIB/san.sh"
 . "$DMPR_LIB/kmemleak.sh"
+. "$DMPR_LIB/kmsg.sh"
 tap_plan 38
 
 THREADS=8
@@ -44,32 +45,7 @@ step() { diag "--- $* (at $(($(elapsed_ms "$T0") / 1000)) s)"; }
 npaths() { prtool list --json | jq '[.attachments[] | select(.map == "mpathA") | .paths[]] | length'; }
 nattached() { prtool list --json | jq '.attachments | length'; }
 
-# kmsg_watch FILE: from now on, the problem lines of the kernel log (the
-# runner's pattern) go to FILE; QEMU TCG's spurious #DB warning is ignored
-# as the runner ignores it (see vm/init.sh)
-kmsg_watch() {
-	local t0
-	t0=$(awk '{ printf "%d", $1 * 1000000 }' /proc/uptime)
-	awk -v t0="$t0" -v out="$1" '
-		{
-			i = index($0, ";")
-			if (i == 0) next
-			split(substr($0, 1, i - 1), h, ",")
-			if (h[3] + 0 < t0) next
-			m = substr($0, i + 1)
-		}
-		m ~ /exc_debug_kernel/ { skip = 1; next }
-		skip && m ~ /end trace/ { skip = 0; next }
-		skip && m ~ /Call Trace/ { next }
-		m ~ /BUG:|KASAN|UBSAN:|WARNING:|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|suspected memory leak|Call Trace|general protection fault|Oops|Kernel panic|blocked for more than|detected stalls/ {
-			print m >>out
-			fflush(out)
-		}' </dev/kmsg &
-	KW=$!
-}
-
-: >/tmp/kmsg-problems
-kmsg_watch /tmp/kmsg-problems
+kmsg_watch_start /tmp/kmsg-problems
 read -r LOGLEVEL _ </proc/sys/kernel/printk
 echo 2 >/proc/sys/kernel/printk
 
@@ -170,8 +146,7 @@ wait $SP
 ok $? "prstress ends cleanly"
 echo "$LOGLEVEL" >/proc/sys/kernel/printk
 sleep 1
-kill $KW
-wait $KW 2>/dev/null
+kmsg_watch_stop
 problems=$(</tmp/kmsg-problems)
 is "$(grep -c . <<<"$problems")" 0 "the kernel log shows no problem (BUG, KASAN, lockdep, WARNING, ...)"
 [ -z "$problems" ] || diag "$(head -n 40 <<<"$problems")"
