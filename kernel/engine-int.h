@@ -226,7 +226,80 @@ enum mpr_release_verdict {
 	MPR_REL_LEAVE,
 };
 
+/**
+ * enum mpr_type_verdict - the single-holder policy's answer (mpr_rule_type())
+ * @MPR_TYPE_AS_IS: sent as asked
+ * @MPR_TYPE_UNSAFE: sent as asked, with a warning: the host's I/O on its
+ *	other paths will fail
+ * @MPR_TYPE_TRANSLATED: sent as the registrants-only variant
+ * @MPR_TYPE_REFUSED: refused with -EOPNOTSUPP
+ */
+enum mpr_type_verdict {
+	MPR_TYPE_AS_IS,
+	MPR_TYPE_UNSAFE,
+	MPR_TYPE_TRANSLATED,
+	MPR_TYPE_REFUSED,
+};
+
+/**
+ * struct mpr_preempt_plan - which case a PREEMPT is (mpr_rule_preempt_plan())
+ * @suspended: it strips the host's own nexuses: run it with the device
+ *	suspended and register them again before the resume
+ * @takes_res: the issuing path takes a reservation over
+ * @type_matters: the single-holder policy applies to the type
+ */
+struct mpr_preempt_plan {
+	bool suspended;
+	bool takes_res;
+	bool type_matters;
+};
+
+/**
+ * enum mpr_belief - READ RESERVATION and the engine's reservation
+ * @MPR_BELIEF_NONE: nothing to change
+ * @MPR_BELIEF_FORGET: the engine's reservation is gone: forget it
+ * @MPR_BELIEF_ASKED_TYPE: it is the engine's: report the type the caller
+ *	asked for
+ */
+enum mpr_belief {
+	MPR_BELIEF_NONE,
+	MPR_BELIEF_FORGET,
+	MPR_BELIEF_ASKED_TYPE,
+};
+
+/**
+ * enum mpr_restore_verdict - whom a self-preempt registers again
+ * @MPR_RESTORE_UNKNOWN: READ KEYS failed: nobody (the probe will)
+ * @MPR_RESTORE_FENCED: another host preempted the key: nobody, the host is
+ *	fenced
+ * @MPR_RESTORE_OTHERS: the issuing nexus kept the key: every other path
+ * @MPR_RESTORE_ALL: our PREEMPT removed the key everywhere: every path
+ */
+enum mpr_restore_verdict {
+	MPR_RESTORE_UNKNOWN,
+	MPR_RESTORE_FENCED,
+	MPR_RESTORE_OTHERS,
+	MPR_RESTORE_ALL,
+};
+
 /* rules.c: pure, no locks, no sleeping */
+bool mpr_type_all_regs(enum pr_type type);
+bool mpr_type_single_holder(enum pr_type type);
+enum mpr_type_verdict mpr_rule_type(enum pr_type type, unsigned int nr_paths,
+				    enum mpr_single_holder mode,
+				    enum pr_type *send);
+void mpr_rule_preempt_plan(const struct mpr_resv *rsv, u64 key, u64 sa_key,
+			   struct mpr_preempt_plan *plan);
+bool mpr_rule_send_next(int result, enum mpr_conflict_rule rule,
+			bool registered, bool read);
+int mpr_rule_send_result(unsigned int conflicts);
+bool mpr_rule_reserve_held(const struct mpr_resv *rsv, u64 key,
+			   enum pr_type type);
+enum mpr_belief mpr_rule_belief(enum pr_type res_type, u64 res_key,
+				const struct mpr_resv *rsv);
+enum mpr_restore_verdict mpr_rule_restore(int check,
+					  const struct mpr_fence *before,
+					  u32 gen);
 int mpr_rule_register_result(const struct mpr_tally *t);
 void mpr_rule_register_path(bool done, bool asked, int result, u64 new_key,
 			    bool fenced, enum dm_mpath_pr_reg_state *reg,
@@ -239,8 +312,6 @@ enum mpr_release_verdict mpr_rule_release_verified(const struct mpr_tally *t,
 						   int *ret);
 
 /* engine.c */
-bool mpr_type_all_regs(enum pr_type type);
-bool mpr_type_single_holder(enum pr_type type);
 unsigned long mpr_deadline(const struct mpr_engine *eng);
 enum dm_mpath_pr_reg_state mpr_reg_of_key(u64 key);
 void mpr_path_set_state_locked(struct mpr_path *path,

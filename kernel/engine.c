@@ -29,19 +29,6 @@
 
 #include "engine-int.h"
 
-/* Every registrant holds an all-registrants reservation. */
-bool mpr_type_all_regs(enum pr_type type)
-{
-	return type == PR_WRITE_EXCLUSIVE_ALL_REGS ||
-	       type == PR_EXCLUSIVE_ACCESS_ALL_REGS;
-}
-
-/* Only one I_T nexus has access beyond reading (or at all). */
-bool mpr_type_single_holder(enum pr_type type)
-{
-	return type == PR_WRITE_EXCLUSIVE || type == PR_EXCLUSIVE_ACCESS;
-}
-
 static unsigned int mpr_op_timeout_ms(const struct mpr_engine *eng)
 {
 	return clamp_t(unsigned int, READ_ONCE(eng->params->op_timeout_ms),

@@ -37,33 +37,28 @@
  */
 static int mpr_type_policy(struct mpr_engine *eng, struct mpr_cmd *cmd)
 {
+	enum pr_type asked = cmd->type;
 	unsigned int nr;
 
-	cmd->asked = cmd->type;
-	if (!mpr_type_single_holder(cmd->type))
-		return 0;
+	cmd->asked = asked;
 	spin_lock(&eng->lock);
 	nr = eng->nr_paths;
 	spin_unlock(&eng->lock);
-	if (nr <= 1)
-		return 0;
 
-	switch (READ_ONCE(eng->params->single_holder)) {
-	case MPR_SH_PASSTHROUGH:
+	switch (mpr_rule_type(asked, nr, READ_ONCE(eng->params->single_holder),
+			      &cmd->type)) {
+	case MPR_TYPE_UNSAFE:
 		DMWARN_LIMIT("%s: %s %s: I/O on %u other paths will fail (single_holder)",
 			     eng->name, mpr_cmd_name(cmd),
-			     mpr_type_name(cmd->type), nr - 1);
+			     mpr_type_name(asked), nr - 1);
 		return 0;
-	case MPR_SH_TRANSLATE:
-		cmd->type = cmd->type == PR_WRITE_EXCLUSIVE ?
-			    PR_WRITE_EXCLUSIVE_REG_ONLY :
-			    PR_EXCLUSIVE_ACCESS_REG_ONLY;
-		return 0;
-	default:
+	case MPR_TYPE_REFUSED:
 		DMERR_LIMIT("%s: %s %s refused: I/O on %u other paths would fail (single_holder)",
 			    eng->name, mpr_cmd_name(cmd),
-			    mpr_type_name(cmd->type), nr - 1);
+			    mpr_type_name(asked), nr - 1);
 		return -EOPNOTSUPP;
+	default:
+		return 0;
 	}
 }
 
@@ -131,7 +126,7 @@ int mpr_engine_reserve(struct mpr_engine *eng, u64 key, enum pr_type type,
 		spin_unlock(&eng->lock);
 		mpr_path_put(path);
 	} else if (mpr_result_is_conflict(r) && !mpr_read_resv(eng, &rsv) &&
-		   rsv.type == cmd.type && rsv.key == key && key) {
+		   mpr_rule_reserve_held(&rsv, key, cmd.type)) {
 		DMINFO("%s: RESERVE: already held with this key through an unreachable path",
 		       eng->name);
 		spin_lock(&eng->lock);
@@ -172,7 +167,8 @@ static void mpr_restore_after_preempt(struct mpr_engine *eng,
 		.sa_key = pcmd->key,
 		.flags = PR_FL_IGNORE_KEY,
 	};
-	struct mpr_fence fc;
+	enum mpr_restore_verdict v;
+	struct mpr_fence fc = { 0 };
 	struct mpr_fanout *fo;
 	struct mpr_path *p;
 	int r;
@@ -186,12 +182,13 @@ static void mpr_restore_after_preempt(struct mpr_engine *eng,
 	spin_unlock(&eng->lock);
 
 	r = mpr_probe_key_check(eng, pcmd->key, &fc.count, &fc.gen);
-	if (r < 0 || r > 1) {
+	v = mpr_rule_restore(r, before, fc.gen);
+	if (v == MPR_RESTORE_UNKNOWN) {
 		DMWARN("%s: no restore after %s, READ KEYS failed: %s (%d)",
 		       eng->name, mpr_cmd_name(pcmd), mpr_result_name(r), r);
 		return;
 	}
-	if (!r && (!before || fc.gen - before->gen != 1)) {
+	if (v == MPR_RESTORE_FENCED) {
 		spin_lock(&eng->lock);
 		mpr_set_preempted_locked(eng, "restore after a self-preempt");
 		spin_unlock(&eng->lock);
@@ -201,11 +198,11 @@ static void mpr_restore_after_preempt(struct mpr_engine *eng,
 	if (!fo)
 		return;
 	spin_lock(&eng->lock);
-	if (r)
+	if (v == MPR_RESTORE_OTHERS)
 		issuer->reg = mpr_reg_of_key(pcmd->key);
 	list_for_each_entry(p, &eng->paths, node)
-		if ((p != issuer || !r) && !p->busy && !p->removed &&
-		    p->state == DM_MPATH_PR_PATH_ACTIVE)
+		if ((p != issuer || v == MPR_RESTORE_ALL) && !p->busy &&
+		    !p->removed && p->state == DM_MPATH_PR_PATH_ACTIVE)
 			mpr_fanout_add_locked(fo, p, PR_FL_IGNORE_KEY);
 	spin_unlock(&eng->lock);
 	mpr_fence_register(eng, &fc, fo, false);
@@ -475,7 +472,7 @@ int mpr_engine_preempt(struct mpr_engine *eng, u64 old_key, u64 new_key,
 		.type = type,
 		.abort = abort,
 	};
-	bool known, all_regs, takes_res, self;
+	struct mpr_preempt_plan plan;
 	struct mpr_path *path = NULL;
 	struct mpr_op_ctx ctx;
 	struct mpr_resv rsv;
@@ -486,24 +483,18 @@ int mpr_engine_preempt(struct mpr_engine *eng, u64 old_key, u64 new_key,
 	if (r)
 		return r;
 
-	known = !mpr_read_resv(eng, &rsv);
-	all_regs = known && mpr_type_all_regs(rsv.type) && !new_key;
-	takes_res = known && rsv.type && (all_regs || rsv.key == new_key);
-	self = new_key == old_key;
+	r = mpr_read_resv(eng, &rsv);
+	mpr_rule_preempt_plan(r ? NULL : &rsv, old_key, new_key, &plan);
+	r = plan.type_matters ? mpr_type_policy(eng, &cmd) : 0;
+	if (r)
+		goto out;
 
-	/* The type matters only if a reservation is taken over. */
-	if (takes_res || self || !known) {
-		r = mpr_type_policy(eng, &cmd);
-		if (r)
-			goto out;
-	}
-
-	if (self || all_regs)
+	if (plan.suspended)
 		r = mpr_preempt_suspended(eng, &cmd, false, &path);
 	else
 		r = mpr_send_one(eng, &cmd, false, MPR_CONFLICT_NEXT_UNREG,
 				 &path, NULL);
-	if (!r && takes_res) {
+	if (!r && plan.takes_res) {
 		spin_lock(&eng->lock);
 		mpr_set_holder_locked(eng, path, old_key, cmd.type, cmd.asked);
 		spin_unlock(&eng->lock);
@@ -609,13 +600,16 @@ int mpr_engine_read_reservation(struct mpr_engine *eng, struct mpr_resv *rsv)
 	r = mpr_read_resv(eng, rsv);
 	if (!r) {
 		spin_lock(&eng->lock);
-		if (eng->res_type && (!rsv->type ||
-				      (!mpr_type_all_regs(rsv->type) &&
-				       rsv->key != eng->res_key)))
+		switch (mpr_rule_belief(eng->res_type, eng->res_key, rsv)) {
+		case MPR_BELIEF_FORGET:
 			mpr_forget_reservation_locked(eng);
-		else if (eng->res_type && rsv->type == eng->res_type &&
-			 rsv->key == eng->res_key)
+			break;
+		case MPR_BELIEF_ASKED_TYPE:
 			rsv->type = eng->res_asked;
+			break;
+		case MPR_BELIEF_NONE:
+			break;
+		}
 		spin_unlock(&eng->lock);
 	}
 	return mpr_op_end(eng, &ctx, r);

@@ -196,7 +196,7 @@ int mpr_send_one(struct mpr_engine *eng, const struct mpr_cmd *cmd,
 {
 	unsigned int conflicts = 0, down = 0;
 	struct mpr_path *path;
-	bool next;
+	bool next, registered;
 	int r;
 
 	if (used)
@@ -216,32 +216,27 @@ int mpr_send_one(struct mpr_engine *eng, const struct mpr_cmd *cmd,
 				mpr_path_put(path);
 			return 0;
 		}
+		spin_lock(&eng->lock);
+		registered = path->reg == DM_MPATH_PR_REG_REGISTERED;
+		spin_unlock(&eng->lock);
+		next = mpr_rule_send_next(r, rule, registered,
+					  mpr_cmd_is_read(cmd));
 		if (mpr_result_is_conflict(r)) {
-			spin_lock(&eng->lock);
-			next = rule == MPR_CONFLICT_NEXT ||
-			       (rule == MPR_CONFLICT_NEXT_UNREG &&
-				path->reg != DM_MPATH_PR_REG_REGISTERED);
-			spin_unlock(&eng->lock);
 			conflicts++;
 		} else if (mpr_result_is_path_error(r)) {
-			next = r != -ETIMEDOUT || mpr_cmd_is_read(cmd);
 			down++;
 			if (!next)
 				DMERR("%s: %s on path %s: no answer in time; not resent",
 				      eng->name, mpr_cmd_name(cmd), path->name);
-		} else {
-			next = false;
 		}
 		mpr_path_put(path);
 		if (!next)
 			return r;
 	}
-	if (conflicts)
-		return PR_STS_RESERVATION_CONFLICT;
-	if (!down)
+	if (!conflicts && !down)
 		DMERR("%s: %s: no path to send it on", eng->name,
 		      mpr_cmd_name(cmd));
-	return PR_STS_PATH_FAILED;
+	return mpr_rule_send_result(conflicts);
 }
 
 /**

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KUnit suite dm_mpath_pr_rules: the rules core (rules.c), without a
- * target.
+ * target: each operation's plan and conclusion, driven with tables.
  */
 
 #include <kunit/test.h>
@@ -190,11 +190,210 @@ static void mpr_test_rule_release_sent(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ret, PATH_FAILED);
 }
 
+/* ---- plan ----------------------------------------------------------------- */
+
+/**
+ * struct rule_type_case - the single-holder policy
+ * @desc: case name
+ * @type: the type asked
+ * @nr: the device's paths
+ * @mode: the single_holder parameter
+ * @verdict: enum mpr_type_verdict
+ * @send: the type sent (unless refused)
+ */
+struct rule_type_case {
+	const char *desc;
+	enum pr_type type;
+	unsigned int nr;
+	enum mpr_single_holder mode;
+	enum mpr_type_verdict verdict;
+	enum pr_type send;
+};
+
+static const struct rule_type_case rule_type_cases[] = {
+	{ "registrants only: as asked", WE_RO, 4, MPR_SH_REFUSE, MPR_TYPE_AS_IS, WE_RO },
+	{ "all registrants: as asked", PR_EXCLUSIVE_ACCESS_ALL_REGS, 4, MPR_SH_REFUSE,
+	  MPR_TYPE_AS_IS, PR_EXCLUSIVE_ACCESS_ALL_REGS },
+	{ "WE on one path: as asked", WE, 1, MPR_SH_REFUSE, MPR_TYPE_AS_IS, WE },
+	{ "WE on two paths: refused", WE, 2, MPR_SH_REFUSE, MPR_TYPE_REFUSED, WE },
+	{ "EA on two paths: refused", EA, 2, MPR_SH_REFUSE, MPR_TYPE_REFUSED, EA },
+	{ "WE translated", WE, 2, MPR_SH_TRANSLATE, MPR_TYPE_TRANSLATED, WE_RO },
+	{ "EA translated", EA, 3, MPR_SH_TRANSLATE, MPR_TYPE_TRANSLATED, EA_RO },
+	{ "WE passed through, unsafe", WE, 2, MPR_SH_PASSTHROUGH, MPR_TYPE_UNSAFE, WE },
+};
+
+static void rule_type_desc(const struct rule_type_case *c, char *desc)
+{
+	strscpy(desc, c->desc, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(rule_type, rule_type_cases, rule_type_desc);
+
+static void mpr_test_rule_type(struct kunit *test)
+{
+	const struct rule_type_case *c = test->param_value;
+	enum pr_type send = 0;
+
+	KUNIT_EXPECT_EQ(test, (int)mpr_rule_type(c->type, c->nr, c->mode, &send),
+			(int)c->verdict);
+	if (c->verdict != MPR_TYPE_REFUSED)
+		KUNIT_EXPECT_EQ(test, (int)send, (int)c->send);
+}
+
+/**
+ * struct rule_preempt_case - which case a PREEMPT is
+ * @desc: case name
+ * @known: READ RESERVATION answered
+ * @rsv_type: the reservation it showed (0: none)
+ * @rsv_key: ...and its key
+ * @sa_key: the key preempted (the host's key is KEY_A)
+ * @suspended: expected plan
+ * @takes_res: ...
+ * @type_matters: ...
+ */
+struct rule_preempt_case {
+	const char *desc;
+	bool known;
+	enum pr_type rsv_type;
+	u64 rsv_key, sa_key;
+	bool suspended, takes_res, type_matters;
+};
+
+static const struct rule_preempt_case rule_preempt_cases[] = {
+	{ "fence another host, no reservation", true, 0, 0, KEY_B,
+	  false, false, false },
+	{ "fence the holder", true, WE_RO, KEY_B, KEY_B, false, true, true },
+	{ "fence a non-holder", true, WE_RO, KEY_OTHER, KEY_B, false, false, false },
+	{ "own key", true, 0, 0, KEY_A, true, false, true },
+	{ "own key, held by us", true, WE_RO, KEY_A, KEY_A, true, true, true },
+	{ "all registrants, key 0", true, PR_WRITE_EXCLUSIVE_ALL_REGS, 0, 0,
+	  true, true, true },
+	{ "all registrants, one key", true, PR_WRITE_EXCLUSIVE_ALL_REGS, 0, KEY_B,
+	  false, false, false },
+	{ "unknown reservation", false, 0, 0, KEY_B, false, false, true },
+	{ "unknown reservation, own key", false, 0, 0, KEY_A, true, false, true },
+};
+
+static void rule_preempt_desc(const struct rule_preempt_case *c, char *desc)
+{
+	strscpy(desc, c->desc, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(rule_preempt, rule_preempt_cases, rule_preempt_desc);
+
+static void mpr_test_rule_preempt_plan(struct kunit *test)
+{
+	const struct rule_preempt_case *c = test->param_value;
+	struct mpr_resv rsv = { .type = c->rsv_type, .key = c->rsv_key };
+	struct mpr_preempt_plan plan;
+
+	mpr_rule_preempt_plan(c->known ? &rsv : NULL, KEY_A, c->sa_key, &plan);
+	KUNIT_EXPECT_EQ(test, plan.suspended, c->suspended);
+	KUNIT_EXPECT_EQ(test, plan.takes_res, c->takes_res);
+	KUNIT_EXPECT_EQ(test, plan.type_matters, c->type_matters);
+}
+
+#define NEXT_UNREG MPR_CONFLICT_NEXT_UNREG
+
+/* A one-path command: which answers move on to the next path. */
+static void mpr_test_rule_send_next(struct kunit *test)
+{
+	/* success and plain errors end the step */
+	KUNIT_EXPECT_FALSE(test, mpr_rule_send_next(0, MPR_CONFLICT_NEXT, false, false));
+	KUNIT_EXPECT_FALSE(test, mpr_rule_send_next(-EINVAL, MPR_CONFLICT_NEXT, false, true));
+	KUNIT_EXPECT_FALSE(test, mpr_rule_send_next(-ENOMEM, MPR_CONFLICT_NEXT, false, true));
+	/* conflicts, by rule */
+	KUNIT_EXPECT_FALSE(test, mpr_rule_send_next(CONFLICT, MPR_CONFLICT_STOP, false, false));
+	KUNIT_EXPECT_TRUE(test, mpr_rule_send_next(CONFLICT, MPR_CONFLICT_NEXT, true, false));
+	/* ...the next path, unless this one is known to carry the key */
+	KUNIT_EXPECT_TRUE(test, mpr_rule_send_next(CONFLICT, NEXT_UNREG, false, false));
+	KUNIT_EXPECT_FALSE(test, mpr_rule_send_next(CONFLICT, NEXT_UNREG, true, false));
+	/* path errors move on; a PR OUT without an answer is not resent */
+	KUNIT_EXPECT_TRUE(test, mpr_rule_send_next(PATH_FAILED, MPR_CONFLICT_STOP, true, false));
+	KUNIT_EXPECT_FALSE(test, mpr_rule_send_next(-ETIMEDOUT, MPR_CONFLICT_NEXT, true, false));
+	KUNIT_EXPECT_TRUE(test, mpr_rule_send_next(-ETIMEDOUT, MPR_CONFLICT_STOP, true, true));
+	/* out of paths: a conflict if any, never for path errors alone */
+	KUNIT_EXPECT_EQ(test, mpr_rule_send_result(1), CONFLICT);
+	KUNIT_EXPECT_EQ(test, mpr_rule_send_result(0), PATH_FAILED);
+}
+
+/* ---- conclude, beyond REGISTER and RELEASE --------------------------------- */
+
+/* RESERVE that conflicted on every reachable path. */
+static void mpr_test_rule_reserve_held(struct kunit *test)
+{
+	struct mpr_resv rsv = { .type = WE_RO, .key = KEY_A };
+
+	KUNIT_EXPECT_TRUE(test, mpr_rule_reserve_held(&rsv, KEY_A, WE_RO));
+	KUNIT_EXPECT_FALSE(test, mpr_rule_reserve_held(&rsv, KEY_A, EA_RO));
+	KUNIT_EXPECT_FALSE(test, mpr_rule_reserve_held(&rsv, KEY_B, WE_RO));
+	rsv.key = 0;
+	KUNIT_EXPECT_FALSE(test, mpr_rule_reserve_held(&rsv, 0, WE_RO));
+	rsv = (struct mpr_resv){ 0 };
+	KUNIT_EXPECT_FALSE(test, mpr_rule_reserve_held(&rsv, KEY_A, WE_RO));
+}
+
+/* READ RESERVATION against the reservation the engine believes it holds. */
+static void mpr_test_rule_belief(struct kunit *test)
+{
+	struct mpr_resv none = { 0 };
+	struct mpr_resv ours = { .type = WE_RO, .key = KEY_A };
+	struct mpr_resv theirs = { .type = WE_RO, .key = KEY_B };
+	struct mpr_resv allregs = { .type = PR_WRITE_EXCLUSIVE_ALL_REGS, .key = 0 };
+
+	KUNIT_EXPECT_EQ(test, (int)mpr_rule_belief(0, 0, &ours), (int)MPR_BELIEF_NONE);
+	KUNIT_EXPECT_EQ(test, (int)mpr_rule_belief(WE_RO, KEY_A, &none),
+			(int)MPR_BELIEF_FORGET);
+	KUNIT_EXPECT_EQ(test, (int)mpr_rule_belief(WE_RO, KEY_A, &theirs),
+			(int)MPR_BELIEF_FORGET);
+	KUNIT_EXPECT_EQ(test, (int)mpr_rule_belief(WE_RO, KEY_A, &ours),
+			(int)MPR_BELIEF_ASKED_TYPE);
+	/* taken as EA_RO (translated EA), now WE_RO with our key: kept as is */
+	KUNIT_EXPECT_EQ(test, (int)mpr_rule_belief(EA_RO, KEY_A, &ours),
+			(int)MPR_BELIEF_NONE);
+	/* an all-registrants reservation has no single key */
+	KUNIT_EXPECT_EQ(test, (int)mpr_rule_belief(WE_RO, KEY_A, &allregs),
+			(int)MPR_BELIEF_NONE);
+}
+
+/* After a self-preempt: who is registered again (fencing, defect 3). */
+static void mpr_test_rule_restore(struct kunit *test)
+{
+	struct mpr_fence before = { .count = 4, .gen = 41 };
+
+	KUNIT_EXPECT_EQ(test, (int)mpr_rule_restore(-EIO, &before, 42),
+			(int)MPR_RESTORE_UNKNOWN);
+	KUNIT_EXPECT_EQ(test, (int)mpr_rule_restore(PATH_FAILED, &before, 42),
+			(int)MPR_RESTORE_UNKNOWN);
+	KUNIT_EXPECT_EQ(test, (int)mpr_rule_restore(1, &before, 50),
+			(int)MPR_RESTORE_OTHERS);
+	KUNIT_EXPECT_EQ(test, (int)mpr_rule_restore(1, NULL, 50),
+			(int)MPR_RESTORE_OTHERS);
+	/* gone by our own PREEMPT: the generation moved by exactly one */
+	KUNIT_EXPECT_EQ(test, (int)mpr_rule_restore(0, &before, 42),
+			(int)MPR_RESTORE_ALL);
+	/* gone, and something else happened too: another host preempted us */
+	KUNIT_EXPECT_EQ(test, (int)mpr_rule_restore(0, &before, 43),
+			(int)MPR_RESTORE_FENCED);
+	KUNIT_EXPECT_EQ(test, (int)mpr_rule_restore(0, NULL, 42),
+			(int)MPR_RESTORE_FENCED);
+	/* the generation wraps */
+	before.gen = U32_MAX;
+	KUNIT_EXPECT_EQ(test, (int)mpr_rule_restore(0, &before, 0),
+			(int)MPR_RESTORE_ALL);
+}
+
 static struct kunit_case mpr_engine_rules_cases[] = {
 	KUNIT_CASE_PARAM(mpr_test_rule_register, rule_reg_gen_params),
 	KUNIT_CASE(mpr_test_rule_register_path),
 	KUNIT_CASE_PARAM(mpr_test_rule_release, rule_rel_gen_params),
 	KUNIT_CASE(mpr_test_rule_release_sent),
+	KUNIT_CASE_PARAM(mpr_test_rule_type, rule_type_gen_params),
+	KUNIT_CASE_PARAM(mpr_test_rule_preempt_plan, rule_preempt_gen_params),
+	KUNIT_CASE(mpr_test_rule_send_next),
+	KUNIT_CASE(mpr_test_rule_reserve_held),
+	KUNIT_CASE(mpr_test_rule_belief),
+	KUNIT_CASE(mpr_test_rule_restore),
 	{}
 };
 
