@@ -41,7 +41,18 @@ static int open_path(struct pr_dev *d, int flags)
 	struct stat st;
 	int fd;
 
-	fd = open(d->path, flags | O_CLOEXEC);
+	/*
+	 * Refuse what is not a block device before opening it: open() of a
+	 * FIFO waits for a writer, for ever. (O_NONBLOCK would not wait, but
+	 * it would stay in the block device's open mode, and sd then fails
+	 * ioctls at once while the device recovers from an error, instead of
+	 * waiting for it.) The fstat() below checks what was opened.
+	 */
+	if (stat(d->path, &st))
+		return -errno;
+	if (!S_ISBLK(st.st_mode))
+		return -ENOTBLK;
+	fd = open(d->path, flags | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0)
 		return -errno;
 	if (fstat(fd, &st)) {

@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <prtool/mpath_persist_compat.h>
+
 #include "prtool.h"
 
 static const struct subcommand {
@@ -109,6 +111,21 @@ static const char *invoked_as(const char *argv0)
 	const char *slash = argv0 ? strrchr(argv0, '/') : NULL;
 
 	return slash ? slash + 1 : argv0 ? argv0 : "";
+}
+
+int prtool_exit(const char *argv0, int ret)
+{
+	if (!fflush(stdout) && !ferror(stdout))
+		return ret;
+	perror(PROG_NAME ": write error");
+	if (ret)
+		return ret;
+	/* each front end's own code for "something else went wrong" */
+	if (!strcmp(invoked_as(argv0), "mpathpersist"))
+		return MPATH_PR_OTHER;
+	if (!strcmp(invoked_as(argv0), "lvmpersist"))
+		return 1;
+	return PRTOOL_EXIT_OS;
 }
 
 int prtool_main(int argc, char *argv[])

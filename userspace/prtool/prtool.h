@@ -90,6 +90,17 @@ int lvmpersist_main(int argc, char *argv[]);
 
 /* The whole program, minus main(): unit tests call this on argv arrays. */
 int prtool_main(int argc, char *argv[]);
+/**
+ * prtool_exit() - flush standard output; the status to exit with
+ * @argv0: the name prtool runs under (prtool, mpathpersist, lvmpersist)
+ * @ret: prtool_main()'s status
+ *
+ * A write error (a full disk, a closed pipe) is an error of the run:
+ * @ret if that is one already, else the front end's code for it: 2
+ * (PRTOOL_EXIT_OS) for prtool, 15 (MPATH_PR_OTHER; 2 would mean NOT READY)
+ * for mpathpersist, 1 for lvmpersist (which exits 0 or 1).
+ */
+int prtool_exit(const char *argv0, int ret);
 
 /* Messages on stderr, prefixed with "prtool: ". */
 void prtool_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <fcntl.h>
 #include <sys/ioctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <scsi/sg.h>
@@ -492,6 +493,54 @@ static int teardown_out(void **state)
 }
 
 /* ---- global -------------------------------------------------------------- */
+
+/*
+ * The exit status of "ARGV0 ARG" run as main() does, with standard output
+ * on /dev/full (in a child: stdout is cmocka's too). Without ARG: a run
+ * that printed a line and succeeded.
+ */
+static int exit_on_full(const char *argv0, const char *arg)
+{
+	char *argv[] = { (char *)argv0, (char *)arg, NULL };
+	int status;
+	pid_t pid;
+
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (!pid) {
+		FILE *full = fopen("/dev/full", "w");
+
+		if (!full || dup2(fileno(full), STDOUT_FILENO) < 0)
+			_exit(99);
+		if (!arg) {
+			printf("a line of output\n");
+			_exit(prtool_exit(argv0, 0));
+		}
+		_exit(prtool_exit(argv0, prtool_main(2, argv)));
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	return WEXITSTATUS(status);
+}
+
+/*
+ * A write error is an error of the run, with each front end's own code:
+ * lvmpersist exits 0 or 1 only, and 2 means NOT READY to mpathpersist's
+ * callers (issue 11: "lvmpersist --help >/dev/full" exited 2).
+ */
+static void test_write_error_status(void **state)
+{
+	(void)state;
+	assert_int_equal(exit_on_full("prtool", "--help"), PRTOOL_EXIT_OS);
+	assert_int_equal(exit_on_full("/usr/sbin/lvmpersist", "--help"), 1);
+	/* mpathpersist -h writes to stderr, as multipath-tools' does */
+	assert_int_equal(exit_on_full("mpathpersist", "-h"), 0);
+	assert_int_equal(exit_on_full("mpathpersist", NULL), 15);
+	assert_int_equal(exit_on_full("lvmpersist", NULL), 1);
+	assert_int_equal(exit_on_full("prtool", NULL), PRTOOL_EXIT_OS);
+}
 
 static void test_no_args(void **state)
 {
@@ -2105,6 +2154,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(test_no_args),
+		T(test_write_error_status),
 		T(test_help),
 		T(test_subcommand_help),
 		T(test_version),

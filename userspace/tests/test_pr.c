@@ -8,7 +8,11 @@
 
 #include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <scsi/sg.h>
 
@@ -233,6 +237,28 @@ static void test_open_errors(void **state)
 	assert_contains(c.err, "nosuch: no such device (looked for "
 			       "/dev/mapper/nosuch and /dev/nosuch)");
 	capture_free(&c);
+}
+
+/*
+ * A FIFO is refused without opening it: open() of a FIFO waits for a
+ * writer, and "prtool read-keys FIFO" hung for ever (issue 11). The alarm
+ * turns a hang into a failure of this program.
+ */
+static void test_open_fifo_refused(void **state)
+{
+	char dir[] = "/tmp/test_pr.XXXXXX", path[64];
+	struct pr_dev d;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/fifo", dir);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	alarm(10);
+	assert_int_equal(pr_dev_open_quiet(&d, path), -ENOTBLK);
+	assert_int_equal(pr_dev_open(&d, path), PRTOOL_EXIT_OS);
+	alarm(0);
+	unlink(path);
+	rmdir(dir);
 }
 
 static void test_register_args(void **state)
@@ -739,6 +765,7 @@ int main(void)
 		T(test_open_read_only),
 		T(test_open_by_dm_name),
 		T(test_open_errors),
+		T(test_open_fifo_refused),
 		T(test_register_args),
 		T(test_register_positive_status),
 		T(test_eperm_retries_read_write),
