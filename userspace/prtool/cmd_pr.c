@@ -385,14 +385,17 @@ int cmd_read_reservation(int argc, char *argv[])
 /* ---- reserve, release, preempt, preempt-abort, clear -------------------- */
 
 #define TYPE_HELP \
-	"TYPE is a name, a short name or the kernel's enum pr_type number\n" \
-	"(linux/pr.h; not the SPC-4 type code the device sees):\n" \
-	"  write-exclusive            we            1  (SCSI type 0x1)\n" \
-	"  exclusive-access           ea            2  (SCSI type 0x3)\n" \
-	"  write-exclusive-reg-only   we-ro, wero   3  (SCSI type 0x5)\n" \
-	"  exclusive-access-reg-only  ea-ro, earo   4  (SCSI type 0x6)\n" \
-	"  write-exclusive-all-regs   we-ar, wear   5  (SCSI type 0x7)\n" \
-	"  exclusive-access-all-regs  ea-ar, eaar   6  (SCSI type 0x8)\n" \
+	"TYPE is a name, a short name, or a number with its numbering: pr:N\n" \
+	"the kernel's enum pr_type (linux/pr.h), scsi:N the SPC-4 type code\n" \
+	"the device sees (as mpathpersist -T and sg_persist take it):\n" \
+	"  write-exclusive            we            pr:1  scsi:1\n" \
+	"  exclusive-access           ea            pr:2  scsi:3\n" \
+	"  write-exclusive-reg-only   we-ro, wero   pr:3  scsi:5\n" \
+	"  exclusive-access-reg-only  ea-ro, earo   pr:4  scsi:6\n" \
+	"  write-exclusive-all-regs   we-ar, wear   pr:5  scsi:7\n" \
+	"  exclusive-access-all-regs  ea-ar, eaar   pr:6  scsi:8\n" \
+	"A bare number is refused: 5 is pr:5 to the kernel and scsi:5 to the\n" \
+	"device.\n" \
 	"Keys are decimal or hex with a 0x prefix, 0 to 2^64-1.\n"
 
 static const char reserve_help[] =
@@ -535,8 +538,10 @@ static int do_resv(int argc, char *argv[], enum resv_op op)
 				return prtool_usage_err(cmd, "invalid --type "
 							"'%s': use a name (we, "
 							"ea, we-ro, ea-ro, "
-							"we-ar, ea-ar) or 1-6",
-							optarg);
+							"we-ar, ea-ar), pr:1-6 "
+							"(the kernel's numbers) "
+							"or scsi:N (SPC-4 "
+							"codes)", optarg);
 			break;
 		case 'h':
 			fputs(helps[op], stdout);

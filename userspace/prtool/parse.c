@@ -159,8 +159,25 @@ int parse_pr_type(const char *s, unsigned int *type)
 			return 0;
 		}
 	}
-	if (parse_key(s, &v, &why) || v > UINT32_MAX || !pr_type_by_value((unsigned int)v))
-		return -1;
-	*type = (unsigned int)v;
-	return 0;
+	/*
+	 * A number only with its numbering: the kernel's enum pr_type and the
+	 * SPC-4 type code differ (5 is write-exclusive-all-regs to the kernel
+	 * and registrants-only to the device, mpathpersist -T and sg_persist),
+	 * so a bare number could mean either.
+	 */
+	if (!strncasecmp(s, "pr:", 3)) {
+		if (parse_key(s + 3, &v, &why) || v > UINT32_MAX ||
+		    !pr_type_by_value((unsigned int)v))
+			return -1;
+		*type = (unsigned int)v;
+		return 0;
+	}
+	if (!strncasecmp(s, "scsi:", 5)) {
+		if (parse_key(s + 5, &v, &why) || v > 0xf ||
+		    !pr_type_from_scsi((unsigned int)v))
+			return -1;
+		*type = pr_type_from_scsi((unsigned int)v);
+		return 0;
+	}
+	return -1;
 }

@@ -43,7 +43,10 @@ const struct pr_type_desc *pr_type_by_value(unsigned int value);
 /* The enum pr_type value of a SPC-4 type code, 0 if it has none. */
 unsigned int pr_type_from_scsi(unsigned int scsi_type);
 /*
- * Parse a type given by name, alias or number (1-6, decimal or 0x hex).
+ * Parse a type given by name or alias, or by a number with its numbering:
+ * "pr:N" the kernel's enum pr_type (1-6), "scsi:N" the SPC-4 type code
+ * (1, 3, 5-8); decimal or 0x hex. A bare number is refused: the two
+ * numberings disagree.
  * Return: 0 on success, -1 on failure.
  */
 int parse_pr_type(const char *s, unsigned int *type);

@@ -901,18 +901,23 @@ static void test_resv_usage_errors(void **state)
 		    RUN("reserve", "/dev/fake-dm", "-k", "1", "-t", "7"));
 	usage_error("invalid --type '0'",
 		    RUN("reserve", "/dev/fake-dm", "-k", "1", "-t", "0"));
+	/* a bare number: the kernel's 5 is SPC-4's 7 (issue 11) */
+	usage_error("invalid --type '5': use a name",
+		    RUN("reserve", "/dev/fake-dm", "-k", "1", "-t", "5"));
+	usage_error("pr:1-6 (the kernel's numbers) or scsi:N (SPC-4 codes)",
+		    RUN("reserve", "/dev/fake-dm", "-k", "1", "-t", "0x5"));
 	usage_error("--type given twice",
-		    RUN("reserve", "/dev/fake-dm", "-k", "1", "-t", "1",
-			"-t", "2"));
+		    RUN("reserve", "/dev/fake-dm", "-k", "1", "-t", "pr:1",
+			"-t", "pr:2"));
 	usage_error("reserve: --key 0 is not a registered key",
-		    RUN("reserve", "/dev/fake-dm", "--key", "0", "-t", "1"));
+		    RUN("reserve", "/dev/fake-dm", "--key", "0", "-t", "pr:1"));
 	usage_error("invalid --key 'x1'",
-		    RUN("reserve", "/dev/fake-dm", "--key", "x1", "-t", "1"));
+		    RUN("reserve", "/dev/fake-dm", "--key", "x1", "-t", "pr:1"));
 	usage_error("unexpected argument 'extra'",
 		    RUN("reserve", "/dev/fake-dm", "extra", "-k", "1", "-t",
-			"1"));
+			"pr:1"));
 	usage_error("unknown option '--preempt-key'",
-		    RUN("reserve", "/dev/fake-dm", "-k", "1", "-t", "1",
+		    RUN("reserve", "/dev/fake-dm", "-k", "1", "-t", "pr:1",
 			"--preempt-key", "2"));
 	usage_error("release: missing --type",
 		    RUN("release", "/dev/fake-dm", "--key", "1"));
@@ -921,36 +926,36 @@ static void test_resv_usage_errors(void **state)
 	usage_error("release: --key 0 is not a registered key",
 		    RUN("release", "/dev/fake-dm", "-k", "0", "-t", "ea"));
 	usage_error("unexpected argument 'x'",
-		    RUN("release", "/dev/fake-dm", "x", "-k", "1", "-t", "1"));
+		    RUN("release", "/dev/fake-dm", "x", "-k", "1", "-t", "pr:1"));
 	usage_error("preempt: missing --preempt-key",
-		    RUN("preempt", "/dev/fake-dm", "-k", "1", "-t", "1"));
+		    RUN("preempt", "/dev/fake-dm", "-k", "1", "-t", "pr:1"));
 	usage_error("preempt: missing --type",
 		    RUN("preempt", "/dev/fake-dm", "-k", "1", "-p", "2"));
 	usage_error("preempt: missing --key",
-		    RUN("preempt", "/dev/fake-dm", "-p", "2", "-t", "1"));
+		    RUN("preempt", "/dev/fake-dm", "-p", "2", "-t", "pr:1"));
 	usage_error("invalid --preempt-key '-2'",
 		    RUN("preempt", "/dev/fake-dm", "-k", "1", "-p", "-2",
-			"-t", "1"));
+			"-t", "pr:1"));
 	usage_error("--preempt-key given twice",
 		    RUN("preempt", "/dev/fake-dm", "-k", "1", "-p", "2",
-			"-p", "3", "-t", "1"));
+			"-p", "3", "-t", "pr:1"));
 	usage_error("invalid --type 'eaar-'",
 		    RUN("preempt", "/dev/fake-dm", "-k", "1", "-p", "2",
 			"-t", "eaar-"));
 	usage_error("preempt-abort: missing --preempt-key",
 		    RUN("preempt-abort", "/dev/fake-dm", "-k", "1", "-t",
-			"1"));
+			"pr:1"));
 	usage_error("preempt-abort: missing --type",
 		    RUN("preempt-abort", "/dev/fake-dm", "-k", "1", "-p",
 			"2"));
 	usage_error("preempt-abort: --key 0 is not a registered key",
 		    RUN("preempt-abort", "/dev/fake-dm", "-k", "0", "-p", "2",
-			"-t", "1"));
+			"-t", "pr:1"));
 	usage_error("preempt-abort: missing DEVICE",
-		    RUN("preempt-abort", "-k", "1", "-p", "2", "-t", "1"));
+		    RUN("preempt-abort", "-k", "1", "-p", "2", "-t", "pr:1"));
 	usage_error("unexpected argument 'y'",
 		    RUN("preempt-abort", "/dev/fake-dm", "y", "-k", "1", "-p",
-			"2", "-t", "1"));
+			"2", "-t", "pr:1"));
 	usage_error("clear: missing --key", RUN("clear", "/dev/fake-dm"));
 	usage_error("clear: --key 0 is not a registered key",
 		    RUN("clear", "/dev/fake-dm", "--key", "0"));
@@ -969,9 +974,9 @@ static void test_resv_help_types(void **state)
 {
 	(void)state;
 	assert_int_equal(RUN("reserve", "--help"), PRTOOL_EXIT_OK);
-	assert_contains(out.out, "write-exclusive-reg-only   we-ro, wero   3  "
-				 "(SCSI type 0x5)");
-	assert_contains(out.out, "not the SPC-4 type code");
+	assert_contains(out.out, "write-exclusive-reg-only   we-ro, wero   pr:3  "
+				 "scsi:5");
+	assert_contains(out.out, "A bare number is refused");
 	assert_string_equal(out.err, "");
 	assert_int_equal(RUN("preempt-abort", "-h", "/dev/fake-dm"),
 			 PRTOOL_EXIT_OK);
@@ -994,7 +999,7 @@ static void test_reserve_release(void **state)
 	assert_string_equal(out.out, "");
 	assert_string_equal(out.err, "");
 
-	assert_int_equal(RUN("reserve", "mpatha", "-k", "7", "-t", "6"),
+	assert_int_equal(RUN("reserve", "mpatha", "-k", "7", "-t", "pr:6"),
 			 PRTOOL_EXIT_OK);
 	assert_int_equal(pr.rsv.type, PR_EXCLUSIVE_ACCESS_ALL_REGS);
 	assert_int_equal(RUN("reserve", "mpatha", "-k", "7", "-t",
@@ -1028,7 +1033,7 @@ static void test_preempt_clear(void **state)
 
 	memset(&pr.pre, 0, sizeof(pr.pre));
 	assert_int_equal(RUN("preempt-abort", "/dev/fake-dm", "-k", "2",
-			     "-p", "0", "-t", "1"),
+			     "-p", "0", "-t", "pr:1"),
 			 PRTOOL_EXIT_OK);
 	assert_int_equal(pr.req, IOC_PR_PREEMPT_ABORT);
 	assert_int_equal(pr.pre.old_key, 2);

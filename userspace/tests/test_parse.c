@@ -163,14 +163,29 @@ static void test_type_names(void **state)
 		{ "EA-RO", 4 },
 		{ "we-ar", 5 },
 		{ "ea-ar", 6 },
-		{ "1", 1 },
-		{ "6", 6 },
-		{ "0x3", 3 },
+		{ "pr:1", 1 },
+		{ "PR:6", 6 },
+		{ "pr:0x3", 3 },
+		/* the SPC-4 codes: 5 is registrants-only there */
+		{ "scsi:1", 1 },
+		{ "scsi:3", 2 },
+		{ "scsi:5", 3 },
+		{ "scsi:0x6", 4 },
+		{ "SCSI:7", 5 },
+		{ "scsi:8", 6 },
 	};
-	static const char *const bad[] = { "", "0", "7", "0x7", "-1", "we ",
-					   "write", "exclusive", "1K",
-					   "w-ero", "we-r", "we-", "-wero",
-					   "we-xx" };
+	/*
+	 * A bare number could be either numbering (issue 11: "--type 0x5"
+	 * was taken as the kernel's 5, write-exclusive-all-regs, where
+	 * mpathpersist -T 5 and sg_persist mean registrants-only).
+	 */
+	static const char *const bad[] = { "", "0", "1", "6", "7", "0x5", "5",
+					   "-1", "we ", "write", "exclusive",
+					   "1K", "w-ero", "we-r", "we-",
+					   "-wero", "we-xx", "pr:", "pr:0",
+					   "pr:7", "pr:we", "scsi:", "scsi:0",
+					   "scsi:2", "scsi:4", "scsi:9",
+					   "scsi:0x15", "scsi:-1", "kernel:5" };
 	unsigned int i, v;
 
 	(void)state;

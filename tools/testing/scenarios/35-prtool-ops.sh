@@ -24,7 +24,7 @@
 set -u
 . "$DMPR_LIB/tap.sh"
 . "$DMPR_LIB/san.sh"
-tap_plan 48
+tap_plan 49
 
 san_setup --paths-a 2 --paths-b 2 || tap_bail "SAN setup failed"
 mod_load
@@ -72,8 +72,10 @@ pt "reserve A we-ro" reserve "$MA" --key $KA --type we-ro
 is "$rc:$err" "0:" "A reserves WE_RO: 0, no message"
 is "$(san_res_type):$(holder_host)" "5:A" "LIO: type 5 (WE_RO), held by a nexus of A"
 is "$(keys_of A)" "$KA $KA" "LIO: both nexuses of A keep A's key"
-pt "reserve A again" reserve "$MA" --key $KA --type 3
-is "$rc:$(san_res_type)" "0:5" "A reserves again with the same type (3): 0"
+pt "reserve A again" reserve "$MA" --key $KA --type pr:3
+is "$rc:$(san_res_type)" "0:5" "A reserves again with the same type (pr:3): 0"
+pt "reserve A, a bare type number" reserve "$MA" --key $KA --type 5
+is "$rc:$(san_res_type)" "1:5" "a bare --type 5 is refused (exit 1: pr:5 or scsi:5?), LIO unchanged"
 
 pt "reserve B conflict" reserve "$MB" --key $KB --type we-ro
 is "$rc" 3 "B's reserve while A holds: exit 3"
