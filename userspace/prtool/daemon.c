@@ -88,19 +88,32 @@ static void dlog(int prio, const char *fmt, ...)
 
 int daemon_log_event(const struct mpr_event *ev, void *arg)
 {
-	char line[2048], map[128];
+	char *line = NULL, map[128];
 	const char *name;
+	size_t len = 0;
 	FILE *f;
 	int prio;
 
 	(void)arg;
 	name = dm_name_of(ev->major, ev->minor, map, sizeof(map)) ? NULL : map;
-	f = fmemopen(line, sizeof(line), "w");
-	if (!f)
+	/*
+	 * The whole line, however long: an OP_DONE of 64 paths is over 4,000
+	 * characters, and a line cut at a fixed size said nothing of the
+	 * paths it lost.
+	 */
+	f = open_memstream(&line, &len);
+	if (f) {
+		mpr_event_text(f, ev, name);
+		if (fclose(f)) {
+			free(line);
+			line = NULL;
+		}
+	}
+	if (!line) {
+		dlog(LOG_ERR, "event: %s of %s: %s", mpr_event_name(ev->cmd),
+		     name ? name : ev->name, strerror(ENOMEM));
 		return 0;
-	mpr_event_text(f, ev, name);
-	fclose(f);
-	line[sizeof(line) - 1] = '\0';
+	}
 	line[strcspn(line, "\n")] = '\0';
 	switch (ev->cmd) {
 	case DM_MPATH_PR_CMD_PREEMPTED:
@@ -112,6 +125,7 @@ int daemon_log_event(const struct mpr_event *ev, void *arg)
 		break;
 	}
 	dlog(prio, "event: %s", line);
+	free(line);
 	return 0;
 }
 

@@ -542,6 +542,48 @@ static void test_log_event(void **state)
 	free(ev);
 }
 
+/*
+ * An OP_DONE of 64 paths is logged whole: the line was cut at 2,047 bytes
+ * with no marker (issue 11), losing the last 40-odd paths.
+ */
+static void test_log_event_long(void **state)
+{
+	struct mpr_event *ev = calloc(1, sizeof(*ev));
+	char last[96];
+	unsigned int i;
+
+	(void)state;
+	ev->cmd = DM_MPATH_PR_CMD_OP_DONE;
+	ev->major = 253;
+	ev->minor = 3;
+	strcpy(ev->name, "dm-3");
+	ev->has_op = true;
+	ev->op = DM_MPATH_PR_OP_REGISTER;
+	ev->has_key = true;
+	ev->key = 0x42;
+	ev->has_result = true;
+	ev->nr_paths = DM_MPATH_PR_MAX_PATHS;
+	for (i = 0; i < ev->nr_paths; i++) {
+		ev->paths[i].major = 65;
+		ev->paths[i].minor = i * 16;
+		snprintf(ev->paths[i].name, sizeof(ev->paths[i].name), "sdx%u", i);
+		ev->paths[i].has_result = true;
+		ev->paths[i].has_latency = true;
+		ev->paths[i].latency_us = 123456;
+	}
+	snprintf(last, sizeof(last), "sdx%u (65:%u)", ev->nr_paths - 1,
+		 (ev->nr_paths - 1) * 16);
+	capture_start(&c);
+	assert_int_equal(daemon_log_event(ev, NULL), 0);
+	capture_stop(&c);
+	assert_true(strlen(c.err) > 2048);
+	assert_contains(c.err, last);
+	/* one line */
+	assert_ptr_equal(strchr(c.err, '\n'), c.err + strlen(c.err) - 1);
+	capture_free(&c);
+	free(ev);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -557,6 +599,7 @@ int main(void)
 		T(test_wwid),
 		T(test_sync_all),
 		T(test_log_event),
+		T(test_log_event_long),
 	};
 
 	return cmocka_run_group_tests_name("daemon", tests, NULL, NULL);
