@@ -173,10 +173,9 @@ int cmd_monitor(int argc, char *argv[])
 		mon->nr_maps++;
 	}
 
+	/* it says why it failed, in the user's terms */
 	ret = ipc_events_open(&ipc, true);
 	if (ret) {
-		prtool_err("monitor: cannot receive the events of "
-			   "dm-mpath-pr: %s", strerror(-ret));
 		ret = PRTOOL_EXIT_NETLINK;
 		goto out;
 	}

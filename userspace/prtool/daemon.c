@@ -705,10 +705,9 @@ int cmd_daemon(int argc, char *argv[])
 			   strerror(-ufd));
 		return PRTOOL_EXIT_OS;
 	}
+	/* it says why it failed, in the user's terms */
 	ret = ipc_events_open(&events, true);
 	if (ret) {
-		prtool_err("daemon: cannot receive the events of dm-mpath-pr: "
-			   "%s", strerror(-ret));
 		close(ufd);
 		return PRTOOL_EXIT_NETLINK;
 	}

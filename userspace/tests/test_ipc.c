@@ -7,6 +7,8 @@
 #include "test_util.h"
 
 #include <errno.h>
+#include <stdarg.h>
+#include <syslog.h>
 #include <stdint.h>
 #include <sys/socket.h>
 
@@ -124,6 +126,38 @@ int __wrap_kmod_module_new_from_name(struct kmod_ctx *ctx, const char *name,
 	return 0;
 }
 
+/* libkmod's log function: the default one prints to stderr */
+static void (*kmod_log)(void *, int, const char *, int, const char *,
+			const char *, va_list);
+static void *kmod_log_data;
+
+void __wrap_kmod_set_log_fn(struct kmod_ctx *ctx,
+			    void (*fn)(void *, int, const char *, int,
+				       const char *, const char *, va_list),
+			    const void *data)
+{
+	(void)ctx;
+	kmod_log = fn;
+	kmod_log_data = (void *)data;
+}
+
+/* What libkmod logs when it does not find a module. */
+static void kmod_say(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (kmod_log) {
+		kmod_log(kmod_log_data, LOG_ERR, "../libkmod/libkmod-module.c",
+			 1234, "kmod_module_probe_insert_module", fmt, ap);
+	} else {
+		fprintf(stderr, "libkmod: ERROR ../libkmod/libkmod-module.c:1234 "
+			"kmod_module_probe_insert_module: ");
+		vfprintf(stderr, fmt, ap);
+	}
+	va_end(ap);
+}
+
 int __wrap_kmod_module_probe_insert_module(
 	struct kmod_module *mod, unsigned int flags, const char *opts,
 	int (*run_install)(struct kmod_module *, const char *, void *),
@@ -139,6 +173,11 @@ int __wrap_kmod_module_probe_insert_module(
 	nl.probe_calls++;
 	if (!nl.probe_ret)
 		nl.loaded = true;
+	else if (nl.probe_ret == -ENOENT)
+		kmod_say("could not find module by name='%s'\n", nl.probe_name);
+	else
+		kmod_say("could not insert '%s': %s\n", nl.probe_name,
+			 strerror(-nl.probe_ret));
 	return nl.probe_ret;
 }
 
@@ -447,13 +486,18 @@ static void test_open_load_fails(void **state)
 	assert_contains(c.err, "prtool: module dm_mpath_pr is not loaded and "
 			       "could not be loaded: no such module for "
 			       "kernel ");
+	/* libkmod's own line is not printed (issue 11) */
+	assert_not_contains(c.err, "libkmod");
 	capture_free(&c);
 
 	nl.probe_ret = -EPERM;
 	capture_start(&c);
 	assert_int_equal(ipc_open(&ipc, true), -EPERM);
 	capture_stop(&c);
-	assert_contains(c.err, "could not be loaded: Operation not permitted");
+	assert_contains(c.err, "could not be loaded: Operation not permitted "
+			       "(libkmod: could not insert 'dm_mpath_pr': "
+			       "Operation not permitted)");
+	assert_not_contains(c.err, "libkmod: ERROR");
 	capture_free(&c);
 }
 
