@@ -610,8 +610,7 @@ static int uevent_socket(void)
 	return fd;
 }
 
-/* Read every waiting uevent. Return: 0, or -ENOBUFS if some were lost. */
-static int read_uevents(const struct daemon_opts *o, int fd)
+int daemon_read_uevents(const struct daemon_opts *o, int fd)
 {
 	static char buf[16384];
 	struct sockaddr_nl sa;
@@ -759,7 +758,7 @@ int cmd_daemon(int argc, char *argv[])
 			break;
 		}
 		if (pfd[0].revents &&
-		    read_uevents(&o, ufd) == -ENOBUFS) {
+		    daemon_read_uevents(&o, ufd) == -ENOBUFS) {
 			dlog(LOG_WARNING, "uevents were lost; syncing every "
 			     "attached map");
 			daemon_sync_all(&o);

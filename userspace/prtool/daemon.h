@@ -43,6 +43,15 @@ int daemon_wwid_of(unsigned int major, unsigned int minor, char *buf,
  */
 int daemon_on_uevent(const struct daemon_opts *o, const struct uevent *ue);
 
+/*
+ * Read every uevent waiting on @fd (the daemon's NETLINK_KOBJECT_UEVENT
+ * socket) and react to each (daemon_on_uevent()). Only the kernel's are
+ * taken: a message from a user-space sender (port id not 0) could forge a
+ * path event, and a truncated one is incomplete.
+ * Return: 0, or -ENOBUFS if some were lost.
+ */
+int daemon_read_uevents(const struct daemon_opts *o, int fd);
+
 /* Sync every attached map and, with --attach-new, attach the others. */
 void daemon_sync_all(const struct daemon_opts *o);
 

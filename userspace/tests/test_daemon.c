@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <stdint.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -16,6 +17,8 @@
 #include "ipc.h"
 #include "prtool.h"
 #include "uevent.h"
+
+#include <linux/netlink.h>
 
 /* ---- fakes --------------------------------------------------------------- */
 
@@ -584,6 +587,87 @@ static void test_log_event_long(void **state)
 	free(ev);
 }
 
+/* The uevent socket, faked: messages with their sender and flags. */
+static struct {
+	struct {
+		uint32_t pid;
+		int flags;
+		char buf[512];
+		size_t len;
+	} msg[4];
+	int nr, next;
+} rx;
+
+ssize_t __wrap_recvmsg(int fd, struct msghdr *mh, int flags);
+ssize_t __wrap_recvmsg(int fd, struct msghdr *mh, int flags)
+{
+	struct sockaddr_nl *sa = mh->msg_name;
+	size_t n;
+
+	(void)fd;
+	(void)flags;
+	if (rx.next >= rx.nr) {
+		errno = EAGAIN;
+		return -1;
+	}
+	n = rx.msg[rx.next].len;
+	if (n > mh->msg_iov[0].iov_len)
+		n = mh->msg_iov[0].iov_len;
+	memcpy(mh->msg_iov[0].iov_base, rx.msg[rx.next].buf, n);
+	memset(sa, 0, sizeof(*sa));
+	sa->nl_family = AF_NETLINK;
+	sa->nl_pid = rx.msg[rx.next].pid;
+	mh->msg_flags = rx.msg[rx.next].flags;
+	rx.next++;
+	return (ssize_t)n;
+}
+
+/* Queue dm's PATH_FAILED uevent for 8:32 of dm-3, from @pid with @flags. */
+static void rx_path_failed(uint32_t pid, int flags)
+{
+	static const char text[] =
+		"change@/devices/virtual/block/dm-3|ACTION=change|"
+		"DEVPATH=/devices/virtual/block/dm-3|SUBSYSTEM=block|"
+		"DM_TARGET=multipath|DM_ACTION=PATH_FAILED|DM_PATH=8:32|"
+		"DM_NAME=mpatha|MAJOR=253|MINOR=3|DEVNAME=dm-3|DEVTYPE=disk";
+	size_t i;
+
+	assert_true(rx.nr < 4);
+	for (i = 0; i < sizeof(text); i++)
+		rx.msg[rx.nr].buf[i] = text[i] == '|' ? '\0' : text[i];
+	rx.msg[rx.nr].len = sizeof(text);
+	rx.msg[rx.nr].pid = pid;
+	rx.msg[rx.nr].flags = flags;
+	rx.nr++;
+}
+
+/*
+ * Only the kernel's uevents count: deleting the sender check left every
+ * test passing (issue 11). A forged path event from a user-space sender
+ * and a truncated one are dropped; the kernel's is acted on.
+ */
+static void test_uevent_sender_checked(void **state)
+{
+	(void)state;
+	memset(&rx, 0, sizeof(rx));
+	rx_path_failed(4242, 0);
+	rx_path_failed(0, MSG_TRUNC);
+	capture_start(&c);
+	assert_int_equal(daemon_read_uevents(&plain, 99), 0);
+	capture_stop(&c);
+	assert_int_equal(f.path_states, 0);
+	capture_free(&c);
+
+	memset(&rx, 0, sizeof(rx));
+	rx_path_failed(0, 0);
+	capture_start(&c);
+	assert_int_equal(daemon_read_uevents(&plain, 99), 0);
+	capture_stop(&c);
+	assert_int_equal(f.path_states, 1);
+	assert_int_equal(f.hint_path_minor, 32);
+	capture_free(&c);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -600,6 +684,7 @@ int main(void)
 		T(test_sync_all),
 		T(test_log_event),
 		T(test_log_event_long),
+		T(test_uevent_sender_checked),
 	};
 
 	return cmocka_run_group_tests_name("daemon", tests, NULL, NULL);
