@@ -9,6 +9,7 @@
  * inside the response claim.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -120,6 +121,22 @@ void prtool_full_status_free(struct prtool_full_status *fs)
 	fs->num = 0;
 }
 
+/*
+ * READ FULL STATUS and REPORT CAPABILITIES have no ioctl: a device that
+ * takes no SG_IO (loop answers EINVAL, NVMe ENOTTY) cannot answer them.
+ * Say so in the detail, rather than pass on SG_IO's errno alone.
+ */
+static int sg_only(struct pr_dev *d, int ret, const char *what)
+{
+	if (ret != -EINVAL && ret != -ENOTTY)
+		return ret;
+	snprintf(d->detail, sizeof(d->detail),
+		 "%s has no ioctl, and the device does not take SCSI "
+		 "PERSISTENT RESERVE IN over SG_IO: it needs a SCSI device or "
+		 "a multipath map of SCSI paths", what);
+	return -EOPNOTSUPP;
+}
+
 int prtool_report_capabilities(struct prtool_dev *dev,
 			       struct prtool_capabilities *caps)
 {
@@ -130,7 +147,7 @@ int prtool_report_capabilities(struct prtool_dev *dev,
 
 	ret = pr_in_retry(d, PR_IN_REPORT_CAPABILITIES, buf, sizeof(buf), &got);
 	if (ret)
-		return ret;
+		return sg_only(d, ret, "REPORT CAPABILITIES");
 	prtool_parse_capabilities(buf, got, caps);
 	return 0;
 }
@@ -167,5 +184,5 @@ int prtool_read_full_status(struct prtool_dev *dev,
 	free(buf);
 	if (ret)
 		prtool_full_status_free(fs);
-	return ret;
+	return sg_only(d, ret, "READ FULL STATUS");
 }

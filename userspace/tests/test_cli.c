@@ -360,6 +360,7 @@ static struct {
 	unsigned int sg_sa;	/* service action of the last call */
 	const uint8_t *sg_resp;	/* the response of the others */
 	size_t sg_resp_len;
+	int sg_errno;		/* SG_IO fails with it (loop: EINVAL) */
 } pr;
 
 static int fake_sg_io(struct sg_io_hdr *h)
@@ -368,6 +369,10 @@ static int fake_sg_io(struct sg_io_hdr *h)
 	size_t n;
 
 	pr.sg_calls++;
+	if (pr.sg_errno) {
+		errno = pr.sg_errno;
+		return -1;
+	}
 	assert_int_equal(cdb[0], 0x5e);
 	pr.sg_sa = cdb[1] & 0x1f;
 	if (pr.sg_calls <= pr.sg_fail) {
@@ -1404,6 +1409,33 @@ static void test_read_full_status_cli(void **state)
 	assert_int_equal(pr.sg_calls, 4);
 }
 
+/*
+ * A device without SG_IO (loop answers EINVAL, NVMe ENOTTY): the message
+ * says why, not only "Invalid argument" (issue 11).
+ */
+static void test_read_full_status_no_sg_io(void **state)
+{
+	static const int errs[] = { EINVAL, ENOTTY };
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < 2; i++) {
+		pr.sg_errno = errs[i];
+		assert_int_equal(RUN("read-full-status", "/dev/fake-dm"),
+				 PRTOOL_EXIT_OS);
+		assert_contains(out.err, "read-full-status on /dev/fake-dm: ");
+		assert_contains(out.err, "READ FULL STATUS has no ioctl, and the "
+					 "device does not take SCSI PERSISTENT "
+					 "RESERVE IN over SG_IO");
+		assert_contains(out.err, "a SCSI device or a multipath map");
+		assert_int_equal(RUN("report-capabilities", "/dev/fake-dm"),
+				 PRTOOL_EXIT_OS);
+		assert_contains(out.err, "REPORT CAPABILITIES has no ioctl");
+		assert_string_equal(out.out, "");
+	}
+	pr.sg_errno = 0;
+}
+
 /* Count the lines of @s. */
 static int lines(const char *s)
 {
@@ -2187,6 +2219,7 @@ int main(void)
 		T(test_capabilities_printers),
 		T(test_read_full_status_cli),
 		T(test_read_full_status_fallback),
+		T(test_read_full_status_no_sg_io),
 		T(test_attach),
 		T(test_attach_key),
 		T(test_attach_by_dm_minor_name),
