@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -26,9 +27,10 @@
  * The first error libdevmapper logged since dm_msg_reset(), which names the
  * cause ("open failed: Permission denied"); the later ones only follow from
  * it ("Incompatible libdevmapper ... and kernel driver"). With errno then.
+ * Per thread: the library's callers may look maps up from several threads.
  */
-static char dm_first_msg[256];
-static int dm_first_errno;
+static _Thread_local char dm_first_msg[256];
+static _Thread_local int dm_first_errno;
 
 static void dm_quiet_log(int level, const char *file, int line, int dm_errno,
 			 const char *fmt, ...)
@@ -64,7 +66,7 @@ static void dm_msg_reset(void)
  */
 static const char *dm_why(void)
 {
-	static char buf[sizeof(dm_first_msg) + 64];
+	static _Thread_local char buf[sizeof(dm_first_msg) + 64];
 
 	if (!dm_first_msg[0])
 		return "libdevmapper failed";
@@ -75,14 +77,37 @@ static const char *dm_why(void)
 	return buf;
 }
 
-static void dm_setup(void)
-{
-	static bool done;
+/*
+ * libdevmapper's log function is one for the whole process, and by
+ * default it prints to stderr, which the library must never do. So while
+ * one of our tasks runs, dm_quiet_log() is in place, and the default
+ * comes back after the last one ends. A program that installed its own
+ * log function keeps it: its function gets the messages (and dm_why()
+ * says only "libdevmapper failed").
+ */
+static pthread_mutex_t dm_log_lock = PTHREAD_MUTEX_INITIALIZER;
+static unsigned int dm_log_users;	/* tasks running under dm_log_ours */
+static bool dm_log_ours;		/* dm_quiet_log() is installed by us */
 
-	if (done)
-		return;
-	dm_log_with_errno_init(dm_quiet_log);
-	done = true;
+static void dm_quiet_begin(void)
+{
+	pthread_mutex_lock(&dm_log_lock);
+	if (!dm_log_users++) {
+		dm_log_ours = !dm_log_is_non_default();
+		if (dm_log_ours)
+			dm_log_with_errno_init(dm_quiet_log);
+	}
+	pthread_mutex_unlock(&dm_log_lock);
+}
+
+static void dm_quiet_end(void)
+{
+	pthread_mutex_lock(&dm_log_lock);
+	if (!--dm_log_users && dm_log_ours) {
+		dm_log_with_errno_init(NULL);
+		dm_log_ours = false;
+	}
+	pthread_mutex_unlock(&dm_log_lock);
 }
 
 /**
@@ -102,10 +127,12 @@ static int dm_info_task(const char *name, unsigned int major,
 	struct dm_task *dmt;
 	int ret = -1;
 
-	dm_setup();
+	dm_quiet_begin();
 	dmt = dm_task_create(DM_DEVICE_INFO);
-	if (!dmt)
+	if (!dmt) {
+		dm_quiet_end();
 		return -1;
+	}
 	if (name) {
 		if (!dm_task_set_name(dmt, name))
 			goto out;
@@ -127,6 +154,7 @@ static int dm_info_task(const char *name, unsigned int major,
 	ret = 0;
 out:
 	dm_task_destroy(dmt);
+	dm_quiet_end();
 	return ret;
 }
 
@@ -177,9 +205,10 @@ static int read_mpath_table(struct mpath_map *m, char *why, size_t len)
 	void *next = NULL;
 	int ret = -EINVAL;
 
-	dm_setup();
+	dm_quiet_begin();
 	dmt = dm_task_create(DM_DEVICE_TABLE);
 	if (!dmt) {
+		dm_quiet_end();
 		snprintf(why, len, "cannot create a device-mapper task");
 		return -EIO;
 	}
@@ -231,6 +260,7 @@ static int read_mpath_table(struct mpath_map *m, char *why, size_t len)
 	ret = 0;
 out:
 	dm_task_destroy(dmt);
+	dm_quiet_end();
 	return ret;
 }
 
@@ -274,7 +304,6 @@ int dm_resolve_map(const char *arg, struct mpath_map *m)
 	bool by_devt = true;
 
 	memset(m, 0, sizeof(*m));
-	dm_setup();
 	if (!*arg) {
 		prtool_err("the map name is empty");
 		return PRTOOL_EXIT_USAGE;
