@@ -168,19 +168,45 @@ step deps bash "$here/deps.sh" || { echo "0 passed, 1 failed"; exit 1; }
 
 step unit env CMOCKA_MESSAGE_OUTPUT=TAP make -C "$DMPR_TOP/userspace" check
 
+# The Debian kernels first: their preparation also installs the host's
+# build packages and sets up the private apt configuration, which nothing
+# may do twice at once.
+debug_rc=
 for k in $DMPR_KERNELS; do
-	step "kernel-$k" bash "$here/kernels/prepare.sh" "$k"
+	[ "$k" = debug ] || step "kernel-$k" bash "$here/kernels/prepare.sh" "$k"
 done
+# The debug kernel is built from source: 10 to 20 minutes on two cores in
+# a cold cache, longer than any other step. It builds in the background
+# from here on, beside the steps that do not need it and the VM steps of
+# the other kernels (which spend much of their time waiting); it counts as
+# one of the VM job slots (queue() below). Its own steps are queued as
+# soon as it is ready (debug_ready() below). Alone, it builds here.
+if [[ " $DMPR_KERNELS " == *" debug "* ]]; then
+	if [ "$DMPR_KERNELS" = debug ]; then
+		step kernel-debug bash "$here/kernels/prepare.sh" debug
+	else
+		debug_rc=$logdir/kernel-debug.rc
+		(
+			start=$(date +%s)
+			bash "$here/kernels/prepare.sh" debug >"$logdir/kernel-debug.log" 2>&1
+			echo "$? $(($(date +%s) - start))" >"$debug_rc"
+		) &
+	fi
+fi
 
 # the real multipath-tools for the comparison scenario (run.sh --mpt)
 step mpt bash "$here/vm/mpt-prepare.sh"
 
 declare -A built=()
-for k in $DMPR_KERNELS; do
-	if [ -d "$(dmpr_kdir "$k")/build" ] &&
-	   step "module-$k" bash "$here/build-module.sh" "$k"; then
-		built[$k]=1
+# build_module ID: the module for kernel ID, if that kernel is prepared
+build_module() {
+	if [ -d "$(dmpr_kdir "$1")/build" ] &&
+	   step "module-$1" bash "$here/build-module.sh" "$1"; then
+		built[$1]=1
 	fi
+}
+for k in $DMPR_KERNELS; do
+	[ "$k" = debug ] && [ -n "$debug_rc" ] || build_module "$k"
 done
 step userspace make -C "$DMPR_TOP/userspace"
 # the installed module sources build with DKMS (6.1: Debian 12's kernel)
@@ -227,24 +253,20 @@ runs_on() {
 	[ -z "$line" ] || [[ " $line " == *" $2 "* ]]
 }
 
-# Lint is independent of the VMs too: it shares their job slots.
-if [ "${DMPR_CHECK_SKIP_LINT:-0}" != 1 ]; then
-	queue lint bash "$here/kernel-lint.sh"
-fi
-
 # The order of the VM steps. Two VMs run at once and the run ends when
 # the last one does, so the long steps go first and the short ones fill
-# the gaps at the end (longest first). The debug kernel's steps take two
-# to three times as long as the same steps on 6.1 and 6.12 (KASAN,
-# lockdep, kmemleak under TCG; 160-370 s a scenario against 20-190 s):
-# queued last, as they were, they made a tail of one slot running debug
-# scenarios alone for many minutes. So: the debug kernel's scenarios,
-# then its KUnit and kmemleak self-test (2-3 min each), then the other
-# kernels' steps, scenario by scenario. Within a kernel, the scenarios in
-# slow_first come first, in that order: a static order from the step
-# times of a full run (2026-12-07; it is about the same on every kernel),
-# the others after them by name. Nothing is measured at run time; a
-# wrong guess costs minutes of wall time, never a result.
+# the gaps at the end (longest first). The debug kernel's steps take
+# longer than the same steps on 6.1 and 6.12 (KASAN, lockdep, kmemleak
+# under TCG): queued last, they made a tail of one slot running debug
+# scenarios alone for many minutes. So: the other kernels' steps while
+# the debug kernel builds, scenario by scenario; once it is ready, lint
+# (it runs sparse against every kernel), the debug kernel's scenarios,
+# its KUnit and kmemleak self-test; then the rest of the other kernels'
+# steps. Within a kernel, the scenarios in slow_first come first, in that
+# order: a static order from the step times of a full run (2026-12-07; it
+# is about the same on every kernel), the others after them by name.
+# Nothing is measured at run time; a wrong guess costs minutes of wall
+# time, never a result.
 slow_first=(26-failslab 40-path-flap 31-preempt-abort 25-stress 49-netlink-fuzz
 	41-fenced-flap 55-lvmpersist 51-mpathpersist-compare
 	12-register-latency-iscsi 12-iscsi-preempt-abort 30-reserve 11-register-latency
@@ -259,12 +281,8 @@ for s in "$here"/scenarios/[0-9]*.sh; do
 done
 kernels=()
 for k in $DMPR_KERNELS; do
-	[ -n "${built[$k]:-}" ] || continue
-	if [ "$k" = debug ]; then
-		kernels=("$k" "${kernels[@]}")
-	else
-		kernels+=("$k")
-	fi
+	[ "$k" = debug ] && [ -n "$debug_rc" ] && continue
+	[ -z "${built[$k]:-}" ] || kernels+=("$k")
 done
 
 # queue_scenario ID NAME: the VM step of scenario NAME on kernel ID,
@@ -299,21 +317,43 @@ queue_selftests() {
 	fi
 }
 
-if [ "${kernels[0]:-}" = debug ]; then
+# debug_ready: the debug kernel's build ended, accounted for; its module
+# is built, and lint and its VM steps are queued
+debug_ready() {
+	local rc secs n
+	read -r rc secs <"$debug_rc" 2>/dev/null || { rc=1 secs=0; }
+	debug_rc=
+	account kernel-debug "$rc" "$secs" || true
+	[ "$rc" -ne 0 ] || build_module debug
+	if [ "${DMPR_CHECK_SKIP_LINT:-0}" != 1 ]; then
+		queue lint bash "$here/kernel-lint.sh"
+	fi
+	[ -n "${built[debug]:-}" ] || return 0
 	for n in "${scenarios[@]}"; do
 		queue_scenario debug "$n"
 	done
 	queue_selftests debug
-	kernels=("${kernels[@]:1}")
-fi
+}
+
 for k in "${kernels[@]}"; do
 	queue_selftests "$k"
 done
 for n in "${scenarios[@]}"; do
 	for k in "${kernels[@]}"; do
+		[ -z "$debug_rc" ] || [ ! -f "$debug_rc" ] || debug_ready
 		queue_scenario "$k" "$n"
 	done
 done
+if [ -n "$debug_rc" ]; then
+	# every other step is queued: wait for the debug kernel
+	while [ ! -f "$debug_rc" ]; do
+		wait -n
+		[ $? -ne 127 ] || break	# no job left: it died without a word
+	done
+	debug_ready
+elif [ "${DMPR_CHECK_SKIP_LINT:-0}" != 1 ] && [[ " ${queued[*]} " != *" lint "* ]]; then
+	queue lint bash "$here/kernel-lint.sh"
+fi
 drain
 # the same return codes on every kernel (issue 3)
 step rc-compare bash "$here/rc-compare.sh" "$logdir"
