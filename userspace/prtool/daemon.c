@@ -32,11 +32,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <linux/netlink.h>
+#include <systemd/sd-daemon.h>
 
 #include "daemon.h"
 #include "dm.h"
@@ -68,6 +70,25 @@ static const char daemon_help[] =
 const char *daemon_sysfs = "/sys";
 
 static bool log_foreground = true;
+/* stderr is the journal's stream: each line starts with its priority */
+static bool log_journal;
+
+/*
+ * Is stderr connected to the journal? systemd sets JOURNAL_STREAM to the
+ * device and inode of the stream it gave the service (systemd.exec(5)).
+ */
+static bool stderr_is_journal(void)
+{
+	const char *js = getenv("JOURNAL_STREAM");
+	unsigned long long dev, ino;
+	struct stat st;
+
+	if (!js || sscanf(js, "%llu:%llu", &dev, &ino) != 2 ||
+	    fstat(STDERR_FILENO, &st))
+		return false;
+	return (unsigned long long)st.st_dev == dev &&
+	       (unsigned long long)st.st_ino == ino;
+}
 
 __attribute__((format(printf, 2, 3)))
 static void dlog(int prio, const char *fmt, ...)
@@ -76,6 +97,9 @@ static void dlog(int prio, const char *fmt, ...)
 
 	va_start(ap, fmt);
 	if (log_foreground) {
+		/* "<4>": journald takes the line's priority from it */
+		if (log_journal)
+			fprintf(stderr, "<%d>", prio);
 		fputs(PROG_NAME ": daemon: ", stderr);
 		vfprintf(stderr, fmt, ap);
 		fputc('\n', stderr);
@@ -731,9 +755,17 @@ int cmd_daemon(int argc, char *argv[])
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGTERM, &sa, &old_term);
+	log_journal = log_foreground && stderr_is_journal();
 	dlog(LOG_INFO, "started%s", o.attach_new ? " (attaching new "
 						  "multipath maps)" : "");
 	daemon_sync_all(&o);
+	/*
+	 * Ready (systemd's Type=notify): every attached map is synced, and
+	 * the uevents and the module's events are read from here on; a
+	 * map multipathd reloads from now on is followed. Without
+	 * NOTIFY_SOCKET this does nothing.
+	 */
+	sd_notify(0, "READY=1\nSTATUS=following the attached maps");
 	ret = PRTOOL_EXIT_OK;
 	while (!daemon_stop) {
 		struct pollfd pfd[2] = {
@@ -776,6 +808,7 @@ int cmd_daemon(int argc, char *argv[])
 			}
 		}
 	}
+	sd_notify(0, "STOPPING=1");
 	dlog(LOG_INFO, "stopped");
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);

@@ -7,6 +7,7 @@
 #include "test_util.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdint.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -668,6 +669,135 @@ static void test_uevent_sender_checked(void **state)
 	capture_free(&c);
 }
 
+/* ---- the daemon's main loop, with its sockets faked ---------------------- */
+
+static int fake_pipe[2] = { -1, -1 };	/* never written: nothing arrives */
+static struct {
+	int calls;
+	char state[2][64];
+	int syncs_at_ready;
+} notify;
+
+int __wrap_socket(int domain, int type, int protocol);
+int __wrap_socket(int domain, int type, int protocol)
+{
+	assert_int_equal(domain, AF_NETLINK);
+	assert_int_equal(protocol, NETLINK_KOBJECT_UEVENT);
+	(void)type;
+	return dup(fake_pipe[0]);
+}
+
+int __wrap_bind(int fd, const struct sockaddr *sa, socklen_t len);
+int __wrap_bind(int fd, const struct sockaddr *sa, socklen_t len)
+{
+	(void)fd;
+	(void)sa;
+	(void)len;
+	return 0;
+}
+
+int __wrap_setsockopt(int fd, int level, int name, const void *val,
+		      socklen_t len);
+int __wrap_setsockopt(int fd, int level, int name, const void *val,
+		      socklen_t len)
+{
+	(void)fd;
+	(void)level;
+	(void)name;
+	(void)val;
+	(void)len;
+	return 0;
+}
+
+int __wrap_ipc_events_open(struct ipc **ipcp, bool load);
+int __wrap_ipc_events_open(struct ipc **ipcp, bool load)
+{
+	(void)load;
+	f.live++;
+	*ipcp = (struct ipc *)&dummy;
+	return 0;
+}
+
+int __wrap_ipc_fd(const struct ipc *ipc);
+int __wrap_ipc_fd(const struct ipc *ipc)
+{
+	(void)ipc;
+	return fake_pipe[0];
+}
+
+/* READY=1 (the maps are synced) ends the run: SIGTERM, as systemd would */
+int __wrap_sd_notify(int unset, const char *state);
+int __wrap_sd_notify(int unset, const char *state)
+{
+	(void)unset;
+	if (notify.calls < 2)
+		snprintf(notify.state[notify.calls], sizeof(notify.state[0]),
+			 "%s", state);
+	if (!strncmp(state, "READY=1", 7)) {
+		notify.syncs_at_ready = f.syncs;
+		raise(SIGTERM);
+	}
+	notify.calls++;
+	return 1;
+}
+
+/*
+ * systemd's Type=notify: the daemon says it is ready only once every
+ * attached map is synced, and that it stops at the end (issue 11: with
+ * Type=simple, "Before=multipathd.service" ordered only the fork).
+ */
+static void test_daemon_ready_after_sync(void **state)
+{
+	char *argv[] = { (char *)"daemon", (char *)"--foreground", NULL };
+
+	(void)state;
+	memset(&notify, 0, sizeof(notify));
+	assert_int_equal(pipe(fake_pipe), 0);
+	capture_start(&c);
+	alarm(10);	/* a daemon that never says READY runs for ever */
+	assert_int_equal(cmd_daemon(2, argv), PRTOOL_EXIT_OK);
+	alarm(0);
+	capture_stop(&c);
+	assert_int_equal(notify.calls, 2);
+	assert_true(!strncmp(notify.state[0], "READY=1", 7));
+	assert_string_equal(notify.state[1], "STOPPING=1");
+	/* mpatha, the one attached map, was synced before READY */
+	assert_int_equal(notify.syncs_at_ready, 1);
+	assert_contains(c.err, "prtool: daemon: started\n");
+	assert_contains(c.err, "prtool: daemon: stopped\n");
+	assert_not_contains(c.err, "<6>");
+	capture_free(&c);
+	close(fake_pipe[0]);
+	close(fake_pipe[1]);
+}
+
+/* Under systemd, stderr is the journal: each line carries its priority. */
+static void test_daemon_journal_priorities(void **state)
+{
+	char *argv[] = { (char *)"daemon", (char *)"--foreground", NULL };
+	char js[64];
+	struct stat st;
+
+	(void)state;
+	memset(&notify, 0, sizeof(notify));
+	assert_int_equal(pipe(fake_pipe), 0);
+	assert_int_equal(fstat(STDERR_FILENO, &st), 0);
+	snprintf(js, sizeof(js), "%llu:%llu", (unsigned long long)st.st_dev,
+		 (unsigned long long)st.st_ino);
+	setenv("JOURNAL_STREAM", js, 1);
+	capture_start(&c);
+	alarm(10);
+	assert_int_equal(cmd_daemon(2, argv), PRTOOL_EXIT_OK);
+	alarm(0);
+	capture_stop(&c);
+	unsetenv("JOURNAL_STREAM");
+	assert_contains(c.err, "<6>prtool: daemon: started\n");
+	assert_contains(c.err, "<6>prtool: daemon: stopped\n");
+	capture_free(&c);
+	close(fake_pipe[0]);
+	close(fake_pipe[1]);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -685,6 +815,8 @@ int main(void)
 		T(test_log_event),
 		T(test_log_event_long),
 		T(test_uevent_sender_checked),
+		T(test_daemon_ready_after_sync),
+		T(test_daemon_journal_priorities),
 	};
 
 	return cmocka_run_group_tests_name("daemon", tests, NULL, NULL);
