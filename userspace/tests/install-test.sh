@@ -28,6 +28,13 @@ ok() {
 		failed=$((failed + 1))
 	fi
 }
+# skip WHAT WHY: a check that cannot run here, as a TAP skip (make check's
+# skip check then fails it unless tools/testing/skips.list allows it)
+skip() {
+	n=$((n + 1))
+	echo "ok $n - $1 # SKIP $2"
+}
+
 is() {
 	n=$((n + 1))
 	if [ "$1" = "$2" ]; then
@@ -147,6 +154,8 @@ is "$(grep -c '^BUILT_MODULE_NAME\[0\]="dm-mpath-pr"$' "$d/$src/dkms.conf")" 1 "
 if command -v man >/dev/null; then
 	err=$(MANWIDTH=80 man --warnings -l "$d/usr/share/man/man8/prtool.8" "$d/usr/share/man/man3/libprtool.3" 2>&1 >/dev/null)
 	is "$err" "" "the man pages render without warnings"
+else
+	skip "the man pages render without warnings" "man is not installed"
 fi
 
 unit=$d/usr/lib/systemd/system/prtool-daemon.service
@@ -161,11 +170,16 @@ is "$(grep -c 'ENV{DM_UUID}=="mpath-?\*", TAG+="systemd", ENV{SYSTEMD_WANTS}+="p
 is "$?:$(sed -n 1p "$tmp/daemon.out")" \
 	"0:Usage: prtool daemon [--attach-new [--key KEY]] [--foreground]" \
 	"the installed prtool has the daemon the unit runs"
+# Verified inside the installed tree (--root): the unit's ExecStart is the
+# installed prtool, so nothing needs filtering; any complaint (a fatal
+# error of the unit included) fails.
 if command -v systemd-analyze >/dev/null; then
-	err=$(systemd-analyze verify --man=no "$unit" 2>&1 | grep -v -e 'Failed to prepare filename' \
-		-e 'No such file or directory' -e 'Command .* is not executable' \
-		-e 'Unit configuration has fatal error')
-	is "$err" "" "systemd-analyze verify: no complaint about the unit"
+	err=$(systemd-analyze verify --man=no --root="$d" \
+		/usr/lib/systemd/system/prtool-daemon.service 2>&1)
+	rc=$?
+	is "$rc:$err" "0:" "systemd-analyze verify --root: no complaint about the unit"
+else
+	skip "systemd-analyze verify of the unit" "systemd-analyze is not installed"
 fi
 
 d=$tmp/b
