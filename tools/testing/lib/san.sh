@@ -345,8 +345,13 @@ _san_reload() {
 	_san_table "$h" || return 1
 	err=$(dmsetup load "mpath$h" --table "$_r" 2>&1) ||
 		_san_err "dmsetup load mpath$h failed: $err" || return 1
-	err=$(dmsetup suspend "mpath$h" 2>&1 && dmsetup resume "mpath$h" 2>&1) ||
-		_san_err "dmsetup suspend/resume mpath$h failed: $err" || return 1
+	err=$(dmsetup suspend "mpath$h" 2>&1) ||
+		_san_err "dmsetup suspend mpath$h failed: $err" || return 1
+	# a scenario's look at the state while the new table waits for the
+	# resume (SAN_BEFORE_RESUME: a command, run in this shell)
+	[ -z "${SAN_BEFORE_RESUME:-}" ] || $SAN_BEFORE_RESUME
+	err=$(dmsetup resume "mpath$h" 2>&1) ||
+		_san_err "dmsetup resume mpath$h failed: $err" || return 1
 }
 
 # _san_find_sd HCTL: set _r to the sd name of that SCSI device, once its

@@ -13,13 +13,15 @@
 #    the kernel's reason (exit 5); resync and a path-state hint work;
 #  - prtool daemon --foreground: relays dm-multipath's PATH_FAILED and
 #    PATH_REINSTATED (the module sees the path failed), sees a new path
-#    disk of the map's WWID before the reload and, after the reload, the
-#    new path carries the key in LIO; SIGTERM ends it with status 0;
+#    disk of the map's WWID before the reload; LIO shows the key on the
+#    new nexus while the reload waits suspended for its resume (checked
+#    from the SAN's side between suspend and resume, not taken from the
+#    daemon's log); SIGTERM ends it with status 0;
 #  - detach: monitor prints the detached event.
 set -u
 . "$DMPR_LIB/tap.sh"
 . "$DMPR_LIB/san.sh"
-tap_plan 42
+tap_plan 43
 
 san_setup --paths-a 2 --paths-b 1 || tap_bail "SAN setup failed"
 mod_load
@@ -100,8 +102,21 @@ san_restore_path A 2
 poll 20 'grep -q "is active (dm-multipath)" "$T/daemon"'
 ok $? "daemon relayed dm's PATH_REINSTATED"
 
+# "Registered before the resume", from LIO: while the reload that adds the
+# path waits suspended for its resume, the new nexus must carry the key
+# (the daemon hands the disk to the module at the table load).
+at_resume() {
+	local t0=$SECONDS
+	poll 30 '[ "$(san_key_of A 3)" = 0xa1 ]'
+	echo "$? $((SECONDS - t0)) $(san_key_of A 3)" >"$T/at-resume"
+}
+# shellcheck disable=SC2034 # read by _san_reload (lib/san.sh)
+SAN_BEFORE_RESUME=at_resume
 i=$(san_add_new_path A)
 ok $? "a new path (A $i) is added to the map"
+unset SAN_BEFORE_RESUME
+read -r rc secs key <"$T/at-resume"
+is "$i:$rc:$key" "3:0:0xa1" "LIO: the new nexus A 3 carries the key before the map resumes (${secs} s after the suspend)"
 new=$(san_path_name A "$i")
 poll 20 'grep -q "new path $new " "$T/daemon"'
 ok $? "daemon saw the new disk $new of the map's WWID before the reload"
