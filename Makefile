@@ -57,6 +57,11 @@ soak:
 demo:
 	DMPR_DEMO_KERNEL=$(DEMO_KERNEL) bash tools/testing/demo.sh
 
+# The userspace parsers under libFuzzer, FUZZ_SECS (60) seconds each;
+# make check runs them 5 seconds each.
+fuzz:
+	$(MAKE) -C userspace fuzz
+
 install:
 	$(MAKE) -C userspace install
 	install -d $(MODSRC)/kernel/compat/tests $(MODSRC)/kernel/tests \
@@ -73,4 +78,4 @@ clean:
 	$(MAKE) -C userspace clean
 	rm -rf build
 
-.PHONY: all userspace module kernels netlink-gen check soak demo install clean
+.PHONY: all userspace module kernels netlink-gen check soak demo fuzz install clean

@@ -167,6 +167,8 @@ drain() {
 step deps bash "$here/deps.sh" || { echo "0 passed, 1 failed"; exit 1; }
 
 step unit env CMOCKA_MESSAGE_OUTPUT=TAP make -C "$DMPR_TOP/userspace" check
+# the parsers of untrusted input under libFuzzer, a few seconds each
+step fuzz make -s -C "$DMPR_TOP/userspace" fuzz-check
 
 # The Debian kernels first: their preparation also installs the host's
 # build packages and sets up the private apt configuration, which nothing
