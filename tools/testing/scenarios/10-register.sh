@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
+# dmpr-kernels: 6.1 6.12
 #
 # REGISTER through the module, against LIO (issue: foundation).
 #

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# dmpr-kernels: 6.1 6.12
+# dmpr-kernels: 6.12
 # (a check of the iSCSI fixture and of the abort flag at the path; the
 # debug kernel adds nothing but 6 minutes)
 # dmpr-vm-options: --iscsi --timeout 900

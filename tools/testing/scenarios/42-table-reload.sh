@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
+# dmpr-kernels: 6.1 6.12
 # dmpr-vm-options: --timeout 600
 #
 # A path added by a table reload gets the host's key (issue 4, C).

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# dmpr-kernels: 6.1 6.12
+# dmpr-kernels: 6.1
 # (the front end's output against the real mpathpersist: userspace, the same
 # on every kernel)
 #
