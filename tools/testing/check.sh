@@ -198,6 +198,8 @@ fi
 
 # the real multipath-tools for the comparison scenario (run.sh --mpt)
 step mpt bash "$here/vm/mpt-prepare.sh"
+# a program linked against multipath-tools' libmpathpersist.so.0 runs on ours
+step abi-mpathpersist bash "$here/abi-mpathpersist.sh"
 
 declare -A built=()
 # build_module ID: the module for kernel ID, if that kernel is prepared

@@ -186,9 +186,12 @@ d=$tmp/b
 make -s -C "$top" install DESTDIR="$d" PREFIX=/usr O="$O" INSTALL_COMPAT_NAMES=1 >"$tmp/log" 2>&1
 ok $? "make install ... INSTALL_COMPAT_NAMES=1"
 is "$(tree "$d" | grep -v "^$src/")" "$( (want | grep -v "^$src/"
+	echo 'usr/lib/libmpathpersist.so.0'
 	echo 'usr/sbin/lvmpersist -> prtool'
 	echo 'usr/sbin/mpathpersist -> prtool') | LC_ALL=C sort)" \
-	"... adds mpathpersist and lvmpersist (links to prtool)"
+	"... adds mpathpersist and lvmpersist (links to prtool) and libmpathpersist.so.0"
+is "$(objdump -T "$d/usr/lib/libmpathpersist.so.0" | awk '$NF == "mpath_persistent_reserve_in" { print $(NF - 1) }')" \
+	LIBMPATHPERSIST_2.1.0 "libmpathpersist.so.0: mpath_persistent_reserve_in@LIBMPATHPERSIST_2.1.0"
 "$d/usr/sbin/mpathpersist" -h 2>"$tmp/mpp.err"
 rc=$?
 is "$rc:$(sed -n 2p "$tmp/mpp.err")" "0:Usage: mpathpersist [OPTIONS] [DEVICE]" "mpathpersist answers as mpathpersist"
