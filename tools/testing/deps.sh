@@ -10,7 +10,7 @@ set -euo pipefail
 pkgs=(
 	build-essential pkg-config
 	libnl-3-dev libnl-genl-3-dev libdevmapper-dev libkmod-dev libcmocka-dev
-	libsystemd-dev
+	libsystemd-dev libjson-c-dev
 	qemu-system-x86 busybox-static sg3-utils dmsetup kmod cpio util-linux
 	bc flex bison libelf-dev libssl-dev dwarves xz-utils zstd rsync
 	sparse jq python3-yaml python3-jsonschema

@@ -1,394 +1,151 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * prtool: a small, strict JSON reader (see jsonp.h).
- *
- * Recursive descent over RFC 8259: no comments, no trailing commas, no
- * leading zeros, no control characters inside strings; \uXXXX escapes
- * (surrogate pairs included) become UTF-8.
+ * prtool: JSON documents of other tools (lvm2's --reportformat json) as a
+ * tree. json-c parses, in its strict mode (RFC 8259); this file only turns
+ * its objects into struct jv, which keeps members in document order and
+ * numbers as their text.
  */
-#include <stdarg.h>
-#include <stdint.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <json-c/json.h>
+
 #include "jsonp.h"
 
-struct jp {
+static void jv_fail(char *err, size_t len, const char *what, size_t at)
+{
+	if (err && len)
+		snprintf(err, len, "%s at byte %zu", what, at);
+}
+
+/* @o as a struct jv named @name (copied), or NULL for want of memory. */
+static struct jv *jv_of(struct json_object *o, const char *name, bool *nul)
+{
+	struct jv *v = calloc(1, sizeof(*v)), **tail;
 	const char *s;
-	size_t pos;
-	char *err;
-	size_t errlen;
-	bool failed;
-};
-
-static void __attribute__((format(printf, 2, 3)))
-jp_fail(struct jp *p, const char *fmt, ...)
-{
-	char msg[128];
-	va_list ap;
-
-	if (p->failed)
-		return;
-	p->failed = true;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	if (p->err && p->errlen)
-		snprintf(p->err, p->errlen, "%s at byte %zu", msg, p->pos);
-}
-
-static void skip_ws(struct jp *p)
-{
-	while (p->s[p->pos] == ' ' || p->s[p->pos] == '\t' ||
-	       p->s[p->pos] == '\n' || p->s[p->pos] == '\r')
-		p->pos++;
-}
-
-static struct jv *new_value(struct jp *p, enum jv_type type)
-{
-	struct jv *v = calloc(1, sizeof(*v));
 
 	if (!v)
-		jp_fail(p, "out of memory");
-	else
-		v->type = type;
+		return NULL;
+	if (name && !(v->name = strdup(name)))
+		goto fail;
+	switch (json_object_get_type(o)) {
+	case json_type_null:
+		v->type = JV_NULL;
+		break;
+	case json_type_boolean:
+		v->type = JV_BOOL;
+		v->boolean = json_object_get_boolean(o);
+		break;
+	case json_type_int:
+	case json_type_double:
+		v->type = JV_NUMBER;
+		/* the text as parsed (json-c keeps it for the serializer) */
+		v->text = strdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+		if (!v->text)
+			goto fail;
+		break;
+	case json_type_string:
+		v->type = JV_STRING;
+		s = json_object_get_string(o);
+		/* an escaped NUL would cut the C string short: refused */
+		if ((size_t)json_object_get_string_len(o) != strlen(s))
+			*nul = true;
+		v->text = strdup(s);
+		if (!v->text)
+			goto fail;
+		break;
+	case json_type_array: {
+		size_t i, n = json_object_array_length(o);
+
+		v->type = JV_ARRAY;
+		tail = &v->child;
+		for (i = 0; i < n; i++) {
+			*tail = jv_of(json_object_array_get_idx(o, i), NULL, nul);
+			if (!*tail)
+				goto fail;
+			tail = &(*tail)->next;
+		}
+		break;
+	}
+	case json_type_object: {
+		struct json_object_iterator it = json_object_iter_begin(o);
+		struct json_object_iterator end = json_object_iter_end(o);
+
+		v->type = JV_OBJECT;
+		tail = &v->child;
+		for (; !json_object_iter_equal(&it, &end); json_object_iter_next(&it)) {
+			*tail = jv_of(json_object_iter_peek_value(&it),
+				      json_object_iter_peek_name(&it), nul);
+			if (!*tail)
+				goto fail;
+			tail = &(*tail)->next;
+		}
+		break;
+	}
+	}
 	return v;
-}
-
-static int hex4(const char *s, unsigned int *out)
-{
-	unsigned int v = 0;
-	int i;
-
-	for (i = 0; i < 4; i++) {
-		char c = s[i];
-
-		v <<= 4;
-		if (c >= '0' && c <= '9')
-			v |= (unsigned int)(c - '0');
-		else if (c >= 'a' && c <= 'f')
-			v |= (unsigned int)(c - 'a' + 10);
-		else if (c >= 'A' && c <= 'F')
-			v |= (unsigned int)(c - 'A' + 10);
-		else
-			return -1;
-	}
-	*out = v;
-	return 0;
-}
-
-static size_t put_utf8(char *o, unsigned int cp)
-{
-	if (cp < 0x80) {
-		o[0] = (char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		o[0] = (char)(0xc0 | cp >> 6);
-		o[1] = (char)(0x80 | (cp & 0x3f));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		o[0] = (char)(0xe0 | cp >> 12);
-		o[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		o[2] = (char)(0x80 | (cp & 0x3f));
-		return 3;
-	}
-	o[0] = (char)(0xf0 | cp >> 18);
-	o[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-	o[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-	o[3] = (char)(0x80 | (cp & 0x3f));
-	return 4;
-}
-
-/* A string at p->pos (the opening quote); returns it decoded. */
-static char *parse_string(struct jp *p)
-{
-	size_t start = ++p->pos, n = 0, i;
-	unsigned int cp, lo;
-	char *out, c;
-
-	/* The decoded text is never longer than the source. */
-	while (p->s[p->pos] && p->s[p->pos] != '"') {
-		if (p->s[p->pos] == '\\' && p->s[p->pos + 1])
-			p->pos++;
-		p->pos++;
-	}
-	if (p->s[p->pos] != '"') {
-		jp_fail(p, "unterminated string");
-		return NULL;
-	}
-	out = malloc(p->pos - start + 1);
-	if (!out) {
-		jp_fail(p, "out of memory");
-		return NULL;
-	}
-	for (i = start; i < p->pos; i++) {
-		c = p->s[i];
-		if ((unsigned char)c < 0x20) {
-			p->pos = i;
-			jp_fail(p, "control character in a string");
-			goto bad;
-		}
-		if (c != '\\') {
-			out[n++] = c;
-			continue;
-		}
-		c = p->s[++i];
-		switch (c) {
-		case '"':
-		case '\\':
-		case '/':
-			out[n++] = c;
-			break;
-		case 'b':
-			out[n++] = '\b';
-			break;
-		case 'f':
-			out[n++] = '\f';
-			break;
-		case 'n':
-			out[n++] = '\n';
-			break;
-		case 'r':
-			out[n++] = '\r';
-			break;
-		case 't':
-			out[n++] = '\t';
-			break;
-		case 'u':
-			/* Every escape lies inside the quotes. */
-			if (i + 4 >= p->pos || hex4(p->s + i + 1, &cp))
-				goto bad_escape;
-			i += 4;
-			if (cp >= 0xd800 && cp <= 0xdbff) {
-				if (i + 6 >= p->pos || p->s[i + 1] != '\\' ||
-				    p->s[i + 2] != 'u' ||
-				    hex4(p->s + i + 3, &lo) || lo < 0xdc00 ||
-				    lo > 0xdfff)
-					goto bad_escape;
-				i += 6;
-				cp = 0x10000 + ((cp - 0xd800) << 10) +
-				     (lo - 0xdc00);
-			} else if (cp >= 0xdc00 && cp <= 0xdfff) {
-				goto bad_escape;
-			}
-			if (!cp) {
-				p->pos = i;
-				jp_fail(p, "NUL in a string");
-				goto bad;
-			}
-			n += put_utf8(out + n, cp);
-			break;
-		default:
-			goto bad_escape;
-		}
-	}
-	out[n] = '\0';
-	p->pos++;
-	return out;
-bad_escape:
-	p->pos = i;
-	jp_fail(p, "bad escape in a string");
-bad:
-	free(out);
-	return NULL;
-}
-
-static bool is_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
-static char *parse_number(struct jp *p)
-{
-	size_t start = p->pos;
-	const char *s = p->s;
-	char *t;
-
-	if (s[p->pos] == '-')
-		p->pos++;
-	if (s[p->pos] == '0') {
-		p->pos++;
-	} else if (is_digit(s[p->pos])) {
-		while (is_digit(s[p->pos]))
-			p->pos++;
-	} else {
-		jp_fail(p, "bad number");
-		return NULL;
-	}
-	if (s[p->pos] == '.') {
-		p->pos++;
-		if (!is_digit(s[p->pos])) {
-			jp_fail(p, "bad number");
-			return NULL;
-		}
-		while (is_digit(s[p->pos]))
-			p->pos++;
-	}
-	if (s[p->pos] == 'e' || s[p->pos] == 'E') {
-		p->pos++;
-		if (s[p->pos] == '+' || s[p->pos] == '-')
-			p->pos++;
-		if (!is_digit(s[p->pos])) {
-			jp_fail(p, "bad number");
-			return NULL;
-		}
-		while (is_digit(s[p->pos]))
-			p->pos++;
-	}
-	t = strndup(s + start, p->pos - start);
-	if (!t)
-		jp_fail(p, "out of memory");
-	return t;
-}
-
-static struct jv *parse_value(struct jp *p, int depth);
-
-/* Elements or members up to @close; @object: members with names. */
-static struct jv *parse_container(struct jp *p, int depth, bool object)
-{
-	struct jv *v = new_value(p, object ? JV_OBJECT : JV_ARRAY), **tail;
-	char close = object ? '}' : ']';
-
-	if (!v)
-		return NULL;
-	if (depth >= JV_MAX_DEPTH) {
-		jp_fail(p, "nested too deeply");
-		goto bad;
-	}
-	tail = &v->child;
-	p->pos++;
-	skip_ws(p);
-	if (p->s[p->pos] == close) {
-		p->pos++;
-		return v;
-	}
-	for (;;) {
-		char *name = NULL;
-		struct jv *e;
-
-		if (object) {
-			if (p->s[p->pos] != '"') {
-				jp_fail(p, "expected a member name");
-				goto bad;
-			}
-			name = parse_string(p);
-			if (!name)
-				goto bad;
-			skip_ws(p);
-			if (p->s[p->pos] != ':') {
-				free(name);
-				jp_fail(p, "expected ':'");
-				goto bad;
-			}
-			p->pos++;
-		}
-		e = parse_value(p, depth + 1);
-		if (!e) {
-			free(name);
-			goto bad;
-		}
-		e->name = name;
-		*tail = e;
-		tail = &e->next;
-		skip_ws(p);
-		if (p->s[p->pos] == ',') {
-			p->pos++;
-			skip_ws(p);
-			continue;
-		}
-		if (p->s[p->pos] == close) {
-			p->pos++;
-			return v;
-		}
-		jp_fail(p, "expected ',' or '%c'", close);
-		goto bad;
-	}
-bad:
+fail:
 	jv_free(v);
 	return NULL;
 }
 
-static struct jv *parse_literal(struct jp *p, const char *word,
-				enum jv_type type, bool b)
-{
-	size_t n = strlen(word);
-	struct jv *v;
-
-	if (strncmp(p->s + p->pos, word, n)) {
-		jp_fail(p, "unexpected character '%c'", p->s[p->pos]);
-		return NULL;
-	}
-	p->pos += n;
-	v = new_value(p, type);
-	if (v)
-		v->boolean = b;
-	return v;
-}
-
-static struct jv *parse_value(struct jp *p, int depth)
-{
-	struct jv *v;
-	char *t;
-
-	skip_ws(p);
-	switch (p->s[p->pos]) {
-	case '{':
-		return parse_container(p, depth, true);
-	case '[':
-		return parse_container(p, depth, false);
-	case '"':
-		t = parse_string(p);
-		if (!t)
-			return NULL;
-		v = new_value(p, JV_STRING);
-		if (!v)
-			free(t);
-		else
-			v->text = t;
-		return v;
-	case 't':
-		return parse_literal(p, "true", JV_BOOL, true);
-	case 'f':
-		return parse_literal(p, "false", JV_BOOL, false);
-	case 'n':
-		return parse_literal(p, "null", JV_NULL, false);
-	case '\0':
-		jp_fail(p, "unexpected end of input");
-		return NULL;
-	default:
-		if (p->s[p->pos] != '-' && !is_digit(p->s[p->pos])) {
-			jp_fail(p, "unexpected character '%c'", p->s[p->pos]);
-			return NULL;
-		}
-		t = parse_number(p);
-		if (!t)
-			return NULL;
-		v = new_value(p, JV_NUMBER);
-		if (!v)
-			free(t);
-		else
-			v->text = t;
-		return v;
-	}
-}
-
 struct jv *jv_parse(const char *s, char *err, size_t len)
 {
-	struct jp p = { .s = s, .err = err, .errlen = len };
+	struct json_tokener *tok = json_tokener_new_ex(JV_MAX_DEPTH);
+	size_t n = strlen(s), end;
+	struct json_object *o;
+	bool nul = false;
 	struct jv *v;
 
 	if (err && len)
 		err[0] = '\0';
-	v = parse_value(&p, 0);
-	if (!v)
+	/* RFC 8259 has no raw control characters, json-c lets some through */
+	end = strcspn(s, "\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0c\x0e\x0f"
+		      "\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b"
+		      "\x1c\x1d\x1e\x1f");
+	if (end != n) {
+		json_tokener_free(tok);
+		jv_fail(err, len, "a control character", end);
 		return NULL;
-	skip_ws(&p);
-	if (s[p.pos]) {
-		jp_fail(&p, "trailing data");
+	}
+	if (!tok) {
+		jv_fail(err, len, strerror(ENOMEM), 0);
+		return NULL;
+	}
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
+	o = json_tokener_parse_ex(tok, s, (int)n);
+	end = json_tokener_get_parse_end(tok);
+	if (!o) {
+		enum json_tokener_error e = json_tokener_get_error(tok);
+
+		/* the text ended inside a value */
+		if (e == json_tokener_continue)
+			jv_fail(err, len, "unexpected end", n);
+		else if (e == json_tokener_error_depth)
+			jv_fail(err, len, "nested too deeply", end);
+		else
+			jv_fail(err, len, json_tokener_error_desc(e), end);
+		json_tokener_free(tok);
+		return NULL;
+	}
+	json_tokener_free(tok);
+	end += strspn(s + end, " \t\r\n");
+	if (end != n) {
+		jv_fail(err, len, "trailing data", end);
+		json_object_put(o);
+		return NULL;
+	}
+	v = jv_of(o, NULL, &nul);
+	json_object_put(o);
+	if (!v) {
+		jv_fail(err, len, strerror(ENOMEM), 0);
+		return NULL;
+	}
+	if (nul) {
 		jv_free(v);
+		jv_fail(err, len, "a string with an escaped NUL", 0);
 		return NULL;
 	}
 	return v;
