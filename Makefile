@@ -23,7 +23,7 @@
 KDIR ?= /lib/modules/$(shell uname -r)/build
 KERNELS ?= 6.1 6.12 debug
 SOAK_KERNELS ?= 6.12
-SOAK_SCENARIOS ?= @(45|47|48)-*
+SOAK_SCENARIOS ?= @(40|41|45|47|48|49)-*
 DEMO_KERNEL ?= debug
 # DKMS looks for module sources here (its source_tree), whatever PREFIX is.
 DKMS_SRCDIR ?= /usr/src

@@ -21,6 +21,10 @@ set -u
 tap_plan 24
 
 KA=0xa41a KB=0xb41b
+# make check: 20 rounds, 10 on the debug kernel (each costs it ~10 s
+# under TCG); make soak: 40 everywhere
+[ "${DMPR_SOAK:-0}" = 1 ] && ROUNDS=${ROUNDS:-40}
+[ "${DMPR_KERNEL_ID:-}" = debug ] && ROUNDS=${ROUNDS:-10}
 ROUNDS=${ROUNDS:-20}
 NPATHS=${NPATHS:-2}
 FLAP_DOWN=${FLAP_DOWN:-0.3}
