@@ -188,9 +188,12 @@ if [[ " $DMPR_KERNELS " == *" debug "* ]]; then
 		step kernel-debug bash "$here/kernels/prepare.sh" debug
 	else
 		debug_rc=$logdir/kernel-debug.rc
+		# one compile job more than the CPUs: the build is the run's
+		# critical path, and the scenario beside it mostly waits
 		(
 			start=$(date +%s)
-			bash "$here/kernels/prepare.sh" debug >"$logdir/kernel-debug.log" 2>&1
+			DMPR_JOBS=${DMPR_JOBS:-$(($(nproc) + 1))} \
+				bash "$here/kernels/prepare.sh" debug >"$logdir/kernel-debug.log" 2>&1
 			echo "$? $(($(date +%s) - start))" >"$debug_rc"
 		) &
 	fi
