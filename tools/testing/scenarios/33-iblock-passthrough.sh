@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# dmpr-kernels: 6.1 6.12
+# dmpr-kernels: 6.12
 #
 # A kernel client of the module's pr_ops: LIO's iblock PR pass-through
 # (issue 9, defect 11: RELEASE with a key that does not hold the

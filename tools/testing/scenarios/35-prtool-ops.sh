@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# dmpr-kernels: 6.1 6.12
+# dmpr-kernels: 6.1
 #
 # prtool's reservation subcommands against LIO (issue 5): reserve, release,
 # preempt, clear, read-full-status and report-capabilities.

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# dmpr-kernels: 6.1 6.12
+# dmpr-kernels: 6.12
 #
 # The netlink family's guard (issue 4): who may talk to it, and how it
 # rejects requests it cannot take.

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# dmpr-kernels: 6.1 6.12
+# dmpr-kernels: 6.1
 # (the mpathpersist front end, userspace: the kernel paths it drives are the
 # pr_ops the kernel scenarios run on the debug kernel too)
 #

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# dmpr-kernels: 6.1 6.12
+# dmpr-kernels: 6.1
 # dmpr-vm-options: --bin setpriv
 #
 # prtool's commands for the module's events, settings, hints and sync, and
