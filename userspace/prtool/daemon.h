@@ -67,4 +67,16 @@ extern int daemon_pending_timeout_ms;
 /* Log one notification of the module (an ipc_events_read() callback). */
 int daemon_log_event(const struct mpr_event *ev, void *arg);
 
+/*
+ * daemon_log.c: one line of the daemon's log at syslog priority @prio, to
+ * stderr (with the priority's "<N>" prefix when stderr is the journal's
+ * stream) or, once daemon_log_to_syslog(true), to syslog.
+ */
+__attribute__((format(printf, 2, 3)))
+void dlog(int prio, const char *fmt, ...);
+/* Log to syslog (after detaching) or, @on false, back to stderr. */
+void daemon_log_to_syslog(bool on);
+/* Look at stderr once more: is it the journal's stream (JOURNAL_STREAM)? */
+void daemon_log_start(void);
+
 #endif /* PRTOOL_DAEMON_H */

@@ -746,11 +746,11 @@ int __wrap_sd_notify(int unset, const char *state)
  * attached map is synced, and that it stops at the end (issue 11: with
  * Type=simple, "Before=multipathd.service" ordered only the fork).
  */
-static void test_daemon_ready_after_sync(void **state)
+/* Run "daemon --foreground" until its READY=1 (the fake ends it there). */
+static void daemon_run_once(void)
 {
 	char *argv[] = { (char *)"daemon", (char *)"--foreground", NULL };
 
-	(void)state;
 	memset(&notify, 0, sizeof(notify));
 	assert_int_equal(pipe(fake_pipe), 0);
 	capture_start(&c);
@@ -758,6 +758,14 @@ static void test_daemon_ready_after_sync(void **state)
 	assert_int_equal(cmd_daemon(2, argv), PRTOOL_EXIT_OK);
 	alarm(0);
 	capture_stop(&c);
+	close(fake_pipe[0]);
+	close(fake_pipe[1]);
+}
+
+static void test_daemon_ready_after_sync(void **state)
+{
+	(void)state;
+	daemon_run_once();
 	assert_int_equal(notify.calls, 2);
 	assert_true(!strncmp(notify.state[0], "READY=1", 7));
 	assert_string_equal(notify.state[1], "STOPPING=1");
@@ -767,35 +775,24 @@ static void test_daemon_ready_after_sync(void **state)
 	assert_contains(c.err, "prtool: daemon: stopped\n");
 	assert_not_contains(c.err, "<6>");
 	capture_free(&c);
-	close(fake_pipe[0]);
-	close(fake_pipe[1]);
 }
 
 /* Under systemd, stderr is the journal: each line carries its priority. */
 static void test_daemon_journal_priorities(void **state)
 {
-	char *argv[] = { (char *)"daemon", (char *)"--foreground", NULL };
 	char js[64];
 	struct stat st;
 
 	(void)state;
-	memset(&notify, 0, sizeof(notify));
-	assert_int_equal(pipe(fake_pipe), 0);
 	assert_int_equal(fstat(STDERR_FILENO, &st), 0);
 	snprintf(js, sizeof(js), "%llu:%llu", (unsigned long long)st.st_dev,
 		 (unsigned long long)st.st_ino);
 	setenv("JOURNAL_STREAM", js, 1);
-	capture_start(&c);
-	alarm(10);
-	assert_int_equal(cmd_daemon(2, argv), PRTOOL_EXIT_OK);
-	alarm(0);
-	capture_stop(&c);
+	daemon_run_once();
 	unsetenv("JOURNAL_STREAM");
 	assert_contains(c.err, "<6>prtool: daemon: started\n");
 	assert_contains(c.err, "<6>prtool: daemon: stopped\n");
 	capture_free(&c);
-	close(fake_pipe[0]);
-	close(fake_pipe[1]);
 }
 
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
