@@ -524,17 +524,26 @@ static void test_sync_all(void **state)
 	capture_free(&c);
 }
 
-static void test_log_event(void **state)
+/* An event @cmd of mpatha (dm-3, 253:3) with key 0x42; free() it. */
+static struct mpr_event *event_of_mpatha(uint8_t cmd)
 {
 	struct mpr_event *ev = calloc(1, sizeof(*ev));
 
-	(void)state;
-	ev->cmd = DM_MPATH_PR_CMD_PREEMPTED;
+	assert_non_null(ev);
+	ev->cmd = cmd;
 	ev->major = 253;
 	ev->minor = 3;
 	strcpy(ev->name, "dm-3");
 	ev->has_key = true;
 	ev->key = 0x42;
+	return ev;
+}
+
+static void test_log_event(void **state)
+{
+	struct mpr_event *ev = event_of_mpatha(DM_MPATH_PR_CMD_PREEMPTED);
+
+	(void)state;
 	capture_start(&c);
 	assert_int_equal(daemon_log_event(ev, NULL), 0);
 	capture_stop(&c);
@@ -552,19 +561,13 @@ static void test_log_event(void **state)
  */
 static void test_log_event_long(void **state)
 {
-	struct mpr_event *ev = calloc(1, sizeof(*ev));
+	struct mpr_event *ev = event_of_mpatha(DM_MPATH_PR_CMD_OP_DONE);
 	char last[96];
 	unsigned int i;
 
 	(void)state;
-	ev->cmd = DM_MPATH_PR_CMD_OP_DONE;
-	ev->major = 253;
-	ev->minor = 3;
-	strcpy(ev->name, "dm-3");
 	ev->has_op = true;
 	ev->op = DM_MPATH_PR_OP_REGISTER;
-	ev->has_key = true;
-	ev->key = 0x42;
 	ev->has_result = true;
 	ev->nr_paths = DM_MPATH_PR_MAX_PATHS;
 	for (i = 0; i < ev->nr_paths; i++) {
