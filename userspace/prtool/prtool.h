@@ -68,6 +68,14 @@ int cmd_monitor(int argc, char *argv[]);
 int cmd_daemon(int argc, char *argv[]);
 
 /*
+ * cmd_pr.c: the options of the read subcommands, --json and --help (which
+ * prints @help and returns -1); else the exit code of a usage error, or 0
+ * with the DEVICE operand in *@devarg.
+ */
+int read_opts(int argc, char *argv[], const char *help, bool *json,
+	      const char **devarg);
+
+/*
  * A path argument: a kernel name ("sdb", looked up as /dev/sdb), a device
  * node or MAJOR:MINOR. Return: 0, or -errno with the reason in @why.
  */
