@@ -226,8 +226,9 @@ int cmd_unregister(int argc, char *argv[])
 	return do_register(argc, argv, REG_UNREGISTER);
 }
 
-int read_opts(int argc, char *argv[], const char *help, bool *json,
-	      const char **devarg)
+/* Options of the read subcommands: --json and --help. */
+static int read_opts(int argc, char *argv[], const char *help, bool *json,
+		     const char **devarg)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
@@ -253,6 +254,21 @@ int read_opts(int argc, char *argv[], const char *help, bool *json,
 	return opt_one_operand(argv[0], argc, argv, "DEVICE", devarg);
 }
 
+bool read_cmd_start(int argc, char *argv[], const char *help, bool *json,
+		    struct pr_dev *dev, int *ret)
+{
+	const char *devarg;
+	int r;
+
+	r = read_opts(argc, argv, help, json, &devarg);
+	if (r) {
+		*ret = r < 0 ? PRTOOL_EXIT_OK : r;
+		return false;
+	}
+	*ret = pr_dev_open(dev, devarg);
+	return !*ret;
+}
+
 static const char *source_name(enum pr_source src)
 {
 	return src == PR_SRC_IOCTL ? "ioctl" : "sg_io";
@@ -260,7 +276,6 @@ static const char *source_name(enum pr_source src)
 
 int cmd_read_keys(int argc, char *argv[])
 {
-	const char *devarg;
 	struct pr_dev dev;
 	struct pr_keys k;
 	struct json j;
@@ -268,11 +283,7 @@ int cmd_read_keys(int argc, char *argv[])
 	uint32_t i;
 	int ret;
 
-	ret = read_opts(argc, argv, read_keys_help, &json, &devarg);
-	if (ret)
-		return ret < 0 ? PRTOOL_EXIT_OK : ret;
-	ret = pr_dev_open(&dev, devarg);
-	if (ret)
+	if (!read_cmd_start(argc, argv, read_keys_help, &json, &dev, &ret))
 		return ret;
 	ret = pr_read_keys(&dev, &k);
 	if (ret) {
@@ -317,7 +328,6 @@ int cmd_read_keys(int argc, char *argv[])
 int cmd_read_reservation(int argc, char *argv[])
 {
 	const struct pr_type_desc *t;
-	const char *devarg;
 	struct pr_dev dev;
 	struct pr_resv r;
 	char tname[48];
@@ -325,11 +335,7 @@ int cmd_read_reservation(int argc, char *argv[])
 	bool json;
 	int ret;
 
-	ret = read_opts(argc, argv, read_reservation_help, &json, &devarg);
-	if (ret)
-		return ret < 0 ? PRTOOL_EXIT_OK : ret;
-	ret = pr_dev_open(&dev, devarg);
-	if (ret)
+	if (!read_cmd_start(argc, argv, read_reservation_help, &json, &dev, &ret))
 		return ret;
 	ret = pr_read_reservation(&dev, &r);
 	if (ret) {

@@ -272,16 +272,11 @@ void pr_print_full_status(FILE *f, const char *dev,
 int cmd_read_full_status(int argc, char *argv[])
 {
 	struct prtool_full_status fs = { 0 };
-	const char *devarg;
 	struct pr_dev dev;
 	bool json;
 	int ret;
 
-	ret = read_opts(argc, argv, read_full_status_help, &json, &devarg);
-	if (ret)
-		return ret < 0 ? PRTOOL_EXIT_OK : ret;
-	ret = pr_dev_open(&dev, devarg);
-	if (ret)
+	if (!read_cmd_start(argc, argv, read_full_status_help, &json, &dev, &ret))
 		return ret;
 	ret = sg_read(&dev, argv[0], SG_FULL_STATUS, &fs);
 	if (!ret)
@@ -370,16 +365,11 @@ void pr_print_capabilities(FILE *f, const char *dev,
 int cmd_report_capabilities(int argc, char *argv[])
 {
 	struct prtool_capabilities c = { 0 };
-	const char *devarg;
 	struct pr_dev dev;
 	bool json;
 	int ret;
 
-	ret = read_opts(argc, argv, report_capabilities_help, &json, &devarg);
-	if (ret)
-		return ret < 0 ? PRTOOL_EXIT_OK : ret;
-	ret = pr_dev_open(&dev, devarg);
-	if (ret)
+	if (!read_cmd_start(argc, argv, report_capabilities_help, &json, &dev, &ret))
 		return ret;
 	ret = sg_read(&dev, argv[0], SG_CAPABILITIES, &c);
 	if (!ret)

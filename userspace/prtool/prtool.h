@@ -67,13 +67,15 @@ int cmd_path_state(int argc, char *argv[]);
 int cmd_monitor(int argc, char *argv[]);
 int cmd_daemon(int argc, char *argv[]);
 
+struct pr_dev;
 /*
- * cmd_pr.c: the options of the read subcommands, --json and --help (which
- * prints @help and returns -1); else the exit code of a usage error, or 0
- * with the DEVICE operand in *@devarg.
+ * cmd_pr.c: the start of every read subcommand: its options (--json,
+ * --help, which prints @help) and its DEVICE, opened into @dev. Return:
+ * true to go on; false with *@ret the exit code to return at once (0
+ * after --help).
  */
-int read_opts(int argc, char *argv[], const char *help, bool *json,
-	      const char **devarg);
+bool read_cmd_start(int argc, char *argv[], const char *help, bool *json,
+		    struct pr_dev *dev, int *ret);
 
 /*
  * A path argument: a kernel name ("sdb", looked up as /dev/sdb), a device
