@@ -14,8 +14,9 @@ pkgs=(
 	qemu-system-x86 busybox-static sg3-utils dmsetup kmod cpio util-linux
 	bc flex bison libelf-dev libssl-dev dwarves xz-utils zstd rsync
 	sparse jq python3-yaml python3-jsonschema
-	# libFuzzer with ASan and UBSan for the userspace parsers (make fuzz)
-	clang
+	# libFuzzer with ASan and UBSan for the userspace parsers (make fuzz);
+	# their runtimes are only a recommendation of clang
+	clang libclang-rt-14-dev
 	# the iSCSI fabric of the VM tests (run.sh --iscsi): the initiator
 	# (installing it regenerates the host's initramfs, harmless) and tc
 	open-iscsi iproute2
