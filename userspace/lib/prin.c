@@ -169,8 +169,10 @@ int prtool_read_full_status(struct prtool_dev *dev,
 		}
 		buf = nbuf;
 		ret = pr_in_retry(d, PR_IN_READ_FULL_STATUS, buf, len, &got);
-		if (ret)
+		if (ret) {
+			ret = sg_only(d, ret, "READ FULL STATUS");
 			break;
+		}
 		prtool_full_status_free(fs);
 		ret = prtool_parse_full_status(buf, got, fs);
 		if (ret)
@@ -184,5 +186,5 @@ int prtool_read_full_status(struct prtool_dev *dev,
 	free(buf);
 	if (ret)
 		prtool_full_status_free(fs);
-	return sg_only(d, ret, "READ FULL STATUS");
+	return ret;
 }
