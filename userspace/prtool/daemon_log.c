@@ -117,7 +117,7 @@ void daemon_log_to_syslog(bool on)
 		prtool_log_to_syslog(false);
 		closelog();
 		log_foreground = true;
-		log_journal = stderr_is_journal();
+		log_journal = false;	/* daemon_log_start() looks again */
 	}
 }
 
