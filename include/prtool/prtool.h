@@ -317,6 +317,55 @@ int prtool_pr_out(struct prtool_dev *dev, unsigned int sa,
 		  uint8_t scope_type, const uint8_t *param, size_t plen);
 
 /**
+ * prtool_test_unit_ready() - SCSI TEST UNIT READY over SG_IO
+ * @dev: the device
+ *
+ * Takes a pending UNIT ATTENTION off the I_T nexus the command reaches (on
+ * a multipath map: the path device-mapper picks), as LVM's lvmpersist does
+ * before reading the keys. Return as for prtool_pr_in().
+ */
+int prtool_test_unit_ready(struct prtool_dev *dev);
+
+/**
+ * prtool_mpath_prin() - PERSISTENT RESERVE IN as libmpathpersist sends it
+ * @fd: descriptor of a multipath map (or of another block device)
+ * @sa: service action (MPATH_PRIN_*_SA)
+ * @buf: receives the raw response, zero-filled after *@got bytes
+ * @len: size of @buf, prtool_mpath_prin_len(@sa) to read what
+ *	libmpathpersist reads
+ * @got: receives the length of the response
+ * @noisy: dump the response on stderr (as libmpathpersist's @noisy does)
+ *
+ * The engine of mpath_persistent_reserve_in() without its parsing into
+ * struct prin_resp: the IOC_PR_READ_* ioctls where the kernel has them,
+ * SG_IO otherwise, on the map and then on each of its paths until one
+ * answers, with libmpathpersist's UNIT ATTENTION retries. For a program
+ * that prints the response as sent (prtool's mpathpersist front end).
+ *
+ * Return: an MPATH_PR_* code, as mpath_persistent_reserve_in().
+ */
+int prtool_mpath_prin(int fd, int sa, uint8_t *buf, size_t len, size_t *got,
+		      int noisy);
+
+/* The allocation length libmpathpersist uses for service action @sa. */
+unsigned int prtool_mpath_prin_len(int sa);
+
+/* A diagnostic of priority @prio (0 error ... 3 debug), without newline. */
+typedef void prtool_log_fn(void *arg, int prio, const char *msg);
+
+/**
+ * prtool_mpath_set_log() - receive the libmpathpersist API's diagnostics
+ * @fn: called for each message up to the verbosity of the last
+ *	mpath_persistent_reserve_init_vecs() or @verbose argument; NULL (the
+ *	default) drops them
+ * @arg: passed to @fn
+ *
+ * libmpathpersist prints these on stderr; libprtool never prints, so they
+ * reach only @fn (one setting for the process, like the verbosity).
+ */
+void prtool_mpath_set_log(prtool_log_fn *fn, void *arg);
+
+/**
  * struct prtool_scsi_outcome - the last command sent over SG_IO
  * @status: SAM status byte
  * @host: host byte

@@ -2,8 +2,8 @@
 /*
  * libprtool: the native C API (include/prtool/prtool.h).
  *
- * A thin layer over the code prtool itself runs (prtool/pr.c, parse.c,
- * status.c): one implementation, two callers. Nothing here prints or
+ * A thin layer over the code prtool itself runs (pr.c, parse.c, status.c):
+ * one implementation, two callers. Nothing here prints or
  * exits; every failure is a return value.
  */
 #include <errno.h>
@@ -27,7 +27,7 @@ struct pr_dev *lpt_pr_dev(struct prtool_dev *dev)
 	return &dev->d;
 }
 
-int lpt_test_unit_ready(struct prtool_dev *dev)
+int prtool_test_unit_ready(struct prtool_dev *dev)
 {
 	return pr_test_unit_ready(&dev->d);
 }
@@ -46,7 +46,7 @@ int prtool_open(const char *name, struct prtool_dev **devp)
 	dev = calloc(1, sizeof(*dev));
 	if (!dev)
 		return -ENOMEM;
-	ret = pr_dev_open_quiet(&dev->d, name ? name : "");
+	ret = pr_dev_open(&dev->d, name ? name : "");
 	if (ret) {
 		free(dev);
 		return ret;

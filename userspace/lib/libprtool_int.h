@@ -12,7 +12,4 @@
 /* The PR layer's device behind a library handle. */
 struct pr_dev *lpt_pr_dev(struct prtool_dev *dev);
 
-/* TEST UNIT READY over SG_IO (pr_test_unit_ready()); not exported. */
-int lpt_test_unit_ready(struct prtool_dev *dev);
-
 #endif /* LIBPRTOOL_INT_H */

@@ -345,3 +345,14 @@ int mpath_persistent_reserve_out(int fd, int rq_servact, int rq_scope,
 	return __mpath_persistent_reserve_out(fd, rq_servact, rq_scope,
 					      rq_type, paramp, noisy);
 }
+
+int prtool_mpath_prin(int fd, int sa, uint8_t *buf, size_t len, size_t *got,
+		      int noisy)
+{
+	return mpp_prin(fd, sa, buf, len, got, noisy);
+}
+
+unsigned int prtool_mpath_prin_len(int sa)
+{
+	return mpp_prin_alloc_len(sa);
+}

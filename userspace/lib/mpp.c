@@ -43,50 +43,6 @@
 /* UNIT ATTENTION and NOT READY 04/07 retries, as libmpathpersist. */
 #define MPP_RETRIES	5
 
-int mpp_verbosity;
-
-void mpp_log(int prio, const char *fmt, ...)
-{
-	struct timespec ts = { 0 };
-	va_list ap;
-
-	if (prio > mpp_verbosity)
-		return;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	fprintf(stderr, "%lld.%06ld | ", (long long)ts.tv_sec,
-		ts.tv_nsec / 1000);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
-void mpp_hexdump(const uint8_t *buf, size_t len)
-{
-	static const char hex[] = "0123456789abcdef";
-	char line[81];
-	size_t k, i, n;
-
-	for (k = 0; k < len; k += 16) {
-		size_t pos = 0;
-
-		memset(line, ' ', 80);
-		line[80] = '\0';
-		n = len - k < 16 ? len - k : 16;
-		for (i = 0; i < n; i++) {
-			pos = 8 + 3 * i + (i >= 8);
-			line[pos] = hex[buf[k + i] >> 4];
-			line[pos + 1] = hex[buf[k + i] & 0xf];
-		}
-		if (n == 16) {
-			mpp_log(0, "%.76s", line);
-		} else {
-			line[pos + 2] = '\0';
-			mpp_log(0, "%s", line);
-		}
-	}
-}
-
 unsigned int mpp_prin_default_len(int sa)
 {
 	switch (sa) {
@@ -296,7 +252,7 @@ static int prin_sg(struct pr_dev *d, const struct mpath_map *m, int sa,
 
 		snprintf(path, sizeof(path), "/dev/block/%u:%u",
 			 m->table.paths[i].major, m->table.paths[i].minor);
-		if (pr_dev_open_quiet(&pd, path)) {
+		if (pr_dev_open(&pd, path)) {
 			mpp_log(2, "%s: cannot open path %s", d->path, path);
 			continue;
 		}

@@ -10,13 +10,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Diagnostics on stderr for levels up to this (0-3), like libmpathpersist. */
+/* Diagnostics for levels up to this (0-3), like libmpathpersist. */
 extern int mpp_verbosity;
 
 /*
- * "<seconds>.<microseconds> | <message>" on stderr (CLOCK_MONOTONIC), as
- * multipath-tools logs to stderr, if @prio <= mpp_verbosity. Level 0 always
- * prints.
+ * Hand the message to the function of prtool_mpath_set_log(), if any and
+ * if @prio <= mpp_verbosity (level 0 always passes, as in libmpathpersist).
  */
 void mpp_log(int prio, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 
+#include "cli.h"
 #include "dm.h"
 #include "ipc.h"
 #include "json.h"
@@ -161,7 +162,7 @@ static int do_attach(const char *maparg, bool has_key, uint64_t key)
 
 	m = xcalloc(1, sizeof(*m));
 	req = xcalloc(1, sizeof(*req));
-	ret = dm_get_mpath_map(maparg, m);
+	ret = cli_get_mpath_map(maparg, m);
 	if (ret)
 		goto out;
 	if (!m->table.nr_paths) {
@@ -267,7 +268,7 @@ int cmd_detach(int argc, char *argv[])
 	if (ret)
 		return ret < 0 ? PRTOOL_EXIT_OK : ret;
 	/* Only the device number matters: the table may be anything now. */
-	ret = dm_resolve_map(maparg, &m);
+	ret = cli_resolve_map(maparg, &m);
 	if (ret)
 		return ret;
 	ret = ipc_open(&ipc, false);
@@ -374,7 +375,7 @@ int cmd_sync(int argc, char *argv[])
 		return ret < 0 ? PRTOOL_EXIT_OK : ret;
 	m = xcalloc(1, sizeof(*m));
 	if (maparg) {
-		ret = dm_get_mpath_map(maparg, m);
+		ret = cli_get_mpath_map(maparg, m);
 		if (ret)
 			goto out;
 	}
@@ -403,7 +404,7 @@ static int open_for(const char *op, const char *maparg, struct mpath_map *m,
 {
 	int ret;
 
-	ret = dm_resolve_map(maparg, m);
+	ret = cli_resolve_map(maparg, m);
 	if (ret)
 		return ret;
 	ret = ipc_open(ipc, false);
@@ -915,7 +916,7 @@ int cmd_show(int argc, char *argv[])
 	ret = opt_one_operand(argv[0], argc, argv, "MAP", &maparg);
 	if (ret)
 		return ret;
-	ret = dm_resolve_map(maparg, &m);
+	ret = cli_resolve_map(maparg, &m);
 	if (ret)
 		return ret;
 	ret = ipc_open(&ipc, false);

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cli.h"
 #include "dm.h"
 #include "event.h"
 #include "ipc.h"
@@ -165,7 +166,7 @@ int cmd_monitor(int argc, char *argv[])
 					       MONITOR_MAX_MAPS);
 			goto out;
 		}
-		ret = dm_resolve_map(argv[optind], &m);
+		ret = cli_resolve_map(argv[optind], &m);
 		if (ret)
 			goto out;
 		mon->maps[mon->nr_maps].major = m.major;

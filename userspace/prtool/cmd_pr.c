@@ -14,6 +14,7 @@
 
 #include <prtool/prtool.h>
 
+#include "cli.h"
 #include "dm.h"
 #include "json.h"
 #include "libprtool_int.h"
@@ -200,13 +201,13 @@ static int do_register(int argc, char *argv[], enum reg_mode mode)
 						" unregister'");
 	}
 
-	ret = pr_dev_open(&dev, devarg);
+	ret = cli_dev_open(&dev, devarg);
 	if (ret)
 		return ret;
 	ret = pr_register(&dev, old_key, new_key,
 			  ignore ? PR_FL_IGNORE_KEY : 0);
 	if (ret)
-		ret = pr_report_failure(&dev, cmd, ret);
+		ret = cli_pr_failure(&dev, cmd, ret);
 	pr_dev_close(&dev);
 	return ret;
 }
@@ -265,7 +266,7 @@ bool read_cmd_start(int argc, char *argv[], const char *help, bool *json,
 		*ret = r < 0 ? PRTOOL_EXIT_OK : r;
 		return false;
 	}
-	*ret = pr_dev_open(dev, devarg);
+	*ret = cli_dev_open(dev, devarg);
 	return !*ret;
 }
 
@@ -287,7 +288,7 @@ int cmd_read_keys(int argc, char *argv[])
 		return ret;
 	ret = pr_read_keys(&dev, &k);
 	if (ret) {
-		ret = pr_report_failure(&dev, argv[0], ret);
+		ret = cli_pr_failure(&dev, argv[0], ret);
 		pr_dev_close(&dev);
 		return ret;
 	}
@@ -339,7 +340,7 @@ int cmd_read_reservation(int argc, char *argv[])
 		return ret;
 	ret = pr_read_reservation(&dev, &r);
 	if (ret) {
-		ret = pr_report_failure(&dev, argv[0], ret);
+		ret = cli_pr_failure(&dev, argv[0], ret);
 		pr_dev_close(&dev);
 		return ret;
 	}
@@ -569,7 +570,7 @@ static int do_resv(int argc, char *argv[], enum resv_op op)
 	if (op != OP_CLEAR && !have_type)
 		return prtool_usage_err(cmd, "missing --type");
 
-	ret = pr_dev_open(&dev, devarg);
+	ret = cli_dev_open(&dev, devarg);
 	if (ret)
 		return ret;
 	switch (op) {
@@ -588,7 +589,7 @@ static int do_resv(int argc, char *argv[], enum resv_op op)
 		break;
 	}
 	if (ret)
-		ret = pr_report_failure(&dev, cmd, ret);
+		ret = cli_pr_failure(&dev, cmd, ret);
 	pr_dev_close(&dev);
 	return ret;
 }

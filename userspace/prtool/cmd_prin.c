@@ -13,6 +13,7 @@
 
 #include <prtool/prtool.h>
 
+#include "cli.h"
 #include "dm.h"
 #include "json.h"
 #include "libprtool_int.h"
@@ -54,7 +55,7 @@ enum sg_read_op {
 /*
  * One PERSISTENT RESERVE IN through libprtool on @d's device node; the
  * outcome (sense data, read-write retry) is copied back into @d for
- * pr_report_failure().
+ * cli_pr_failure().
  */
 static int sg_read_one(struct pr_dev *d, enum sg_read_op op, void *out)
 {
@@ -105,9 +106,9 @@ static int sg_read(struct pr_dev *d, const char *cmd, enum sg_read_op op,
 	m = unreached(ret) ? calloc(1, sizeof(*m)) : NULL;
 	if (!m || dm_mpath_lookup(d->major, d->minor, m, why, sizeof(why))) {
 		free(m);
-		return pr_report_failure(d, cmd, ret);
+		return cli_pr_failure(d, cmd, ret);
 	}
-	ret = pr_report_failure(d, cmd, ret);
+	ret = cli_pr_failure(d, cmd, ret);
 	for (i = 0; i < m->table.nr_paths; i++) {
 		struct pr_dev pd;
 
@@ -119,7 +120,7 @@ static int sg_read(struct pr_dev *d, const char *cmd, enum sg_read_op op,
 			free(m);
 			return PRTOOL_EXIT_OK;
 		}
-		pr_report_failure(&pd, cmd, pret);
+		cli_pr_failure(&pd, cmd, pret);
 	}
 	free(m);
 	return ret;

@@ -39,6 +39,7 @@
 #include <linux/netlink.h>
 #include <systemd/sd-daemon.h>
 
+#include "cli.h"
 #include "daemon.h"
 #include "dm.h"
 #include "event.h"

@@ -35,8 +35,7 @@
 #include <prtool/prtool.h>
 
 #include "blkdev.h"
-#include "ipc.h"
-#include "libprtool_int.h"
+#include "cli.h"
 #include "lvm.h"
 #include "prtool.h"
 
@@ -1022,24 +1021,15 @@ static int add_device(struct lvp *l, const char *path)
  */
 static void hint_unattached(struct lvp *l)
 {
-	struct mpr_dev_info *att = NULL;
-	struct ipc *ipc;
+	struct cli_devt *att = NULL;
 	size_t i, j, n = 0;
-	int ret;
 
 	for (i = 0; i < l->ndevs && l->devs[i].bi.kind != BLKDEV_MPATH; i++)
 		;
 	if (i == l->ndevs)
 		return;
-	ret = ipc_open(&ipc, false);
-	if (!ret) {
-		ret = ipc_dump(ipc, &att, &n);
-		ipc_close(ipc);
-		if (ret)
-			return;
-	} else if (ret != -ENOENT) {
+	if (cli_attached(&att, &n))
 		return;		/* cannot tell */
-	}
 	for (i = 0; i < l->ndevs; i++) {
 		const struct lvp_dev *d = &l->devs[i];
 
@@ -1099,7 +1089,7 @@ static int check_devices(struct lvp *l)
 			continue;
 		ret = dev_open(d);
 		if (!ret)
-			ret = lpt_test_unit_ready(d->dev);
+			ret = prtool_test_unit_ready(d->dev);
 		if (ret)
 			logmsg(l, "test unit ready error from %s: %s",
 			       d->path, why(d, ret, buf, sizeof(buf)));

@@ -32,11 +32,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <prtool/mpath_persist_compat.h>
+#include <prtool/prtool.h>
 
-#include "mpp.h"
 #include "mpp_format.h"
 #include "prtool.h"
 
@@ -306,16 +307,15 @@ static int do_batch_file(struct mpp_cli *cli, const char *batch_fn)
 }
 
 /* PERSISTENT RESERVE IN, printed as mpathpersist prints it. */
-static int run_prin(int fd, int sa, int noisy)
+static int run_prin(int fd, int sa, int noisy, bool notes)
 {
-	size_t len = mpp_prin_alloc_len(sa), got = 0;
+	size_t len = prtool_mpath_prin_len(sa), got = 0;
 	uint8_t *buf = xcalloc(1, len);
 	int ret;
 
-	ret = mpp_prin(fd, sa, buf, len, &got, noisy);
+	ret = prtool_mpath_prin(fd, sa, buf, len, &got, noisy);
 	if (ret == MPATH_PR_SUCCESS)
-		mpp_print_prin(stdout, stderr, mpp_verbosity >= 3, sa, buf,
-			       got);
+		mpp_print_prin(stdout, stderr, notes, sa, buf, got);
 	else
 		fprintf(stderr, "Persistent Reserve IN command failed\n");
 	free(buf);
@@ -547,7 +547,8 @@ static int handle_args(struct mpp_cli *cli, int argc, char *argv[], int nline)
 	if (!nline)
 		cli->noisy = cli->loglevel >= 3 ? 1 : hex;
 	noisy = cli->noisy || hex;
-	mpp_verbosity = cli->loglevel >= 3 ? 3 : cli->loglevel;
+	mpath_persistent_reserve_init_vecs(cli->loglevel >= 3 ? 3 :
+					   cli->loglevel);
 	mpath_mx_alloc_len = alloc_len;
 
 	if ((prout_flag + prin_flag) == 0 && !batch_fn) {
@@ -611,7 +612,7 @@ static int handle_args(struct mpp_cli *cli, int argc, char *argv[], int nline)
 		goto out;
 	}
 	if (prin_flag)
-		ret = run_prin(fd, prin_sa, noisy);
+		ret = run_prin(fd, prin_sa, noisy, cli->loglevel >= 3);
 	else
 		ret = run_prout(fd, prout_sa, prout_type, param_rk, param_sark,
 				flags, tids, num_tids, noisy);
@@ -633,6 +634,18 @@ out:
 	return ret >= 0 ? ret : MPATH_PR_OTHER;
 }
 
+/* The library's diagnostics, printed as multipath-tools prints them. */
+static void stderr_log(void *arg, int prio, const char *msg)
+{
+	struct timespec ts = { 0 };
+
+	(void)arg;
+	(void)prio;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	fprintf(stderr, "%lld.%06ld | %s\n", (long long)ts.tv_sec,
+		ts.tv_nsec / 1000, msg);
+}
+
 int mpathpersist_main(int argc, char *argv[])
 {
 	struct mpp_cli cli = { 0 };
@@ -647,9 +660,11 @@ int mpathpersist_main(int argc, char *argv[])
 		fprintf(stderr, "need to be root\n");
 		return MPATH_PR_SYNTAX_ERROR;
 	}
+	prtool_mpath_set_log(stderr_log, NULL);
 	ret = handle_args(&cli, argc, argv, 0);
+	prtool_mpath_set_log(NULL, NULL);
 	mpath_mx_alloc_len = 0;
-	mpp_verbosity = 0;
+	mpath_persistent_reserve_init_vecs(0);
 	fflush(stdout);
 	return ret;
 }

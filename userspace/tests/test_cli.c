@@ -17,6 +17,7 @@
 
 #include <libdevmapper.h>
 
+#include "cli.h"
 #include "fake_sys.h"
 #include "ipc.h"
 #include "jsonp.h"

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "daemon.h"
 #include "dm.h"
 #include "ipc.h"

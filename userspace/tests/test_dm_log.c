@@ -6,6 +6,7 @@
  * device-mapper driver, opening its control node does), so the lookup
  * fails with a logged message on any machine.
  */
+#include "cli.h"
 #include "test_util.h"
 
 #include <libdevmapper.h>
@@ -52,7 +53,7 @@ static void test_default_restored(void **state)
 
 	(void)state;
 	capture_start(&c);
-	assert_int_not_equal(dm_resolve_map(long_name, &m), 0);
+	assert_int_not_equal(cli_resolve_map(long_name, &m), 0);
 	capture_stop(&c);
 	/*
 	 * One line, prtool's, with libdevmapper's words in it if it logged
@@ -74,7 +75,7 @@ static void test_own_log_kept(void **state)
 	(void)state;
 	dm_log_with_errno_init(own_log);
 	capture_start(&c);
-	assert_int_not_equal(dm_resolve_map(long_name, &m), 0);
+	assert_int_not_equal(cli_resolve_map(long_name, &m), 0);
 	capture_stop(&c);
 	capture_free(&c);
 	assert_true(own_calls >= 1);

@@ -19,6 +19,7 @@
 #include <netlink/msg.h>
 #include <netlink/netlink.h>
 
+#include "cli.h"
 #include "ipc.h"
 
 #define FAMILY 42

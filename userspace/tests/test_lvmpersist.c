@@ -19,6 +19,7 @@
 
 #include <prtool/prtool.h>
 
+#include "cli.h"
 #include "blkdev.h"
 #include "ipc.h"
 #include "prtool.h"
@@ -186,8 +187,8 @@ const char *__wrap_prtool_dev_detail(const struct prtool_dev *dev)
 	return "";
 }
 
-int __wrap_lpt_test_unit_ready(struct prtool_dev *dev);
-int __wrap_lpt_test_unit_ready(struct prtool_dev *dev)
+int __wrap_prtool_test_unit_ready(struct prtool_dev *dev);
+int __wrap_prtool_test_unit_ready(struct prtool_dev *dev)
 {
 	((struct fdev *)dev)->turs++;
 	return 0;

@@ -16,6 +16,7 @@
 #include <scsi/sg.h>
 
 #include <prtool/mpath_persist_compat.h>
+#include <prtool/prtool.h>
 
 #include "fake_dm.h"
 #include "fake_sys.h"
@@ -150,6 +151,18 @@ static int fake_ioctl(unsigned long req, void *arg, bool rw)
 
 static int fd = -1;
 
+/*
+ * The library hands its diagnostics to the caller (prtool_mpath_set_log()):
+ * print them on stderr as the mpathpersist front end does, so that the
+ * tests below see what a user of the front end sees.
+ */
+static void stderr_log(void *arg, int prio, const char *msg)
+{
+	(void)arg;
+	(void)prio;
+	fprintf(stderr, "12.000345 | %s\n", msg);
+}
+
 static int setup(void **state)
 {
 	int i;
@@ -163,6 +176,7 @@ static int setup(void **state)
 	fake_dm_reset();
 	mpath_mx_alloc_len = 0;
 	mpp_verbosity = 0;
+	prtool_mpath_set_log(stderr_log, NULL);
 	fd = open("/dev/fake-dm", O_RDONLY);
 	assert_true(fd >= FAKE_FD_BASE);
 	return 0;

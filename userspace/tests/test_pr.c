@@ -4,6 +4,7 @@
  * read-write retry after EPERM, the SG_IO fallback for reads, and parsing
  * of PERSISTENT RESERVE IN data.
  */
+#include "cli.h"
 #include "test_util.h"
 
 #include <errno.h>
@@ -165,7 +166,7 @@ static void open_dev(struct pr_dev *d, const char *arg)
 	struct capture c;
 
 	capture_start(&c);
-	assert_int_equal(pr_dev_open(d, arg), PRTOOL_EXIT_OK);
+	assert_int_equal(cli_dev_open(d, arg), PRTOOL_EXIT_OK);
 	capture_stop(&c);
 	capture_free(&c);
 }
@@ -217,7 +218,7 @@ static void test_open_errors(void **state)
 	(void)state;
 	fake_blk.open_ro_errno = EACCES;
 	capture_start(&c);
-	assert_int_equal(pr_dev_open(&d, "/dev/fake-dm"), PRTOOL_EXIT_OS);
+	assert_int_equal(cli_dev_open(&d, "/dev/fake-dm"), PRTOOL_EXIT_OS);
 	capture_stop(&c);
 	assert_contains(c.err, "cannot open /dev/fake-dm for reading: "
 			       "Permission denied");
@@ -226,13 +227,13 @@ static void test_open_errors(void **state)
 	fake_blk.open_ro_errno = 0;
 	fake_blk.not_blk = true;
 	capture_start(&c);
-	assert_int_equal(pr_dev_open(&d, "/dev/fake-dm"), PRTOOL_EXIT_OS);
+	assert_int_equal(cli_dev_open(&d, "/dev/fake-dm"), PRTOOL_EXIT_OS);
 	capture_stop(&c);
 	assert_contains(c.err, "/dev/fake-dm: not a block device");
 	capture_free(&c);
 
 	capture_start(&c);
-	assert_int_equal(pr_dev_open(&d, "nosuch"), PRTOOL_EXIT_OS);
+	assert_int_equal(cli_dev_open(&d, "nosuch"), PRTOOL_EXIT_OS);
 	capture_stop(&c);
 	assert_contains(c.err, "nosuch: no such device (looked for "
 			       "/dev/mapper/nosuch and /dev/nosuch)");
@@ -254,8 +255,8 @@ static void test_open_fifo_refused(void **state)
 	snprintf(path, sizeof(path), "%s/fifo", dir);
 	assert_int_equal(mkfifo(path, 0600), 0);
 	alarm(10);
-	assert_int_equal(pr_dev_open_quiet(&d, path), -ENOTBLK);
-	assert_int_equal(pr_dev_open(&d, path), PRTOOL_EXIT_OS);
+	assert_int_equal(pr_dev_open(&d, path), -ENOTBLK);
+	assert_int_equal(cli_dev_open(&d, path), PRTOOL_EXIT_OS);
 	alarm(0);
 	unlink(path);
 	rmdir(dir);
@@ -318,7 +319,7 @@ static void test_eperm_rw_open_fails(void **state)
 	assert_int_equal(ret, -EPERM);
 	assert_int_equal(d.rw_errno, EROFS);
 	capture_start(&c);
-	assert_int_equal(pr_report_failure(&d, "register", ret),
+	assert_int_equal(cli_pr_failure(&d, "register", ret),
 			 PRTOOL_EXIT_OS);
 	capture_stop(&c);
 	assert_contains(c.err, "register on /dev/fake-dm: Operation not "
@@ -344,7 +345,7 @@ static void test_eperm_partition_not_retried(void **state)
 	assert_int_equal(ret, -EPERM);
 	assert_int_equal(fake_opens_rw, 0);
 	capture_start(&c);
-	pr_report_failure(&d, "register", ret);
+	cli_pr_failure(&d, "register", ret);
 	capture_stop(&c);
 	assert_contains(c.err, "not to partitions");
 	capture_free(&c);
@@ -359,9 +360,9 @@ static void test_report_conflict(void **state)
 	(void)state;
 	open_dev(&d, "/dev/fake-dm");
 	capture_start(&c);
-	assert_int_equal(pr_report_failure(&d, "register", 0x18),
+	assert_int_equal(cli_pr_failure(&d, "register", 0x18),
 			 PRTOOL_EXIT_CONFLICT);
-	assert_int_equal(pr_report_failure(&d, "register", 0x10000),
+	assert_int_equal(cli_pr_failure(&d, "register", 0x10000),
 			 PRTOOL_EXIT_PR);
 	capture_stop(&c);
 	assert_contains(c.err, "prtool: register on /dev/fake-dm failed: "
@@ -474,7 +475,7 @@ static void test_read_keys_sg_io_check_condition(void **state)
 	assert_int_equal(ret, 0x02);
 	assert_null(k.keys);
 	capture_start(&c);
-	assert_int_equal(pr_report_failure(&d, "read-keys", ret),
+	assert_int_equal(cli_pr_failure(&d, "read-keys", ret),
 			 PRTOOL_EXIT_PR);
 	capture_stop(&c);
 	assert_contains(c.err, "read-keys on /dev/fake-dm failed: I/O error "
@@ -504,7 +505,7 @@ static void test_read_keys_sg_io_descriptor_sense(void **state)
 	open_dev(&d, "/dev/fake-dm");
 	ret = pr_read_keys(&d, &k);
 	capture_start(&c);
-	pr_report_failure(&d, "read-keys", ret);
+	cli_pr_failure(&d, "read-keys", ret);
 	capture_stop(&c);
 	assert_contains(c.err, "UNIT ATTENTION");
 	assert_contains(c.err, "registrations preempted");
@@ -577,7 +578,7 @@ static void test_read_keys_sg_io_conflict(void **state)
 	open_dev(&d, "/dev/fake-dm");
 	ret = pr_read_keys(&d, &k);
 	assert_int_equal(ret, 0x18);
-	assert_int_equal(pr_status_exit_code(ret), PRTOOL_EXIT_CONFLICT);
+	assert_int_equal(cli_exit_code(ret), PRTOOL_EXIT_CONFLICT);
 	pr_dev_close(&d);
 }
 
@@ -624,7 +625,7 @@ static void test_read_no_ioctl_no_sg_io(void **state)
 	ret = pr_read_keys(&d, &k);
 	assert_int_equal(ret, -EOPNOTSUPP);
 	capture_start(&c);
-	assert_int_equal(pr_report_failure(&d, "read-keys", ret),
+	assert_int_equal(cli_pr_failure(&d, "read-keys", ret),
 			 PRTOOL_EXIT_OS);
 	capture_stop(&c);
 	assert_contains(c.err, "the kernel has no IOC_PR_READ_KEYS");

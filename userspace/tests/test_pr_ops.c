@@ -118,7 +118,7 @@ static int teardown(void **state)
 
 static void open_dev(struct pr_dev *d)
 {
-	assert_int_equal(pr_dev_open_quiet(d, "/dev/fake-dm"), 0);
+	assert_int_equal(pr_dev_open(d, "/dev/fake-dm"), 0);
 }
 
 static void test_reserve_release(void **state)
@@ -342,13 +342,13 @@ static void test_open_quiet(void **state)
 
 	(void)state;
 	capture_start(&c);
-	assert_int_equal(pr_dev_open_quiet(&d, ""), -EINVAL);
-	assert_int_equal(pr_dev_open_quiet(&d, "nosuch"), -ENOENT);
+	assert_int_equal(pr_dev_open(&d, ""), -EINVAL);
+	assert_int_equal(pr_dev_open(&d, "nosuch"), -ENOENT);
 	fake_blk.open_ro_errno = EACCES;
-	assert_int_equal(pr_dev_open_quiet(&d, "mpatha"), -EACCES);
+	assert_int_equal(pr_dev_open(&d, "mpatha"), -EACCES);
 	fake_blk.open_ro_errno = 0;
 	fake_blk.not_blk = true;
-	assert_int_equal(pr_dev_open_quiet(&d, "/dev/fake-dm"), -ENOTBLK);
+	assert_int_equal(pr_dev_open(&d, "/dev/fake-dm"), -ENOTBLK);
 	capture_stop(&c);
 	/* Library callers get codes, not messages. */
 	assert_string_equal(c.err, "");

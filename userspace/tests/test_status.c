@@ -3,6 +3,7 @@
  * Unit tests: naming and classification of PR results, both the PR_STS_*
  * values of Linux 6.5+ and the raw SCSI / NVMe results of 6.1.
  */
+#include "cli.h"
 #include "test_util.h"
 
 #include <ctype.h>
@@ -20,7 +21,7 @@ static void check(int status, enum pr_status_class cls, int exit_code,
 	char buf[128];
 
 	assert_int_equal(pr_status_classify(status), cls);
-	assert_int_equal(pr_status_exit_code(status), exit_code);
+	assert_int_equal(cli_exit_code(status), exit_code);
 	assert_contains(pr_status_str(status, buf, sizeof(buf)), name_part);
 }
 

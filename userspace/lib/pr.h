@@ -113,22 +113,14 @@ struct pr_resv {
  * read-only descriptor, and a read-write one makes udev rescan the device
  * when it is closed. A command that gets EPERM is retried once on a
  * read-write descriptor (Linux 6.5 and later allow PR commands without
- * CAP_SYS_ADMIN on a device opened for writing).
+ * CAP_SYS_ADMIN on a device opened for writing). Prints nothing.
  *
- * Return: PRTOOL_EXIT_OK, or the exit code after printing why it failed.
+ * Return: 0, or a negative errno with @d->detail saying why: -EINVAL for
+ * an empty name, -ENOENT for a bare name found neither under /dev/mapper
+ * nor /dev, -ENOTBLK for something that is not a block device, or the
+ * errno of stat()/open()/fstat().
  */
 int pr_dev_open(struct pr_dev *d, const char *arg);
-
-/**
- * pr_dev_open_quiet() - pr_dev_open() for library callers: prints nothing
- * @d: the device
- * @arg: as for pr_dev_open()
- *
- * Return: 0, or a negative errno: -EINVAL for an empty name, -ENOENT for
- * a bare name found neither under /dev/mapper nor /dev, -ENOTBLK for
- * something that is not a block device, or the errno of open()/fstat().
- */
-int pr_dev_open_quiet(struct pr_dev *d, const char *arg);
 
 /**
  * pr_dev_use_fd() - run PR commands on a descriptor the caller owns
@@ -238,11 +230,12 @@ int pr_read_reservation_ioctl(struct pr_dev *d, struct pr_resv *r);
 bool pr_read_ioctl_missing(int ret);
 
 /*
- * Print "prtool: OP on PATH: REASON" for result @ret (non-zero) of
- * operation @op, with a hint for the usual errno values, and return the
- * exit code.
+ * Describe result @ret (non-zero) of operation @op on @d in @buf
+ * ("OP on PATH: REASON (HINT)"), with a hint for the usual errno values or
+ * @d->detail; returns @buf.
  */
-int pr_report_failure(struct pr_dev *d, const char *op, int ret);
+const char *pr_failure_text(const struct pr_dev *d, const char *op,
+			    int ret, char *buf, size_t len);
 
 /*
  * Parse PERSISTENT RESERVE IN responses of @len valid bytes (exposed for

@@ -44,9 +44,6 @@ enum pr_status_class pr_status_classify(int status);
  */
 const char *pr_status_str(int status, char *buf, size_t len);
 
-/* The prtool exit code for a failed PR operation with result @status. */
-int pr_status_exit_code(int status);
-
 /* Name of a SCSI sense key (0-15). */
 const char *scsi_sense_key_name(unsigned int key);
 

@@ -12,8 +12,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "lpt.h"
 #include "parse.h"
-#include "prtool.h"
 
 static int hex_digit(char c)
 {

@@ -1,15 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * prtool: the generic netlink interface to dm-mpath-pr.
+ * libprtool: the generic netlink interface to dm-mpath-pr.
  *
  * All kernel I/O of the control commands goes through these functions.
- * Functions return 0 or a negative errno; libnl and module failures are
- * printed here, a message the kernel attaches to an error (extended ACK) is
- * printed as "prtool: kernel reports: ...", and the caller prints the
- * operation that failed.
+ * Functions return 0 or a negative errno. Nothing is printed: libnl and
+ * module failures, and a message the kernel attaches to an error
+ * (extended ACK, as "kernel reports: ..."), go to the report function given
+ * at open; the caller says which operation failed.
  */
-#ifndef PRTOOL_IPC_H
-#define PRTOOL_IPC_H
+#ifndef LIBPRTOOL_IPC_H
+#define LIBPRTOOL_IPC_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -201,15 +201,22 @@ struct mpr_event {
 
 struct ipc;
 
+/* Receives one explanation of a failure (no trailing newline). */
+typedef void ipc_report_fn(void *arg, const char *msg);
+
 /**
- * ipc_open() - connect to the dm_mpath_pr generic netlink family
- * @ipcp: the connection
- * @load: load the module when the family is missing
+ * ipc_open_report() - connect to the dm_mpath_pr generic netlink family
+ * @ipcp: receives the connection
+ * @load: load the module (libkmod) if the family is missing
+ * @report: receives every explanation of a failure on this connection, its
+ *	opening included; NULL drops them
+ * @arg: passed to @report
  *
- * Return: 0; -ENOENT when the family is missing and @load is false (quietly);
- * another -errno after printing why.
+ * Return: 0; -ENOENT when the family is missing and @load is false (not
+ * reported); another -errno after reporting why.
  */
-int ipc_open(struct ipc **ipcp, bool load);
+int ipc_open_report(struct ipc **ipcp, bool load, ipc_report_fn *report,
+		    void *arg);
 void ipc_close(struct ipc *ipc);
 
 int ipc_attach(struct ipc *ipc, const struct mpr_attach_req *req);
@@ -233,16 +240,20 @@ int ipc_get(struct ipc *ipc, uint32_t major, uint32_t minor,
 int ipc_dump(struct ipc *ipc, struct mpr_dev_info **devs, size_t *nr);
 
 /**
- * ipc_events_open() - a connection that receives the "events" group
- * @ipcp: the connection
- * @load: load the module when the family is missing
+ * ipc_events_open_report() - a connection that receives the "events" group
+ * @ipcp: receives the connection
+ * @load: as for ipc_open_report()
+ * @report: as for ipc_open_report()
+ * @arg: passed to @report
  *
  * The socket is non-blocking: wait on ipc_fd() and call ipc_events_read().
  *
- * Return: 0, or -errno after printing why (-EPERM: joining the group
- * needs CAP_SYS_ADMIN; -ENOENT: module not loaded and @load false, quiet).
+ * Return: 0, or -errno after reporting why (-EPERM: joining the group
+ * needs CAP_SYS_ADMIN; -ENOENT: module not loaded and @load false, not
+ * reported).
  */
-int ipc_events_open(struct ipc **ipcp, bool load);
+int ipc_events_open_report(struct ipc **ipcp, bool load,
+			   ipc_report_fn *report, void *arg);
 /* The socket, for poll(). */
 int ipc_fd(const struct ipc *ipc);
 /**
@@ -254,13 +265,14 @@ int ipc_fd(const struct ipc *ipc);
  *
  * Return: 0 when no more are waiting; -ENOBUFS when notifications were
  * lost (the socket's buffer overran; reading can go on); the return value
- * of @fn; another -errno on failure (printed).
+ * of @fn; another -errno on failure (reported).
  */
 int ipc_events_read(struct ipc *ipc,
 		    int (*fn)(const struct mpr_event *ev, void *arg),
 		    void *arg);
 
-/* Message construction and parsing, exposed for the unit tests. */
+/* Message construction and parsing (ipc_msg.c). */
+int ipc_put_dev(struct nl_msg *msg, uint32_t major, uint32_t minor);
 int ipc_put_attach(struct nl_msg *msg, const struct mpr_attach_req *req);
 int ipc_parse_dev(struct nlmsghdr *nlh, struct mpr_dev_info *dev);
 int ipc_parse_event(struct nlmsghdr *nlh, struct mpr_event *ev);
@@ -277,4 +289,4 @@ bool ipc_dev_merge(struct mpr_dev_info *into, const struct mpr_dev_info *next);
  */
 int ipc_ext_ack_msg(const struct nlmsghdr *nlh, char *buf, size_t len);
 
-#endif /* PRTOOL_IPC_H */
+#endif /* LIBPRTOOL_IPC_H */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * prtool: loading the kernel module.
+ * libprtool: loading the kernel module.
  */
 #ifndef PRTOOL_MODULE_H
 #define PRTOOL_MODULE_H

@@ -21,7 +21,6 @@
 #include <libdevmapper.h>
 
 #include "dm.h"
-#include "prtool.h"
 
 /*
  * The first error libdevmapper logged since dm_msg_reset(), which names the
@@ -169,19 +168,21 @@ int dm_name_of(unsigned int major, unsigned int minor, char *buf, size_t len)
 	return 0;
 }
 
-/* Device number of a block device path; prints the failure. */
+/* Device number of a block device path; -errno, and @why on failure. */
 static int blockdev_devt(const char *path, unsigned int *major,
-			 unsigned int *minor)
+			 unsigned int *minor, char *why, size_t len)
 {
 	struct stat st;
 
 	if (stat(path, &st)) {
-		prtool_err("%s: %s", path, strerror(errno));
-		return -1;
+		int err = errno;
+
+		snprintf(why, len, "%s: %s", path, strerror(err));
+		return -err;
 	}
 	if (!S_ISBLK(st.st_mode)) {
-		prtool_err("%s: not a block device", path);
-		return -1;
+		snprintf(why, len, "%s: not a block device", path);
+		return -ENOTBLK;
 	}
 	*major = major(st.st_rdev);
 	*minor = minor(st.st_rdev);
@@ -264,18 +265,6 @@ out:
 	return ret;
 }
 
-/* Read the live table of map @m (by device number) and check it. */
-static int dm_read_mpath_table(const char *arg, struct mpath_map *m)
-{
-	char why[512];
-
-	if (read_mpath_table(m, why, sizeof(why))) {
-		prtool_err("%s: %s", arg, why);
-		return PRTOOL_EXIT_OS;
-	}
-	return PRTOOL_EXIT_OK;
-}
-
 int dm_mpath_lookup(unsigned int major, unsigned int minor,
 		    struct mpath_map *m, char *why, size_t len)
 {
@@ -297,25 +286,28 @@ int dm_mpath_lookup(unsigned int major, unsigned int minor,
 	return read_mpath_table(m, why, len);
 }
 
-int dm_resolve_map(const char *arg, struct mpath_map *m)
+int dm_resolve_map(const char *arg, struct mpath_map *m, char *why,
+		   size_t len)
 {
 	unsigned int major = 0, minor = 0;
 	struct dm_info info;
 	bool by_devt = true;
+	int ret;
 
 	memset(m, 0, sizeof(*m));
 	if (!*arg) {
-		prtool_err("the map name is empty");
-		return PRTOOL_EXIT_USAGE;
+		snprintf(why, len, "the map name is empty");
+		return -EINVAL;
 	}
 
 	if (!strchr(arg, '/')) {
 		/* A dm name, or a kernel name like dm-3. */
 		dm_msg_reset();
 		if (dm_info_task(arg, 0, 0, &info, m)) {
-			prtool_err("%s: device-mapper lookup failed: %s", arg,
-				   dm_why());
-			return PRTOOL_EXIT_OS;
+			snprintf(why, len,
+				 "%s: device-mapper lookup failed: %s", arg,
+				 dm_why());
+			return -EIO;
 		}
 		if (info.exists) {
 			by_devt = false;
@@ -324,37 +316,47 @@ int dm_resolve_map(const char *arg, struct mpath_map *m)
 
 			snprintf(path, sizeof(path), "/dev/%s", arg);
 			if (access(path, F_OK)) {
-				prtool_err("%s: no device-mapper map of that "
-					   "name", arg);
-				return PRTOOL_EXIT_OS;
+				snprintf(why, len, "%s: no device-mapper map "
+					 "of that name", arg);
+				return -ENODEV;
 			}
-			if (blockdev_devt(path, &major, &minor))
-				return PRTOOL_EXIT_OS;
+			ret = blockdev_devt(path, &major, &minor, why, len);
+			if (ret)
+				return ret;
 		}
-	} else if (blockdev_devt(arg, &major, &minor)) {
-		return PRTOOL_EXIT_OS;
+	} else {
+		ret = blockdev_devt(arg, &major, &minor, why, len);
+		if (ret)
+			return ret;
 	}
 
 	if (by_devt) {
 		dm_msg_reset();
 		if (dm_info_task(NULL, major, minor, &info, m)) {
-			prtool_err("%s: device-mapper lookup of %u:%u failed: "
-				   "%s", arg, major, minor,
-				   dm_why());
-			return PRTOOL_EXIT_OS;
+			snprintf(why, len, "%s: device-mapper lookup of %u:%u "
+				 "failed: %s", arg, major, minor, dm_why());
+			return -EIO;
 		}
 		if (!info.exists) {
-			prtool_err("%s: %u:%u is not a device-mapper device",
-				   arg, major, minor);
-			return PRTOOL_EXIT_OS;
+			snprintf(why, len,
+				 "%s: %u:%u is not a device-mapper device",
+				 arg, major, minor);
+			return -ENODEV;
 		}
 	}
-	return PRTOOL_EXIT_OK;
+	return 0;
 }
 
-int dm_get_mpath_map(const char *arg, struct mpath_map *m)
+int dm_get_mpath_map(const char *arg, struct mpath_map *m, char *why,
+		     size_t len)
 {
-	int ret = dm_resolve_map(arg, m);
+	char table_why[512];
+	int ret = dm_resolve_map(arg, m, why, len);
 
-	return ret ? ret : dm_read_mpath_table(arg, m);
+	if (ret)
+		return ret;
+	ret = read_mpath_table(m, table_why, sizeof(table_why));
+	if (ret)
+		snprintf(why, len, "%s: %s", arg, table_why);
+	return ret;
 }

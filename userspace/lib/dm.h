@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * prtool: device-mapper topology through libdevmapper.
+ * libprtool: device-mapper topology through libdevmapper.
  */
 #ifndef PRTOOL_DM_H
 #define PRTOOL_DM_H
@@ -30,22 +30,30 @@ struct mpath_map {
  * @arg: a dm name, /dev/mapper/NAME, /dev/dm-N, dm-N, or another path to
  *	the dm block device
  * @map: the result
+ * @why: on failure, what is wrong, starting with @arg (nothing is printed)
+ * @len: size of @why
  *
- * Refuses (with a message on stderr) anything that is not a single
- * "multipath" target with an "mpath-" dm uuid.
+ * Refuses anything that is not a single "multipath" target with an
+ * "mpath-" dm uuid.
  *
- * Return: PRTOOL_EXIT_OK, or the exit code for the failure.
+ * Return: 0 or a negative errno: -EINVAL for an empty @arg or a map that is
+ * not multipath, -ENODEV for no such dm device, -EIO if libdevmapper
+ * failed, or the errno of stat().
  */
-int dm_get_mpath_map(const char *arg, struct mpath_map *map);
+int dm_get_mpath_map(const char *arg, struct mpath_map *map, char *why,
+		     size_t len);
 
 /**
  * dm_resolve_map() - find a dm device, without looking at its table
  * @arg: as for dm_get_mpath_map()
  * @map: receives name, uuid, major and minor (not the table)
+ * @why: on failure, what is wrong (nothing is printed)
+ * @len: size of @why
  *
- * Return: PRTOOL_EXIT_OK, or the exit code for the failure (printed).
+ * Return: 0 or a negative errno, as for dm_get_mpath_map().
  */
-int dm_resolve_map(const char *arg, struct mpath_map *map);
+int dm_resolve_map(const char *arg, struct mpath_map *map, char *why,
+		   size_t len);
 
 /**
  * dm_mpath_lookup() - dm_get_mpath_map() by device number, quietly

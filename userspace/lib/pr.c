@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * prtool: persistent reservation commands on a block device.
+ * libprtool: persistent reservation commands on a block device.
  *
  * Permission checks of the PR ioctls (block/ioctl.c, blkdev_pr_allowed()):
  *  - 6.1: CAP_SYS_ADMIN, whatever the open mode; partitions allowed.
@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,9 +24,9 @@
 
 #include <scsi/sg.h>
 
+#include "lpt.h"
 #include "pr.h"
 #include "pr_compat.h"
-#include "prtool.h"
 #include "status.h"
 
 #ifndef ENOIOCTLCMD
@@ -90,14 +91,15 @@ static int resolve_path(struct pr_dev *d, const char *arg)
 	return 0;
 }
 
-int pr_dev_open_quiet(struct pr_dev *d, const char *arg)
+/* Say why in @d->detail; cut to fit, as a path may be long. */
+static void __attribute__((format(printf, 2, 3)))
+set_detail(struct pr_dev *d, const char *fmt, ...)
 {
-	int ret;
+	va_list ap;
 
-	memset(d, 0, sizeof(*d));
-	d->fd = -1;
-	ret = resolve_path(d, arg);
-	return ret ? ret : open_path(d, O_RDONLY);
+	va_start(ap, fmt);
+	vsnprintf(d->detail, sizeof(d->detail), fmt, ap);
+	va_end(ap);
 }
 
 int pr_dev_open(struct pr_dev *d, const char *arg)
@@ -108,26 +110,21 @@ int pr_dev_open(struct pr_dev *d, const char *arg)
 	d->fd = -1;
 	ret = resolve_path(d, arg);
 	if (ret == -EINVAL) {
-		prtool_err("the device name is empty");
-		return PRTOOL_EXIT_USAGE;
+		set_detail(d, "the device name is empty");
+		return ret;
 	}
 	if (ret) {
-		prtool_err("%s: no such device (looked for /dev/mapper/%s and "
-			   "/dev/%s)", arg, arg, arg);
-		return PRTOOL_EXIT_OS;
+		set_detail(d, "%s: no such device (looked for /dev/mapper/%s "
+			   "and /dev/%s)", arg, arg, arg);
+		return ret;
 	}
-
 	ret = open_path(d, O_RDONLY);
-	if (ret == -ENOTBLK) {
-		prtool_err("%s: not a block device", d->path);
-		return PRTOOL_EXIT_OS;
-	}
-	if (ret) {
-		prtool_err("cannot open %s for reading: %s", d->path,
+	if (ret == -ENOTBLK)
+		set_detail(d, "%s: not a block device", d->path);
+	else if (ret)
+		set_detail(d, "cannot open %s for reading: %s", d->path,
 			   strerror(-ret));
-		return PRTOOL_EXIT_OS;
-	}
-	return PRTOOL_EXIT_OK;
+	return ret;
 }
 
 int pr_dev_use_fd(struct pr_dev *d, int fd)
@@ -705,21 +702,24 @@ static const char *errno_hint(const struct pr_dev *d, int err, char *buf,
 	}
 }
 
-int pr_report_failure(struct pr_dev *d, const char *op, int ret)
+const char *pr_failure_text(const struct pr_dev *d, const char *op,
+			    int ret, char *buf, size_t len)
 {
-	char name[96], buf[192];
+	char name[96], hint_buf[192];
 	const char *hint;
 
 	if (ret < 0) {
 		hint = d->detail[0] ? d->detail :
-				      errno_hint(d, -ret, buf, sizeof(buf));
-		prtool_err("%s on %s: %s%s%s%s", op, d->path, strerror(-ret),
-			   hint ? " (" : "", hint ? hint : "", hint ? ")" : "");
+				      errno_hint(d, -ret, hint_buf,
+						 sizeof(hint_buf));
+		snprintf(buf, len, "%s on %s: %s%s%s%s", op, d->path,
+			 strerror(-ret), hint ? " (" : "", hint ? hint : "",
+			 hint ? ")" : "");
 	} else {
-		prtool_err("%s on %s failed: %s%s%s%s", op, d->path,
-			   pr_status_str(ret, name, sizeof(name)),
-			   d->detail[0] ? " (" : "", d->detail,
-			   d->detail[0] ? ")" : "");
+		snprintf(buf, len, "%s on %s failed: %s%s%s%s", op, d->path,
+			 pr_status_str(ret, name, sizeof(name)),
+			 d->detail[0] ? " (" : "", d->detail,
+			 d->detail[0] ? ")" : "");
 	}
-	return pr_status_exit_code(ret);
+	return buf;
 }

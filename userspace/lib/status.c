@@ -7,8 +7,8 @@
 
 #include <linux/dm-mpath-pr.h>
 
+#include "lpt.h"
 #include "pr_compat.h"
-#include "prtool.h"
 #include "status.h"
 
 struct status_name {
@@ -170,20 +170,6 @@ const char *pr_status_str(int status, char *buf, size_t len)
 				 (unsigned int)status);
 	}
 	return buf;
-}
-
-int pr_status_exit_code(int status)
-{
-	switch (pr_status_classify(status)) {
-	case PR_CLASS_OK:
-		return PRTOOL_EXIT_OK;
-	case PR_CLASS_ERRNO:
-		return PRTOOL_EXIT_OS;
-	case PR_CLASS_CONFLICT:
-		return PRTOOL_EXIT_CONFLICT;
-	default:
-		return PRTOOL_EXIT_PR;
-	}
 }
 
 const char *scsi_sense_key_name(unsigned int key)

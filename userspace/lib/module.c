@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * prtool: loading the kernel module with libkmod, as modprobe would
+ * libprtool: loading the kernel module with libkmod, as modprobe would
  * (dependencies, options and install commands from modprobe.d apply).
  */
 #include <errno.h>
