@@ -20,6 +20,7 @@
 
 #include <libdevmapper.h>
 
+#include "fuzz_words.h"
 #include "ipc.h"
 #include "prtool.h"
 
@@ -85,24 +86,17 @@ static bool left_out(const char *cmd)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *words, *argv[64];
-	bool lvm = data[0] & 1;
-	int argc = 0;
-	size_t i;
+	char *words, *argv[FUZZ_MAX_ARGS];
+	bool lvm;
+	int argc;
 
 	if (!size || size > 4096)
 		return 0;
-	words = malloc(size);
+	lvm = data[0] & 1;
+	words = fuzz_words(lvm ? "lvmpersist" : "prtool", data + 1, size - 1,
+			   argv, &argc);
 	if (!words)
 		return 0;
-	memcpy(words, data + 1, size - 1);
-	words[size - 1] = '\0';
-	argv[argc++] = (char *)(lvm ? "lvmpersist" : "prtool");
-	argv[argc++] = words;
-	for (i = 0; i + 1 < size - 1 && argc < 63; i++)
-		if (!words[i])
-			argv[argc++] = &words[i + 1];
-	argv[argc] = NULL;
 	/* "prtool help daemon" is fine; "prtool daemon" waits. */
 	if (lvm)
 		lvmpersist_main(argc, argv);

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fuzz_words.h"
 #include "prtool.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -47,9 +48,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *words, *argv[64];
+	char *words, *argv[FUZZ_MAX_ARGS];
 	int argc = 0;
-	size_t i;
 	FILE *f;
 
 	if (!size || size > 4096)
@@ -67,16 +67,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		mpathpersist_main(argc, argv);
 		return 0;
 	}
-	words = malloc(size);
+	words = fuzz_words("mpathpersist", data + 1, size - 1, argv, &argc);
 	if (!words)
 		return 0;
-	memcpy(words, data + 1, size - 1);
-	words[size - 1] = '\0';
-	argv[argc++] = words;
-	for (i = 0; i + 1 < size - 1 && argc < 63; i++)
-		if (!words[i])
-			argv[argc++] = &words[i + 1];
-	argv[argc] = NULL;
 	mpathpersist_main(argc, argv);
 	free(words);
 	return 0;
