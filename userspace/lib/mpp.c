@@ -229,6 +229,22 @@ static bool sg_io_unsupported(int ret)
 	       ret == -ENOIOCTLCMD;
 }
 
+/* Open path @i of map @m's table for @what on map @d; 0, or -1 (logged). */
+static int open_table_path(const struct pr_dev *d, const struct mpath_map *m,
+			   unsigned int i, struct pr_dev *pd, const char *what)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/dev/block/%u:%u",
+		 m->table.paths[i].major, m->table.paths[i].minor);
+	if (pr_dev_open(pd, path)) {
+		mpp_log(2, "%s: cannot open path %s", d->path, path);
+		return -1;
+	}
+	mpp_log(3, "%s: %s on path %s", d->path, what, path);
+	return 0;
+}
+
 /*
  * PR IN over SG_IO: on the map, then on each path of its table, until one
  * succeeds or answers ILLEGAL REQUEST (as libmpathpersist: no fail-over on
@@ -247,17 +263,10 @@ static int prin_sg(struct pr_dev *d, const struct mpath_map *m, int sa,
 		return code;
 	reached = raw > 0;
 	for (i = 0; i < m->table.nr_paths; i++) {
-		char path[64];
 		struct pr_dev pd;
 
-		snprintf(path, sizeof(path), "/dev/block/%u:%u",
-			 m->table.paths[i].major, m->table.paths[i].minor);
-		if (pr_dev_open(&pd, path)) {
-			mpp_log(2, "%s: cannot open path %s", d->path, path);
+		if (open_table_path(d, m, i, &pd, "PERSISTENT RESERVE IN"))
 			continue;
-		}
-		mpp_log(3, "%s: PERSISTENT RESERVE IN on path %s", d->path,
-			path);
 		pcode = sg_cmd(&pd, true, (unsigned int)sa, 0, buf, len, got,
 			       &raw);
 		pr_dev_close(&pd);
@@ -409,6 +418,37 @@ static const char *const prout_names[] = {
 	"PREEMPT AND ABORT", "REGISTER AND IGNORE EXISTING KEY",
 };
 
+/*
+ * A PR OUT that the ioctls cannot carry and the map must not get (a
+ * REGISTER with SPEC_I_PT: dm would send it down one path, and
+ * dm_mpath_pr, which registers every path itself, refuses it): send it to
+ * the map's paths directly, until one of them answers. With no path that
+ * can be opened, the map gets it, as before.
+ */
+static int prout_sg_path(struct pr_dev *d, const struct mpath_map *m,
+			 unsigned int sa, uint8_t st, uint8_t *param,
+			 size_t plen)
+{
+	int code = MPATH_PR_DMMP_ERROR, raw = 0;
+	size_t got = 0;
+	unsigned int i;
+
+	for (i = 0; i < m->table.nr_paths; i++) {
+		struct pr_dev pd;
+
+		if (open_table_path(d, m, i, &pd, "PERSISTENT RESERVE OUT"))
+			continue;
+		raw = -EIO;
+		code = sg_cmd(&pd, false, sa, st, param, plen, &got, &raw);
+		pr_dev_close(&pd);
+		if (code == MPATH_PR_SUCCESS || raw > 0)
+			return code;
+	}
+	if (code != MPATH_PR_DMMP_ERROR)
+		return code;
+	return sg_cmd(d, false, sa, st, param, plen, &got, NULL);
+}
+
 int mpp_prout(int fd, int sa, unsigned int scope, unsigned int type,
 	      const struct mpp_out *p, int noisy)
 {
@@ -446,8 +486,8 @@ int mpp_prout(int fd, int sa, unsigned int scope, unsigned int type,
 	if (!m)
 		return MPATH_PR_OTHER;
 	code = open_map(fd, &d, m);
-	free(m);
 	if (code) {
+		free(m);
 		pr_dev_close(&d);
 		return code;
 	}
@@ -465,11 +505,11 @@ int mpp_prout(int fd, int sa, unsigned int scope, unsigned int type,
 	case MPATH_PROUT_REG_IGN_SA:
 		if (spec_i_pt) {
 			/*
-			 * The ioctl has no transport IDs: register them with
-			 * the path device-mapper picks, then every path.
+			 * The ioctl has no transport IDs: register them
+			 * through one path, then every path.
 			 */
-			code = sg_cmd(&d, false, (unsigned int)sa, st, param,
-				      plen, &got, NULL);
+			code = prout_sg_path(&d, m, (unsigned int)sa, st,
+					     param, plen);
 			if (code || sa != MPATH_PROUT_REG_SA || !p->sa_key)
 				break;
 			ret = pr_register(&d, 0, p->sa_key, PR_FL_IGNORE_KEY);
@@ -512,6 +552,7 @@ int mpp_prout(int fd, int sa, unsigned int scope, unsigned int type,
 		log_failure(&d, prout_names[sa], ret, code);
 		break;
 	}
+	free(m);
 	pr_dev_close(&d);
 	return code;
 }
