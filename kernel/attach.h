@@ -94,6 +94,25 @@ extern struct list_head mpr_detaching;
 extern unsigned long mpr_detach_gen;
 extern struct wait_queue_head mpr_detach_wq;
 
+/**
+ * struct mpr_call - where one pr_ops (or SG_IO PR) call goes
+ * @att: the attachment, whose engine runs the call; NULL to forward it
+ * @ops: the pr_ops a forwarded call goes to (NULL: none)
+ * @idx: the read section of @att->srcu the call runs in
+ */
+struct mpr_call {
+	struct mpr_attach *att;
+	const struct pr_ops *ops;
+	int idx;
+};
+
+/* The entry points' lookup (entry.c): begin and end every call. */
+void mpr_call_begin(struct block_device *bdev, struct mpr_call *call)
+	__acquires(call);
+void mpr_call_end(struct mpr_call *call)
+	__releases(call);
+const struct block_device_operations *mpr_orig_fops(struct gendisk *disk);
+
 void mpr_attach_unlink(struct mpr_attach *att);
 void mpr_attach_free_work(struct work_struct *work);
 bool mpr_attach_dying(struct gendisk *disk);

@@ -71,4 +71,31 @@ static inline void mpr_rcu_tasks_barrier(void)
 		rcu_barrier();
 }
 
+/*
+ * The open mode block device operations get: blk_mode_t since v6.5,
+ * fmode_t before. mpr_mode_write() tells whether it includes writing.
+ */
+#ifdef COMPAT_HAVE_BLK_MODE_T
+#define mpr_mode_t		blk_mode_t
+#define mpr_mode_write(mode)	(!!((mode) & BLK_OPEN_WRITE))
+#else
+#define mpr_mode_t		fmode_t
+#define mpr_mode_write(mode)	(!!((mode) & FMODE_WRITE))
+#endif
+
+/*
+ * The block layer's permission check of a SCSI command sent by SG_IO
+ * (scsi_cmd_allowed(): its second argument was the fmode_t before v6.5).
+ */
+#if defined(COMPAT_HAVE_BLK_MODE_T) && !defined(COMPAT_HAVE_SCSI_CMD_ALLOWED_BOOL)
+/* Both changed in v6.5: a probe that fails here would pass a mode as bool. */
+#error "blk_mode_t without the bool scsi_cmd_allowed(): check the compat probes"
+#endif
+#ifdef COMPAT_HAVE_SCSI_CMD_ALLOWED_BOOL
+#define mpr_scsi_cmd_allowed(cdb, mode) \
+	scsi_cmd_allowed(cdb, mpr_mode_write(mode))
+#else
+#define mpr_scsi_cmd_allowed(cdb, mode)	scsi_cmd_allowed(cdb, mode)
+#endif
+
 #endif /* _MPR_COMPAT_H */

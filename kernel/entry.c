@@ -18,6 +18,7 @@
 
 #include "attach.h"
 #include "engine.h"
+#include "sgio.h"
 
 /* Look up the attachment of @disk inside an mpr_srcu read section. */
 static struct mpr_attach *mpr_attach_find_srcu(struct gendisk *disk)
@@ -32,18 +33,6 @@ static struct mpr_attach *mpr_attach_find_srcu(struct gendisk *disk)
 }
 
 /**
- * struct mpr_call - where one pr_ops call goes
- * @att: the attachment, whose engine runs the call; NULL to forward it
- * @ops: the pr_ops a forwarded call goes to (NULL: none)
- * @idx: the read section of @att->srcu the call runs in
- */
-struct mpr_call {
-	struct mpr_attach *att;
-	const struct pr_ops *ops;
-	int idx;
-};
-
-/**
  * mpr_call_begin() - find where a call on @bdev goes
  * @bdev: the dm block device the caller used
  * @call: filled in; mpr_call_end() ends it
@@ -56,7 +45,7 @@ struct mpr_call {
  * section at all: it runs dm's code, and ours stays loaded (the module is
  * pinned, mpr_pin()).
  */
-static void mpr_call_begin(struct block_device *bdev, struct mpr_call *call)
+void mpr_call_begin(struct block_device *bdev, struct mpr_call *call)
 	__acquires(call)
 {
 	const struct pr_ops *ops = NULL;
@@ -83,7 +72,30 @@ static void mpr_call_begin(struct block_device *bdev, struct mpr_call *call)
 	srcu_read_unlock(&mpr_srcu, idx);
 }
 
-static void mpr_call_end(struct mpr_call *call)
+/**
+ * mpr_orig_fops() - the operations @disk had before it was attached
+ * @disk: a disk whose operations are (or were) our copy
+ *
+ * Attached: the original operations (dm's, which live as long as the
+ * disk). Detached since: the disk's current ones, which are the original
+ * again, unless they are someone else's copy of ours.
+ *
+ * Return: the operations to forward to, or NULL for none.
+ */
+const struct block_device_operations *mpr_orig_fops(struct gendisk *disk)
+{
+	const struct block_device_operations *fops;
+	struct mpr_attach *att;
+	int idx;
+
+	idx = srcu_read_lock(&mpr_srcu);
+	att = mpr_attach_find_srcu(disk);
+	fops = att ? att->orig_fops : READ_ONCE(disk->fops);
+	srcu_read_unlock(&mpr_srcu, idx);
+	return fops->ioctl == mpr_blk_ioctl ? NULL : fops;
+}
+
+void mpr_call_end(struct mpr_call *call)
 	__releases(call)
 {
 	if (call->att)

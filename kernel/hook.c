@@ -40,6 +40,7 @@
 #include "main.h"
 #include "netlink.h"
 #include "path.h"
+#include "sgio.h"
 
 #define DM_MSG_PREFIX "mpath-pr"
 
@@ -401,6 +402,7 @@ static int mpr_attach_new(struct gendisk *disk,
 	att->orig_fops = orig;
 	att->fops->ops = *orig;
 	att->fops->ops.pr_ops = &mpr_pr_ops;
+	att->fops->ops.ioctl = mpr_blk_ioctl;
 	att->fops->ops.free_disk = mpr_free_disk;
 
 	/*

@@ -11,6 +11,7 @@
 
 #include "engine.h"
 #include "path-scsi.h"
+#include "sgio.h"
 
 #ifdef MPR_SCSI
 #include <linux/delay.h>
@@ -131,28 +132,7 @@ int mpr_scsi_pr_out(struct scsi_device *sdev, u8 sa, u64 key, u64 sa_key,
 	data = kzalloc(24, GFP_KERNEL);
 	if (!data)
 		return -ENOMEM;
-	switch (type) {
-	case PR_WRITE_EXCLUSIVE:
-		cdb[2] = 0x01;
-		break;
-	case PR_EXCLUSIVE_ACCESS:
-		cdb[2] = 0x03;
-		break;
-	case PR_WRITE_EXCLUSIVE_REG_ONLY:
-		cdb[2] = 0x05;
-		break;
-	case PR_EXCLUSIVE_ACCESS_REG_ONLY:
-		cdb[2] = 0x06;
-		break;
-	case PR_WRITE_EXCLUSIVE_ALL_REGS:
-		cdb[2] = 0x07;
-		break;
-	case PR_EXCLUSIVE_ACCESS_ALL_REGS:
-		cdb[2] = 0x08;
-		break;
-	default:
-		break;
-	}
+	cdb[2] = mpr_block_type_to_scsi(type);
 	put_unaligned_be32(24, &cdb[5]);
 	put_unaligned_be64(key, &data[0]);
 	put_unaligned_be64(sa_key, &data[8]);
@@ -160,26 +140,6 @@ int mpr_scsi_pr_out(struct scsi_device *sdev, u8 sa, u64 key, u64 sa_key,
 	r = mpr_scsi_exec(sdev, cdb, true, data, 24);
 	kfree(data);
 	return r;
-}
-
-static enum pr_type mpr_scsi_type_to_block(u8 type)
-{
-	switch (type) {
-	case 0x01:
-		return PR_WRITE_EXCLUSIVE;
-	case 0x03:
-		return PR_EXCLUSIVE_ACCESS;
-	case 0x05:
-		return PR_WRITE_EXCLUSIVE_REG_ONLY;
-	case 0x06:
-		return PR_EXCLUSIVE_ACCESS_REG_ONLY;
-	case 0x07:
-		return PR_WRITE_EXCLUSIVE_ALL_REGS;
-	case 0x08:
-		return PR_EXCLUSIVE_ACCESS_ALL_REGS;
-	default:
-		return 0;
-	}
 }
 
 /**

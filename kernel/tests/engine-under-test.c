@@ -20,6 +20,7 @@
 #include "../register.c"
 #include "../reserve.c"
 #include "../probe.c"
+#include "../sgio-rules.c"
 
 MODULE_DESCRIPTION("KUnit tests of the dm-mpath-pr engine");
 MODULE_LICENSE("GPL");

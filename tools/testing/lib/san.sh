@@ -900,6 +900,18 @@ san_generation() {
 	echo $((g))
 }
 
+# san_writes MAP N: N direct 4 KiB writes through MAP (with round-robin and
+# rr_min_io 1, consecutive writes take the paths in turn); prints how many
+# failed
+san_writes() {
+	local i bad=0
+	for ((i = 0; i < $2; i++)); do
+		dd if=/dev/zero of="$1" bs=4k count=1 seek="$i" oflag=direct \
+			conv=notrunc 2>/dev/null || bad=$((bad + 1))
+	done
+	echo "$bad"
+}
+
 san_sg_persist() {
 	local out rc
 	# a PR change through another nexus leaves one UNIT ATTENTION here

@@ -50,16 +50,6 @@ keys_of() {
 
 holder_host() { local h; h=$(san_holder); echo "${h%% *}"; }
 
-# writes MAP N: N direct 4 KiB writes through MAP; prints how many failed
-# (round-robin with rr_min_io 1: consecutive writes alternate the paths)
-writes() {
-	local i bad=0
-	for ((i = 0; i < $2; i++)); do
-		dd if=/dev/zero of="$1" bs=4k count=1 seek="$i" oflag=direct \
-			conv=notrunc 2>/dev/null || bad=$((bad + 1))
-	done
-	echo "$bad"
-}
 
 # show_json MAP: the module's view of an attached map
 show_json() { prtool show "$1" --json; }
@@ -76,8 +66,8 @@ for t in 5 6 7 8; do
 	is "$rc" 0 "type $t: A's RESERVE returns 0"
 	is "$(san_res_type)" "$t" "type $t: LIO has the reservation"
 	[ "$t" -lt 7 ] && is "$(holder_host)" A "type $t: a nexus of A holds it"
-	is "$(writes "$MA" 4)" 0 "type $t: 4 writes of A through both paths work"
-	is "$(writes "$MB" 1)" 1 "type $t: a write of unregistered B fails"
+	is "$(san_writes "$MA" 4)" 0 "type $t: 4 writes of A through both paths work"
+	is "$(san_writes "$MB" 1)" 1 "type $t: a write of unregistered B fails"
 	mpp --out --release --param-rk=$KA --prout-type=$t "$MA"
 	is "$rc:$(san_res_type)" "0:" "type $t: A's RELEASE returns 0 and LIO has no reservation"
 done
@@ -145,7 +135,7 @@ fi
 # ---- A preempts B ---------------------------------------------------------------
 mpp --out --reserve --param-rk=$KB --prout-type=5 "$MB"
 is "$rc:$(san_res_type):$(holder_host)" "0:5:B" "B reserves WE_RO"
-is "$(writes "$MA" 2)" 0 "registered A can write under B's WE_RO"
+is "$(san_writes "$MA" 2)" 0 "registered A can write under B's WE_RO"
 mpp --out --preempt --param-rk=$KA --param-sark=$KB --prout-type=6 "$MA"
 is "$rc" 0 "A preempts B (EA_RO): 0"
 is "$(san_res_type):$(holder_host)" "6:A" "LIO: A holds EA_RO now"
@@ -155,14 +145,14 @@ out=$(dd if=/dev/zero of="$MB" bs=4k count=1 oflag=direct conv=notrunc 2>&1)
 rc=$?
 isnt "$rc" 0 "B's write fails"
 like "$out" "Invalid exchange" "B's write fails with EBADE (RESERVATION CONFLICT)"
-is "$(writes "$MA" 4)" 0 "A's writes through both paths work"
+is "$(san_writes "$MA" 4)" 0 "A's writes through both paths work"
 
 # ---- A preempts itself --------------------------------------------------------------
 mpp --out --preempt --param-rk=$KA --param-sark=$KA --prout-type=5 "$MA"
 is "$rc" 0 "A preempts its own key, changing the type to WE_RO: 0"
 is "$(san_res_type):$(holder_host)" "5:A" "LIO: A holds WE_RO"
 is "$(keys_of A)" "$KA $KA" "LIO: both nexuses of A carry A's key again"
-is "$(writes "$MA" 4)" 0 "A's writes through both paths work"
+is "$(san_writes "$MA" 4)" 0 "A's writes through both paths work"
 
 # ---- read keys, read reservation (through the module where the kernel has
 # IOC_PR_READ_*, else prtool reads over SG_IO) -------------------------------------
@@ -188,7 +178,7 @@ is "$rc" 0 "B releases"
 is "$(<$PARAM)" passthrough "single_holder defaults to passthrough"
 mpp --out --reserve --param-rk=$KA --prout-type=1 "$MA"
 is "$rc:$(san_res_type)" "0:1" "passthrough: Write Exclusive is sent as is"
-bad=$(writes "$MA" 4)
+bad=$(san_writes "$MA" 4)
 isnt "$bad" 0 "passthrough: $bad of A's 4 writes fail (the non-holder path)"
 mpp --out --release --param-rk=$KA --prout-type=1 "$MA"
 is "$rc:$(san_res_type)" "0:" "A releases Write Exclusive"
@@ -202,8 +192,8 @@ mpp --out --reserve --param-rk=$KA --prout-type=1 "$MA"
 is "$rc:$(san_res_type)" "0:5" "translate: Write Exclusive becomes WE_RO on the device"
 is "$(show_json mpathA | jq -r '.reservation.type_value')" 1 \
 	"translate: the module reports the type asked for"
-is "$(writes "$MA" 4)" 0 "translate: A's writes through both paths work"
-is "$(writes "$MB" 1)" 0 "translate: registered B can write too (the documented cost)"
+is "$(san_writes "$MA" 4)" 0 "translate: A's writes through both paths work"
+is "$(san_writes "$MB" 1)" 0 "translate: registered B can write too (the documented cost)"
 mpp --out --release --param-rk=$KA --prout-type=1 "$MA"
 is "$rc:$(san_res_type)" "0:" "translate: A releases Write Exclusive"
 echo passthrough >$PARAM
