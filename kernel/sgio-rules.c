@@ -194,10 +194,12 @@ void mpr_sgio_check(const struct mpr_sgio_sense *sense,
  * @st: the answer
  *
  * 0 is GOOD and a reservation conflict RESERVATION CONFLICT, as a device
- * server answers them. A path error (no path could carry the command) is
- * the host byte it stands for, as when dm has no path for an SG_IO.
- * An I/O error is CHECK CONDITION, ABORTED COMMAND: the engine does not
- * keep the paths' sense data (yet), so it cannot give theirs. -EINVAL and
+ * server answers them. A path error (no path could carry the command)
+ * fails the ioctl with -EIO, as dm fails an SG_IO it has no path for:
+ * a host byte alone, with GOOD status, is taken for success by callers
+ * that look at the status only. An I/O error is CHECK CONDITION, ABORTED
+ * COMMAND: the engine does not keep the paths' sense data (yet), so it
+ * cannot give theirs. -EINVAL and
  * -EOPNOTSUPP, the answers of the paths' drivers to ILLEGAL REQUEST, are
  * ILLEGAL REQUEST, INVALID FIELD IN CDB. Any other errno (the deadline,
  * a signal, no memory) fails the ioctl itself, as it would fail SG_IO.
@@ -228,8 +230,11 @@ void mpr_sgio_status(int result, struct mpr_sgio_status *st)
 		st->err = result;
 		return;
 	}
-	/* PR_STS_PATH_* and other raw results: host byte, status byte. */
-	st->host = (result >> 16) & 0xff;
+	/* PR_STS_PATH_* (a host byte): no path; dm's answer is EIO. */
+	if (result >> 16) {
+		st->err = -EIO;
+		return;
+	}
 	st->status = result & 0xff;
 }
 

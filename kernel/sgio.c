@@ -131,7 +131,7 @@ static int mpr_sgio_answer(struct mpr_sgio *s, void __user *argp,
 	hdr->status = s->st.status;
 	hdr->masked_status = s->st.status >> 1;
 	hdr->msg_status = 0;
-	hdr->host_status = s->st.host;
+	hdr->host_status = 0;
 	hdr->driver_status = 0;
 	hdr->sb_len_wr = 0;
 	if (s->st.status == MPR_SAM_CHECK_CONDITION) {

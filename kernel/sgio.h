@@ -93,13 +93,11 @@ struct mpr_sgio_req {
 /**
  * struct mpr_sgio_status - how a command ended, as sg_io_hdr reports it
  * @status: SAM status byte
- * @host: host byte (DID_*): the command did not reach a device server
  * @sense: valid when @status is CHECK CONDITION
  * @err: a negative errno for the ioctl itself (0: the ioctl succeeds)
  */
 struct mpr_sgio_status {
 	u8 status;
-	u8 host;
 	struct mpr_sgio_sense sense;
 	int err;
 };
