@@ -227,32 +227,13 @@ int cmd_unregister(int argc, char *argv[])
 	return do_register(argc, argv, REG_UNREGISTER);
 }
 
-/* Options of the read subcommands: --json and --help. */
+/* Options of the read subcommands: --json and --help, then DEVICE. */
 static int read_opts(int argc, char *argv[], const char *help, bool *json,
 		     const char **devarg)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 }
-	};
-	int c;
+	int r = opt_json(argc, argv, help, json);
 
-	*json = false;
-	opt_reset();
-	while ((c = getopt_long(argc, argv, ":jh", opts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			*json = true;
-			break;
-		case 'h':
-			fputs(help, stdout);
-			return -1;
-		default:
-			return opt_error(argv[0], c, argv);
-		}
-	}
-	return opt_one_operand(argv[0], argc, argv, "DEVICE", devarg);
+	return r ? r : opt_one_operand(argv[0], argc, argv, "DEVICE", devarg);
 }
 
 bool read_cmd_start(int argc, char *argv[], const char *help, bool *json,

@@ -238,33 +238,6 @@ static void print_dev_json(struct json *j, const struct mpr_dev_info *d)
 	json_object_end(j);
 }
 
-static int json_only_opts(int argc, char *argv[], const char *help,
-			  bool *json)
-{
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 }
-	};
-	int c;
-
-	*json = false;
-	opt_reset();
-	while ((c = getopt_long(argc, argv, ":jh", opts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			*json = true;
-			break;
-		case 'h':
-			fputs(help, stdout);
-			return -1;
-		default:
-			return opt_error(argv[0], c, argv);
-		}
-	}
-	return 0;
-}
-
 static int cmp_dev(const void *a, const void *b)
 {
 	const struct mpr_dev_info *x = a, *y = b;
@@ -329,7 +302,7 @@ int cmd_list(int argc, char *argv[])
 	bool json;
 	int ret;
 
-	ret = json_only_opts(argc, argv, list_help, &json);
+	ret = opt_json(argc, argv, list_help, &json);
 	if (ret)
 		return ret < 0 ? PRTOOL_EXIT_OK : ret;
 	ret = opt_no_operand(argv[0], argc, argv);
@@ -348,7 +321,7 @@ int cmd_show(int argc, char *argv[])
 	bool json;
 	int ret;
 
-	ret = json_only_opts(argc, argv, show_help, &json);
+	ret = opt_json(argc, argv, show_help, &json);
 	if (ret)
 		return ret < 0 ? PRTOOL_EXIT_OK : ret;
 	if (optind >= argc)

@@ -134,6 +134,11 @@ int opt_one_operand(const char *cmd, int argc, char *argv[], const char *what,
 		    const char **out);
 /* The rest of the options are fine but there must be no operand. */
 int opt_no_operand(const char *cmd, int argc, char *argv[]);
+/*
+ * Options --json and --help (which prints @help) and nothing else: 0, -1
+ * after --help, or the usage error's exit code. Operands are left alone.
+ */
+int opt_json(int argc, char *argv[], const char *help, bool *json);
 
 void *xcalloc(size_t nmemb, size_t size);
 void *xreallocarray(void *ptr, size_t nmemb, size_t size);

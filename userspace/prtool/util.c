@@ -111,6 +111,32 @@ int opt_one_operand(const char *cmd, int argc, char *argv[], const char *what,
 	return 0;
 }
 
+int opt_json(int argc, char *argv[], const char *help, bool *json)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	int c;
+
+	*json = false;
+	opt_reset();
+	while ((c = getopt_long(argc, argv, ":jh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			*json = true;
+			break;
+		case 'h':
+			fputs(help, stdout);
+			return -1;
+		default:
+			return opt_error(argv[0], c, argv);
+		}
+	}
+	return 0;
+}
+
 int opt_no_operand(const char *cmd, int argc, char *argv[])
 {
 	if (optind < argc)
