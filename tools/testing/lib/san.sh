@@ -863,6 +863,17 @@ san_key_of() {
 	[ -z "${_regs[$wwn]:-}" ] || echo "${_regs[$wwn]}"
 }
 
+# san_keys H: LIO's key of each nexus of host H, in path order, space
+# separated (an empty field for a nexus without one)
+san_keys() {
+	local i n r=()
+	n=$(san_npaths "$1")
+	for ((i = 1; i <= n; i++)); do
+		r+=("$(san_key_of "$1" "$i")")
+	done
+	echo "${r[*]}"
+}
+
 san_holder() {
 	local line _r
 	line=$(<"$SAN_LIO/pr/res_holder")

@@ -43,11 +43,6 @@ mpp() {
 	[ -z "$err" ] || diag "mpathpersist $*: $err"
 }
 
-# keys_of H: LIO's key of each nexus of H, space separated
-keys_of() {
-	echo "$(san_key_of "$1" 1) $(san_key_of "$1" 2)"
-}
-
 holder_host() { local h; h=$(san_holder); echo "${h%% *}"; }
 
 
@@ -58,7 +53,7 @@ prtool attach mpathA && prtool attach mpathB
 ok $? "attach mpathA and mpathB"
 prtool register "$MA" --key $KA
 ok $? "A registers $KA through the map"
-is "$(keys_of A)" "$KA $KA" "LIO: both nexuses of A carry A's key"
+is "$(san_keys A)" "$KA $KA" "LIO: both nexuses of A carry A's key"
 
 # ---- every registrants-only and all-registrants type -----------------------
 for t in 5 6 7 8; do
@@ -116,7 +111,7 @@ is "$rc" 0 "RELEASE with the holder path down returns 0"
 is "$(san_res_type)" "" "LIO: no reservation"
 is "$(san_key_of A 2)" "$KA" "LIO: the live nexus A2 still carries A's key"
 is "$(san_key_of A 1)" "" "LIO: the dead nexus A1 lost its key (self-preempt)"
-is "$(keys_of B)" "$KB $KB" "LIO: B's registrations untouched"
+is "$(san_keys B)" "$KB $KB" "LIO: B's registrations untouched"
 # shellcheck disable=SC2016 # poll evaluates it
 poll 30 '[ "$(</tmp/writer.count)" -ge $((n0 + 3)) ]' 0.2
 : >/tmp/writer.stop
@@ -139,8 +134,8 @@ is "$(san_writes "$MA" 2)" 0 "registered A can write under B's WE_RO"
 mpp --out --preempt --param-rk=$KA --param-sark=$KB --prout-type=6 "$MA"
 is "$rc" 0 "A preempts B (EA_RO): 0"
 is "$(san_res_type):$(holder_host)" "6:A" "LIO: A holds EA_RO now"
-is "$(keys_of B)" " " "LIO: both nexuses of B lost B's key"
-is "$(keys_of A)" "$KA $KA" "LIO: A's nexuses keep A's key"
+is "$(san_keys B)" " " "LIO: both nexuses of B lost B's key"
+is "$(san_keys A)" "$KA $KA" "LIO: A's nexuses keep A's key"
 out=$(dd if=/dev/zero of="$MB" bs=4k count=1 oflag=direct conv=notrunc 2>&1)
 rc=$?
 isnt "$rc" 0 "B's write fails"
@@ -151,7 +146,7 @@ is "$(san_writes "$MA" 4)" 0 "A's writes through both paths work"
 mpp --out --preempt --param-rk=$KA --param-sark=$KA --prout-type=5 "$MA"
 is "$rc" 0 "A preempts its own key, changing the type to WE_RO: 0"
 is "$(san_res_type):$(holder_host)" "5:A" "LIO: A holds WE_RO"
-is "$(keys_of A)" "$KA $KA" "LIO: both nexuses of A carry A's key again"
+is "$(san_keys A)" "$KA $KA" "LIO: both nexuses of A carry A's key again"
 is "$(san_writes "$MA" 4)" 0 "A's writes through both paths work"
 
 # ---- read keys, read reservation (through the module where the kernel has

@@ -41,19 +41,10 @@ sgp() {
 	rc_note "sg_persist $*" "$rc"
 }
 
-# keys_of H: LIO's key of each nexus of host H, space separated
-keys_of() {
-	local i k=()
-	for ((i = 1; i <= $(san_npaths "$1"); i++)); do
-		k+=("$(san_key_of "$1" "$i")")
-	done
-	echo "${k[*]}"
-}
-
 # with_key H KEY: how many nexuses of H carry KEY in LIO
 with_key() {
 	local k n=0
-	for k in $(keys_of "$1"); do
+	for k in $(san_keys "$1"); do
 		[ "$k" = "$2" ] && n=$((n + 1))
 	done
 	echo "$n"

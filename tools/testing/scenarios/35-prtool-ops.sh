@@ -43,7 +43,6 @@ pt() {
 	rc_note "prtool $label" "$rc"
 }
 
-keys_of() { echo "$(san_key_of "$1" 1) $(san_key_of "$1" 2)"; }
 holder_host() { local h; h=$(san_holder); echo "${h%% *}"; }
 
 # lio_regs: LIO's registrations as "INITIATOR KEY" lines, sorted
@@ -66,13 +65,13 @@ prtool attach mpathA && prtool attach mpathB
 ok $? "attach mpathA and mpathB"
 pt "register A" register "$MA" --key $KA
 pt "register B" register "$MB" --key $KB
-is "$(keys_of A) $(keys_of B)" "$KA $KA $KB $KB" "LIO: A's and B's keys on each of their nexuses"
+is "$(san_keys A) $(san_keys B)" "$KA $KA $KB $KB" "LIO: A's and B's keys on each of their nexuses"
 
 # ---- reserve -------------------------------------------------------------------
 pt "reserve A we-ro" reserve "$MA" --key $KA --type we-ro
 is "$rc:$err" "0:" "A reserves WE_RO: 0, no message"
 is "$(san_res_type):$(holder_host)" "5:A" "LIO: type 5 (WE_RO), held by a nexus of A"
-is "$(keys_of A)" "$KA $KA" "LIO: both nexuses of A keep A's key"
+is "$(san_keys A)" "$KA $KA" "LIO: both nexuses of A keep A's key"
 pt "reserve A again" reserve "$MA" --key $KA --type pr:3
 is "$rc:$(san_res_type)" "0:5" "A reserves again with the same type (pr:3): 0"
 pt "reserve A, a bare type number" reserve "$MA" --key $KA --type 5
@@ -133,15 +132,15 @@ is "$err" "prtool: release on $MA failed: Reservation conflict" "wrong-type rele
 is "$(san_res_type):$(holder_host)" "5:A" "LIO: A still holds WE_RO"
 pt "release A" release "$MA" --key $KA --type we-ro
 is "$rc:$err:$(san_res_type)" "0::" "A releases WE_RO: 0, LIO has no reservation"
-is "$(keys_of A) $(keys_of B)" "$KA $KA $KB $KB" "LIO: every registration stays"
+is "$(san_keys A) $(san_keys B)" "$KA $KA $KB $KB" "LIO: every registration stays"
 
 # ---- preempt --------------------------------------------------------------------------
 pt "reserve A ea-ro" reserve "$MA" --key $KA --type earo
 is "$rc:$(san_res_type):$(holder_host)" "0:6:A" "A reserves EA_RO"
 pt "preempt B of A" preempt "$MB" --key $KB --preempt-key $KA --type wear
 is "$rc:$err" "0:" "B preempts A with WE_AR: 0"
-is "$(keys_of A)" " " "LIO: A's key is gone from both nexuses of A"
-is "$(keys_of B)" "$KB $KB" "LIO: both nexuses of B keep B's key"
+is "$(san_keys A)" " " "LIO: A's key is gone from both nexuses of A"
+is "$(san_keys B)" "$KB $KB" "LIO: both nexuses of B keep B's key"
 is "$(san_res_type)" 7 "LIO: B's WE_AR reservation"
 pt "read-full-status all-regs" read-full-status "$MB" --json
 is "$(jq -r '[.registrations[] | select(.holder) | "\(.key) \(.scsi_type)"] | join(",")' <<<"$out")" \
@@ -154,7 +153,7 @@ is "$rc" 3 "A, no longer registered, cannot preempt B: exit 3"
 
 # ---- clear --------------------------------------------------------------------------
 pt "register A again" register "$MA" --key $KA
-is "$rc:$(keys_of A)" "0:$KA $KA" "A registers again"
+is "$rc:$(san_keys A)" "0:$KA $KA" "A registers again"
 pt "clear B" clear "$MB" --key $KB
 is "$rc:$err" "0:" "B clears: 0"
 is "$(san_registrations | wc -l):$(san_res_type)" "0:" "LIO: no registration, no reservation"

@@ -43,15 +43,6 @@ run() {
 	err=$(<"$e")
 }
 
-# keys_of H: the keys LIO has for H's nexuses, in path order, space separated
-keys_of() {
-	local i n r=()
-	n=$(san_npaths "$1")
-	for ((i = 1; i <= n; i++)); do
-		r+=("$(san_key_of "$1" "$i")")
-	done
-	echo "${r[*]}"
-}
 
 # gen: LIO's PR generation as mpathpersist prints it
 gen() { printf '0x%x' "$(san_generation)"; }
@@ -65,16 +56,16 @@ ok $? "attach mpathA and mpathB"
 # ---- PR OUT: register, register-ignore ---------------------------------
 run mpathpersist --out --register --param-sark=a1 "$MA"
 is "$rc:$out" "0:" "mpathpersist -o -G -S a1: status 0, nothing on stdout"
-is "$(keys_of A)" "0xa1 0xa1" "LIO: both nexuses of A carry 0xa1"
+is "$(san_keys A)" "0xa1 0xa1" "LIO: both nexuses of A carry 0xa1"
 
 run mpathpersist -o -I -S 0xa2 "$MA"
 is "$rc" 0 "mpathpersist -o -I -S 0xa2 (register-ignore) succeeds"
-is "$(keys_of A)" "0xa2 0xa2" "LIO: register-ignore replaced A's key on both nexuses"
+is "$(san_keys A)" "0xa2 0xa2" "LIO: register-ignore replaced A's key on both nexuses"
 
 run prtool mpathpersist --out --register --param-rk=0 --param-sark=b1 "$MB"
 is "$rc" 0 "prtool mpathpersist -o -G -S b1 on mpathB succeeds"
-is "$(keys_of B)" "0xb1 0xb1" "LIO: both nexuses of B carry 0xb1"
-is "$(keys_of A)" "0xa2 0xa2" "B's registration left A's alone"
+is "$(san_keys B)" "0xb1 0xb1" "LIO: both nexuses of B carry 0xb1"
+is "$(san_keys A)" "0xa2 0xa2" "B's registration left A's alone"
 
 # ---- PR IN: read keys ---------------------------------------------------
 run mpathpersist -i -k "$MA"
@@ -155,8 +146,8 @@ is "$(san_res_type):$(holder_host)" "5:A" "LIO: A still holds the reservation"
 # ---- preempt, preempt-abort ---------------------------------------------
 run mpathpersist -o -P -K b1 -S a2 -T 5 "$MB"
 is "$rc" 0 "mpathpersist -o -P -K b1 -S a2 -T 5: B preempts A"
-is "$(keys_of A)" " " "LIO: A's key is gone from both of its nexuses"
-is "$(keys_of B)" "0xb1 0xb1" "LIO: B's nexuses keep their key"
+is "$(san_keys A)" " " "LIO: A's key is gone from both of its nexuses"
+is "$(san_keys B)" "0xb1 0xb1" "LIO: B's nexuses keep their key"
 is "$(san_res_type):$(holder_host)" "5:B" "LIO: a nexus of B holds the reservation now"
 
 # PREEMPT AND ABORT: A registers again and takes the reservation, B
@@ -165,14 +156,14 @@ is "$(san_res_type):$(holder_host)" "5:B" "LIO: a nexus of B holds the reservati
 run mpathpersist -o -G -S a5 "$MA"
 run mpathpersist -o -L -K b1 -T 5 "$MB"
 run mpathpersist -o -R -K a5 -T 5 "$MA"
-is "$rc:$(keys_of A):$(san_res_type):$(holder_host)" "0:0xa5 0xa5:5:A" \
+is "$rc:$(san_keys A):$(san_res_type):$(holder_host)" "0:0xa5 0xa5:5:A" \
 	"A registers again (0xa5) and holds the reservation (B released it)"
 san_trace_start 0x5f
 run mpathpersist -o -A -K b1 -S a5 -T 5 "$MB"
 san_trace_stop
 is "$rc" 0 "mpathpersist -o -A -K b1 -S a5 -T 5: B preempts A and aborts its tasks"
-is "$(keys_of A)" " " "LIO: A's key is gone from both of its nexuses"
-is "$(keys_of B):$(san_res_type):$(holder_host)" "0xb1 0xb1:5:B" \
+is "$(san_keys A)" " " "LIO: A's key is gone from both of its nexuses"
+is "$(san_keys B):$(san_res_type):$(holder_host)" "0xb1 0xb1:5:B" \
 	"LIO: B's nexuses keep their key, a nexus of B holds the reservation"
 is "$(san_trace_cdbs | awk '$2 == "0x5f" { print $3 }' | sort -u | tr '\n' ' ')" "0x05 " \
 	"the PR OUT that reached the target was PREEMPT AND ABORT (0x05), no PREEMPT (0x04)"
@@ -186,14 +177,14 @@ is "$(jq -r '.attachments | map(.map) | sort | join(" ")' <<<"$j")" "mpathA mpat
 
 # ---- clear; unregister ---------------------------------------------------
 run mpathpersist -o -G -S a3 "$MA"
-is "$rc:$(keys_of A)" "0:0xa3 0xa3" "A registers again (0xa3)"
+is "$rc:$(san_keys A)" "0:0xa3 0xa3" "A registers again (0xa3)"
 run mpathpersist --out --clear --param-rk=b1 "$MB"
 is "$rc" 0 "mpathpersist -o -C -K b1 succeeds"
 is "$(san_registrations | wc -l):$(san_res_type)" "0:" "LIO: no registration and no reservation left"
 
 run mpathpersist -o -G -S a4 "$MA"
 run mpathpersist -o -G -K a4 "$MA"
-is "$rc:$(keys_of A)" "0: " "mpathpersist -o -G -K a4 (SARK 0) unregisters both nexuses"
+is "$rc:$(san_keys A)" "0: " "mpathpersist -o -G -K a4 (SARK 0) unregisters both nexuses"
 run mpathpersist -i -k "$MA"
 is "$out" "  PR generation=$(gen), "$'\t'"0 registered reservation key." "-i -k with no key"
 run mpathpersist -i -r "$MA"
@@ -203,7 +194,7 @@ is "$out" "  PR generation=$(gen), there is NO reservation held " "-i -r with no
 printf '%s\n' '# register and reserve' "mpathpersist -o -G -S c1 $MA" \
 	"-o -R -K c1 -T 7 $MA" >/tmp/mpp-batch
 run mpathpersist -f /tmp/mpp-batch
-is "$rc:$(keys_of A):$(san_res_type)" "0:0xc1 0xc1:7" "batch file: register and reserve (WE, all registrants)"
+is "$rc:$(san_keys A):$(san_res_type)" "0:0xc1 0xc1:7" "batch file: register and reserve (WE, all registrants)"
 run mpathpersist -o -C -K c1 "$MA"
 is "$rc:$(san_registrations | wc -l)" "0:0" "clear again"
 
@@ -235,11 +226,11 @@ if command -v mpp-demo >/dev/null; then
 	is "$rc" 0 "mpp-demo registers, reserves, reads keys, releases"
 	like "$out" "read keys +generation 0x[0-9a-f]+, 2 key\(s\)" "mpp-demo read both of A's registrations"
 	like "$out" "read reservation +key 0xe1, type 0x5" "mpp-demo read its reservation"
-	is "$(keys_of A):$(san_res_type)" "0xe1 0xe1:" "LIO: mpp-demo's key on both nexuses, reservation released"
+	is "$(san_keys A):$(san_res_type)" "0xe1 0xe1:" "LIO: mpp-demo's key on both nexuses, reservation released"
 	diag "$out"
 	run mpathpersist -o -G -K e1 "$MA"
 	run mpp-demo -u "$MA" e2
-	is "$rc:$(keys_of A)" "0: " "mpp-demo -u: key changed, then unregistered"
+	is "$rc:$(san_keys A)" "0: " "mpp-demo -u: key changed, then unregistered"
 else
 	skip "mpp-demo is not in the VM (run.sh --bin build/userspace/examples/mpp-demo)" 5
 fi
