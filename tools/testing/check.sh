@@ -274,7 +274,7 @@ runs_on() {
 # is about the same on every kernel), the others after them by name.
 # Nothing is measured at run time; a wrong guess costs minutes of wall
 # time, never a result.
-slow_first=(26-failslab 40-path-flap 31-preempt-abort 25-stress 49-netlink-fuzz
+slow_first=(26-failslab 36-qemu-pr-helper 40-path-flap 31-preempt-abort 25-stress 49-netlink-fuzz
 	41-fenced-flap 55-lvmpersist 51-mpathpersist-compare
 	12-register-latency-iscsi 12-iscsi-preempt-abort 30-reserve 11-register-latency
 	47-fenced-chaos 46-hung-path 48-hot-add 50-mpathpersist)

@@ -854,6 +854,18 @@ san_registrations() {
 	done <"$SAN_LIO/pr/res_pr_registered_i_pts"
 }
 
+# san_port_cmds H I: the commands LIO received through the target port of
+# host H's path I (tcm_loop: one target port per path), from LIO's SCSI MIB
+# statistics; counts SG_IO passthrough commands too, which the initiator's
+# disk statistics do not
+san_port_cmds() {
+	local _h _d
+	_san_pdir "$1" "$2" || return 1
+	[ "$(<"$SAN_STATE/fabric")" != iscsi ] ||
+		_san_err "san_port_cmds: the iSCSI fabric shares one target port" || return 1
+	echo "$(<"$SAN_CFS/loopback/$(<"$_d/target")/tpgt_1/lun/lun_0/statistics/scsi_tgt_port/in_cmds")"
+}
+
 san_key_of() {
 	local _h _d wwn
 	local -A _regs

@@ -57,6 +57,10 @@ guest content:
                        (mpathpersist, multipath) with the runtime it was
                        built for, under /opt/mpt (run as
                        /opt/mpt/bin/mpathpersist; not in PATH)
+  --nested             what a nested QEMU guest needs (lib/nested.sh):
+                       qemu-system-x86_64, Debian's qemu-pr-helper, the
+                       firmware to boot a kernel, this kernel as
+                       /dmpr/nested/vmlinuz and its virtio-scsi modules
 machine:
   --timeout SEC        limit for COMMAND in the guest (default 300); the host
                        kills QEMU at SEC + boot allowance
@@ -80,7 +84,7 @@ output:
 
 A script named in COMMAND (/dmpr/X.sh is X.sh of the tree) may ask for
 what it needs in lines "# dmpr-vm-options: OPTIONS" among its first 40:
---iscsi, --mpt, --kmod, --bin, --file, --timeout, --mem, --smp,
+--iscsi, --mpt, --nested, --kmod, --bin, --file, --timeout, --mem, --smp,
 --no-kernel-check (relative paths there are paths of the tree). They come before the command
 line's options (which win).
 
@@ -98,7 +102,7 @@ need_arg() { [ "$#" -ge 2 ] || die "option $1 needs an argument (see --help)"; }
 defaults() {
 	kid='' kdir='' timeout=300 mem=2048 smp=2 accel=${DMPR_VM_ACCEL:-tcg}
 	append='' interactive=0 kcheck=1 log='' name='' passthrough=0 verbose=0
-	iscsi=0 mpt=0 modules=() kmods=() bins=() files=() cmd=()
+	iscsi=0 mpt=0 nested=0 modules=() kmods=() bins=() files=() cmd=()
 }
 
 # parse_opts FROM ARGS...: FROM is "cli" (the command line) or the path of
@@ -110,7 +114,7 @@ parse_opts() {
 	while [ "$#" -gt 0 ]; do
 		if [ "$from" != cli ]; then
 			case $1 in
-			--iscsi | --mpt | --kmod | --timeout | --mem | --smp | --no-kernel-check) ;;
+			--iscsi | --mpt | --nested | --kmod | --timeout | --mem | --smp | --no-kernel-check) ;;
 			--bin | --file)
 				# a relative path is one of the tree, wherever
 				# run.sh runs from (a --bin NAME stays a PATH name)
@@ -131,6 +135,7 @@ parse_opts() {
 		--file) need_arg "$@"; files+=("$2"); shift 2 ;;
 		--iscsi) iscsi=1; shift ;;
 		--mpt) mpt=1; shift ;;
+		--nested) nested=1; shift ;;
 		--timeout) need_arg "$@"; timeout=$2; shift 2 ;;
 		--mem) need_arg "$@"; mem=$2; shift 2 ;;
 		--smp) need_arg "$@"; smp=$2; shift 2 ;;
@@ -384,6 +389,27 @@ if [ "$mpt" = 1 ]; then
 		chmod 755 "$gen/mpt/$b"
 		add f "opt/mpt/bin/$b" "$gen/mpt/$b"
 	done
+fi
+
+# --nested: a QEMU guest inside the guest (lib/nested.sh), as a real SG_IO
+# client: the emulator, Debian's qemu-pr-helper, the firmware that boots a
+# kernel given with -kernel (SeaBIOS, QEMU's linuxboot option ROM), the
+# kernel being tested (the nested guest boots it too) and the modules its
+# virtio-scsi disk needs
+if [ "$nested" = 1 ]; then
+	for b in qemu-system-x86_64 qemu-pr-helper; do
+		command -v "$b" >/dev/null ||
+			die "--nested: '$b' not found on the host (apt-get install qemu-system-x86, or tools/testing/deps.sh)"
+		bins+=("$b")
+	done
+	# (Debian builds QEMU with loadable modules: TCG is one of them)
+	for f in /usr/share/seabios/bios-256k.bin /usr/share/qemu/linuxboot_dma.bin \
+		/usr/share/qemu/kvmvapic.bin /usr/lib/x86_64-linux-gnu/qemu/accel-tcg-x86_64.so; do
+		[ -f "$f" ] || die "--nested: $f not found on the host (apt-get install qemu-system-x86 seabios)"
+		add f "${f#/}" "$f"
+	done
+	add f dmpr/nested/vmlinuz "$kdir/vmlinuz"
+	kmods+=(virtio_pci virtio_scsi)
 fi
 
 # programs: the listed ones, a few optional helpers if the host has them
