@@ -112,6 +112,7 @@ void mpr_call_begin(struct block_device *bdev, struct mpr_call *call)
 void mpr_call_end(struct mpr_call *call)
 	__releases(call);
 const struct block_device_operations *mpr_orig_fops(struct gendisk *disk);
+bool mpr_sgio_on(struct gendisk *disk);
 
 void mpr_attach_unlink(struct mpr_attach *att);
 void mpr_attach_free_work(struct work_struct *work);

@@ -120,6 +120,8 @@ int mpr_hook_set(dev_t dev, const struct nlattr *dev_attr,
 		if (req->op_timeout_ms)
 			WRITE_ONCE(att->params.op_timeout_ms,
 				   *req->op_timeout_ms);
+		if (req->sgio)
+			WRITE_ONCE(att->params.sgio, *req->sgio);
 		mpr_engine_params_changed(&att->eng);
 	}
 	mutex_unlock(&mpr_attach_lock);

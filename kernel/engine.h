@@ -253,15 +253,20 @@ enum mpr_single_holder {
  * @audit_interval_ms: period of the audit that re-verifies the host's
  *	registrations (0: no audit)
  * @single_holder: enum mpr_single_holder
+ * @sgio: PERSISTENT RESERVE IN/OUT by SG_IO on the map are answered
+ *	through the engine (sgio.c); off, they go to dm. Not the engine's:
+ *	the hook reads it, GET reports it
  *
  * Each device has its own copy (SET changes one device), initialised from
- * the module parameters at attach; fields are read with READ_ONCE().
+ * the module parameters at attach (@sgio: on); fields are read with
+ * READ_ONCE().
  */
 struct mpr_engine_params {
 	unsigned int op_timeout_ms;
 	unsigned int probe_interval_ms;
 	unsigned int audit_interval_ms;
 	int single_holder;
+	bool sgio;
 };
 
 /**

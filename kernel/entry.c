@@ -95,6 +95,26 @@ const struct block_device_operations *mpr_orig_fops(struct gendisk *disk)
 	return fops->ioctl == mpr_blk_ioctl ? NULL : fops;
 }
 
+/**
+ * mpr_sgio_on() - whether SG_IO PR commands on @disk are answered here
+ * @disk: a disk whose operations are (or were) our copy
+ *
+ * Return: true if @disk is attached and its SGIO setting is on (the
+ * default); false sends the caller's SG_IO to dm untouched.
+ */
+bool mpr_sgio_on(struct gendisk *disk)
+{
+	struct mpr_attach *att;
+	bool on;
+	int idx;
+
+	idx = srcu_read_lock(&mpr_srcu);
+	att = mpr_attach_find_srcu(disk);
+	on = att && READ_ONCE(att->params.sgio);
+	srcu_read_unlock(&mpr_srcu, idx);
+	return on;
+}
+
 void mpr_call_end(struct mpr_call *call)
 	__releases(call)
 {

@@ -392,6 +392,7 @@ static int mpr_attach_new(struct gendisk *disk,
 	att->params.probe_interval_ms = READ_ONCE(mpr_params.probe_interval_ms);
 	att->params.audit_interval_ms = READ_ONCE(mpr_params.audit_interval_ms);
 	att->params.single_holder = READ_ONCE(mpr_params.single_holder);
+	att->params.sgio = true;
 	mpr_engine_init(&att->eng, att->name, &att->params, &mpr_dm_ops,
 			mpr_wq);
 

@@ -39,11 +39,13 @@ struct mpr_attach_req {
  * @probe_interval_ms: &mpr_engine_params.probe_interval_ms
  * @audit_interval_ms: &mpr_engine_params.audit_interval_ms
  * @op_timeout_ms: &mpr_engine_params.op_timeout_ms (DEADLINE)
+ * @sgio: &mpr_engine_params.sgio (SGIO)
  */
 struct mpr_set_req {
 	const u32 *probe_interval_ms;
 	const u32 *audit_interval_ms;
 	const u32 *op_timeout_ms;
+	const bool *sgio;
 };
 
 /**

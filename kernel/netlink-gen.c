@@ -66,12 +66,13 @@ const struct nla_policy dm_mpath_pr_resync_nl_policy[DM_MPATH_PR_A_DEV_MINOR + 1
 };
 
 /* DM_MPATH_PR_CMD_SET - do */
-const struct nla_policy dm_mpath_pr_set_nl_policy[DM_MPATH_PR_A_DEADLINE + 1] = {
+const struct nla_policy dm_mpath_pr_set_nl_policy[DM_MPATH_PR_A_SGIO + 1] = {
 	[DM_MPATH_PR_A_DEV_MAJOR] = NLA_POLICY_MAX(NLA_U32, 4095),
 	[DM_MPATH_PR_A_DEV_MINOR] = { .type = NLA_U32, },
 	[DM_MPATH_PR_A_PROBE_INTERVAL] = { .type = NLA_U32, },
 	[DM_MPATH_PR_A_AUDIT_INTERVAL] = { .type = NLA_U32, },
 	[DM_MPATH_PR_A_DEADLINE] = { .type = NLA_U32, },
+	[DM_MPATH_PR_A_SGIO] = NLA_POLICY_MAX(NLA_U8, 1),
 };
 
 /* Ops table for dm_mpath_pr */
@@ -123,7 +124,7 @@ const struct genl_ops dm_mpath_pr_nl_ops[7] = {
 		.cmd		= DM_MPATH_PR_CMD_SET,
 		.doit		= mpr_nl_set_doit,
 		.policy		= dm_mpath_pr_set_nl_policy,
-		.maxattr	= DM_MPATH_PR_A_DEADLINE,
+		.maxattr	= DM_MPATH_PR_A_SGIO,
 		.flags		= GENL_ADMIN_PERM,
 	},
 };

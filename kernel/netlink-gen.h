@@ -29,7 +29,7 @@ extern const struct nla_policy dm_mpath_pr_path_state_nl_policy[DM_MPATH_PR_A_PA
 
 extern const struct nla_policy dm_mpath_pr_resync_nl_policy[DM_MPATH_PR_A_DEV_MINOR + 1];
 
-extern const struct nla_policy dm_mpath_pr_set_nl_policy[DM_MPATH_PR_A_DEADLINE + 1];
+extern const struct nla_policy dm_mpath_pr_set_nl_policy[DM_MPATH_PR_A_SGIO + 1];
 
 /* Ops table for dm_mpath_pr */
 extern const struct genl_ops dm_mpath_pr_nl_ops[7];

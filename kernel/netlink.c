@@ -357,9 +357,10 @@ static void mpr_nl_setting_err(struct netlink_ext_ack *extack, int attr)
  * mpr_nl_set_doit() - SET: change settings of one device
  * @skb: the request
  * @info: its attributes: DEV_* and any of PROBE_INTERVAL,
- *	AUDIT_INTERVAL, DEADLINE
+ *	AUDIT_INTERVAL, DEADLINE, SGIO
  *
- * All values are checked before any is applied.
+ * All values are checked before any is applied (SGIO, 0 or 1, by the
+ * policy).
  *
  * Return: 0 or -errno, with an extack message.
  */
@@ -368,7 +369,7 @@ int mpr_nl_set_doit(struct sk_buff *skb, struct genl_info *info)
 	u32 vals[ARRAY_SIZE(mpr_nl_settings)];
 	const u32 *set[ARRAY_SIZE(mpr_nl_settings)] = {};
 	struct mpr_set_req req;
-	bool any = false;
+	bool any = false, sgio;
 	unsigned int i;
 	dev_t dev;
 	int r;
@@ -395,9 +396,15 @@ int mpr_nl_set_doit(struct sk_buff *skb, struct genl_info *info)
 		set[i] = &vals[i];
 		any = true;
 	}
+	req.sgio = NULL;
+	if (info->attrs[DM_MPATH_PR_A_SGIO]) {
+		sgio = nla_get_u8(info->attrs[DM_MPATH_PR_A_SGIO]);
+		req.sgio = &sgio;
+		any = true;
+	}
 	if (!any) {
 		NL_SET_ERR_MSG_MOD(info->extack,
-				   "nothing to set (PROBE_INTERVAL, AUDIT_INTERVAL, DEADLINE)");
+				   "nothing to set (PROBE_INTERVAL, AUDIT_INTERVAL, DEADLINE, SGIO)");
 		return -EINVAL;
 	}
 	req.probe_interval_ms = set[0];
@@ -427,6 +434,7 @@ static size_t mpr_nl_dev_size(unsigned int nr_paths)
 	       3 * nla_total_size(sizeof(u32)) +	/* HOLDER_*, RES_TYPE */
 	       nla_total_size(sizeof(u8)) +		/* PREEMPTED */
 	       3 * nla_total_size(sizeof(u32)) +	/* the settings */
+	       nla_total_size(sizeof(u8)) +		/* SGIO */
 	       nr_paths * mpr_nl_path_size();
 }
 
@@ -490,7 +498,8 @@ static int mpr_nl_fill_dev_attrs(struct sk_buff *skb, struct mpr_engine *eng)
 	    nla_put_u32(skb, DM_MPATH_PR_A_AUDIT_INTERVAL,
 			READ_ONCE(params->audit_interval_ms)) ||
 	    nla_put_u32(skb, DM_MPATH_PR_A_DEADLINE,
-			READ_ONCE(params->op_timeout_ms)))
+			READ_ONCE(params->op_timeout_ms)) ||
+	    nla_put_u8(skb, DM_MPATH_PR_A_SGIO, READ_ONCE(params->sgio)))
 		return -EMSGSIZE;
 	if (eng->holder &&
 	    (nla_put_u32(skb, DM_MPATH_PR_A_HOLDER_MAJOR,

@@ -16,6 +16,10 @@
  * Permission is the block layer's check for the same CDB on a path
  * (scsi_cmd_allowed(): PR IN/OUT need CAP_SYS_RAWIO). The caller's timeout
  * is not used: the operation deadline of the attachment bounds the call.
+ *
+ * A map's SGIO setting (netlink SET, "prtool set MAP --sgio off") turns
+ * this off: every SG_IO of that map then goes to dm before anything of it
+ * is read, exactly as on a map that is not attached.
  */
 
 #include <linux/blkdev.h>
@@ -236,8 +240,9 @@ out:
  * @cmd: the ioctl
  * @arg: its argument
  *
- * Return: what the ioctl returns: the SG_IO of a PR command from here,
- * anything else from dm's own ioctl.
+ * Return: what the ioctl returns: the SG_IO of a PR command from here
+ * (unless the map's SGIO setting is off), anything else from dm's own
+ * ioctl.
  */
 int mpr_blk_ioctl(struct block_device *bdev, mpr_mode_t mode,
 		  unsigned int cmd, unsigned long arg)
@@ -245,7 +250,7 @@ int mpr_blk_ioctl(struct block_device *bdev, mpr_mode_t mode,
 	const struct block_device_operations *fops;
 	int r;
 
-	if (cmd == SG_IO) {
+	if (cmd == SG_IO && mpr_sgio_on(bdev->bd_disk)) {
 		r = mpr_sgio(bdev, mode, (void __user *)arg);
 		if (r != MPR_SGIO_FORWARD)
 			return r;

@@ -83,6 +83,10 @@ struct mpr_path_info {
  * @audit_interval: ms between registration audits, 0 for none
  * @has_deadline: @deadline was reported
  * @deadline: ms a caller waits for one step of an operation
+ * @has_sgio: @sgio was reported (a module older than the SGIO setting
+ *	does not)
+ * @sgio: PR commands sent by SG_IO on the map are answered by the module
+ *	(false: they go to dm, down one path)
  * @nr_paths: entries in @paths
  * @truncated: the kernel reported more than DM_MPATH_PR_MAX_PATHS paths
  * @paths: the paths
@@ -105,6 +109,8 @@ struct mpr_dev_info {
 	uint32_t audit_interval;
 	bool has_deadline;
 	uint32_t deadline;
+	bool has_sgio;
+	bool sgio;
 	unsigned int nr_paths;
 	bool truncated;
 	struct mpr_path_info paths[DM_MPATH_PR_MAX_PATHS];
@@ -120,6 +126,9 @@ struct mpr_dev_info {
  * @audit_interval: ms, 0 turns the audit off
  * @has_deadline: send @deadline
  * @deadline: ms
+ * @has_sgio: send @sgio
+ * @sgio: the module answers PR commands sent by SG_IO on the map (false:
+ *	dm does)
  */
 struct mpr_settings {
 	uint32_t major;
@@ -130,6 +139,8 @@ struct mpr_settings {
 	uint32_t audit_interval;
 	bool has_deadline;
 	uint32_t deadline;
+	bool has_sgio;
+	bool sgio;
 };
 
 /**

@@ -37,6 +37,7 @@ static const char *const dev_attr_names[] = {
 	[DM_MPATH_PR_A_OP] = "OP",
 	[DM_MPATH_PR_A_RESULT] = "RESULT",
 	[DM_MPATH_PR_A_LATENCY_US] = "LATENCY_US",
+	[DM_MPATH_PR_A_SGIO] = "SGIO",
 };
 
 static const char *const path_attr_names[] = {
@@ -155,6 +156,9 @@ int ipc_put_settings(struct nl_msg *msg, const struct mpr_settings *set)
 	if (set->has_deadline &&
 	    nla_put_u32(msg, DM_MPATH_PR_A_DEADLINE, set->deadline) < 0)
 		return -EMSGSIZE;
+	if (set->has_sgio &&
+	    nla_put_u8(msg, DM_MPATH_PR_A_SGIO, set->sgio ? 1 : 0) < 0)
+		return -EMSGSIZE;
 	return 0;
 }
 
@@ -176,6 +180,7 @@ static struct nla_policy dev_policy[DM_MPATH_PR_A_MAX + 1] = {
 	[DM_MPATH_PR_A_OP] = { .type = NLA_U32 },
 	[DM_MPATH_PR_A_RESULT] = { .type = NLA_U32 },
 	[DM_MPATH_PR_A_LATENCY_US] = { .type = NLA_U64 },
+	[DM_MPATH_PR_A_SGIO] = { .type = NLA_U8 },
 };
 
 static struct nla_policy path_policy[DM_MPATH_PR_A_PATH_MAX + 1] = {
@@ -263,6 +268,10 @@ int ipc_parse_dev(struct nlmsghdr *nlh, struct mpr_dev_info *dev)
 	if (tb[DM_MPATH_PR_A_DEADLINE]) {
 		dev->has_deadline = true;
 		dev->deadline = nla_get_u32(tb[DM_MPATH_PR_A_DEADLINE]);
+	}
+	if (tb[DM_MPATH_PR_A_SGIO]) {
+		dev->has_sgio = true;
+		dev->sgio = nla_get_u8(tb[DM_MPATH_PR_A_SGIO]) != 0;
 	}
 
 	/* PATH is multi-attr: walk the top level for every instance. */

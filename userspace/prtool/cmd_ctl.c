@@ -59,9 +59,9 @@ static const char detach_help[] =
 
 static const char set_help[] =
 	"Usage: " PROG_NAME " set MAP [--probe-interval MS] [--audit-interval MS]\n"
-	"                  [--deadline MS]\n"
+	"                  [--deadline MS] [--sgio on|off]\n"
 	"\n"
-	"Change the settings of attached map MAP. Values are milliseconds;\n"
+	"Change the settings of attached map MAP. Times are milliseconds;\n"
 	"the module checks their range and says why it refuses one.\n"
 	"\n"
 	"  -p, --probe-interval MS  how often failed and pending paths are\n"
@@ -71,6 +71,12 @@ static const char set_help[] =
 	"  -d, --deadline MS        how long a caller waits for one step of a\n"
 	"                           PR operation before slow paths are left\n"
 	"                           pending\n"
+	"  -s, --sgio on|off        on (the default): PERSISTENT RESERVE\n"
+	"                           IN/OUT commands that programs send by\n"
+	"                           SG_IO on the map (sg_persist) go through\n"
+	"                           the module, to every path; off: to\n"
+	"                           device-mapper, which sends each down one\n"
+	"                           path\n"
 	"  -h, --help               show this help\n";
 
 static const char resync_help[] =
@@ -434,6 +440,7 @@ int cmd_set(int argc, char *argv[])
 		{ "probe-interval", required_argument, NULL, 'p' },
 		{ "audit-interval", required_argument, NULL, 'a' },
 		{ "deadline", required_argument, NULL, 'd' },
+		{ "sgio", required_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -446,8 +453,20 @@ int cmd_set(int argc, char *argv[])
 	int c, ret;
 
 	opt_reset();
-	while ((c = getopt_long(argc, argv, ":p:a:d:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":p:a:d:s:h", opts, NULL)) != -1) {
 		switch (c) {
+		case 's':
+			if (set.has_sgio)
+				return prtool_usage_err(argv[0], "--sgio given "
+							"twice");
+			if (!strcmp(optarg, "on"))
+				set.sgio = true;
+			else if (strcmp(optarg, "off"))
+				return prtool_usage_err(argv[0], "invalid "
+							"--sgio '%s': on or "
+							"off", optarg);
+			set.has_sgio = true;
+			continue;
 		case 'p':
 			name = "--probe-interval";
 			has = &set.has_probe_interval;
@@ -483,10 +502,10 @@ int cmd_set(int argc, char *argv[])
 	if (ret)
 		return ret;
 	if (!set.has_probe_interval && !set.has_audit_interval &&
-	    !set.has_deadline)
+	    !set.has_deadline && !set.has_sgio)
 		return prtool_usage_err(argv[0], "nothing to set: give "
-					"--probe-interval, --audit-interval "
-					"or --deadline");
+					"--probe-interval, --audit-interval, "
+					"--deadline or --sgio");
 	ret = open_for("set", maparg, &m, &ipc);
 	if (ret)
 		return ret;

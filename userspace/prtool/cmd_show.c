@@ -94,7 +94,7 @@ static void print_dev_text(const struct mpr_dev_info *d)
 		       "(fenced); paths are not registered until it registers "
 		       "again\n");
 	if (d->has_probe_interval || d->has_audit_interval ||
-	    d->has_deadline) {
+	    d->has_deadline || d->has_sgio) {
 		const char *sep = "";
 
 		printf("  settings:");
@@ -111,8 +111,12 @@ static void print_dev_text(const struct mpr_dev_info *d)
 				printf("%s audit off", sep);
 			sep = ",";
 		}
-		if (d->has_deadline)
+		if (d->has_deadline) {
 			printf("%s deadline %" PRIu32 " ms", sep, d->deadline);
+			sep = ",";
+		}
+		if (d->has_sgio)
+			printf("%s sgio %s", sep, d->sgio ? "on" : "off");
 		printf("\n");
 	}
 
@@ -204,6 +208,11 @@ static void print_dev_json(struct json *j, const struct mpr_dev_info *d)
 	json_key(j, "deadline_ms");
 	if (d->has_deadline)
 		json_u64(j, d->deadline);
+	else
+		json_null(j);
+	json_key(j, "sgio");
+	if (d->has_sgio)
+		json_bool(j, d->sgio);
 	else
 		json_null(j);
 	json_object_end(j);

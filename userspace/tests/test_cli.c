@@ -1786,7 +1786,8 @@ static void test_list_json(void **state)
 		"\"write-exclusive-reg-only\",\"type_value\":3,\"holder\":"
 		"{\"name\":\"sdc\",\"major\":8,\"minor\":32}},"
 		"\"operations\":12,\"settings\":{\"probe_interval_ms\":null,"
-		"\"audit_interval_ms\":null,\"deadline_ms\":null},"
+		"\"audit_interval_ms\":null,\"deadline_ms\":null,"
+		"\"sgio\":null},"
 		"\"paths\":[{\"name\":\"sdb\",\"major\":8,"
 		"\"minor\":16,\"state\":\"active\",\"registration\":"
 		"\"registered\",\"last_error\":null,\"commands\":5,"
@@ -1854,6 +1855,8 @@ static void test_show_preempted_settings(void **state)
 	d->audit_interval = 0;
 	d->has_deadline = true;
 	d->deadline = 5000;
+	d->has_sgio = true;
+	d->sgio = false;
 	assert_int_equal(RUN("show", "mpatha"), PRTOOL_EXIT_OK);
 	assert_string_equal(
 		out.out,
@@ -1863,16 +1866,21 @@ static void test_show_preempted_settings(void **state)
 		"(fenced); paths are not registered until it registers "
 		"again\n"
 		"  settings: probe interval 1000 ms, audit off, deadline "
-		"5000 ms\n"
+		"5000 ms, sgio off\n"
 		"  sdb      8:16 active, registered, last error: none, "
 		"5 commands, 0 errors\n"
 		"  sdc      8:32 failed, pending, last error: path failed "
 		"(no connection to the target), 5 commands, 2 errors\n");
 	d->audit_interval = 60000;
 	d->has_deadline = false;
+	d->sgio = true;
 	assert_int_equal(RUN("show", "mpatha"), PRTOOL_EXIT_OK);
 	assert_contains(out.out, "  settings: probe interval 1000 ms, audit "
-				 "interval 60000 ms\n");
+				 "interval 60000 ms, sgio on\n");
+	d->has_probe_interval = false;
+	d->has_audit_interval = false;
+	assert_int_equal(RUN("show", "mpatha"), PRTOOL_EXIT_OK);
+	assert_contains(out.out, "  settings: sgio on\n");
 }
 
 /* show --json, read back with a JSON parser. */
@@ -1890,6 +1898,8 @@ static void test_show_json_parsed(void **state)
 	d->probe_interval = 250;
 	d->has_deadline = true;
 	d->deadline = 3000;
+	d->has_sgio = true;
+	d->sgio = false;
 	assert_int_equal(RUN("show", "--json", "mpatha"), PRTOOL_EXIT_OK);
 	doc = jv_parse(out.out, why, sizeof(why));
 	if (!doc)
@@ -1907,6 +1917,8 @@ static void test_show_json_parsed(void **state)
 	assert_string_equal(jv_get(set, "probe_interval_ms")->text, "250");
 	assert_int_equal(jv_get(set, "audit_interval_ms")->type, JV_NULL);
 	assert_string_equal(jv_get(set, "deadline_ms")->text, "3000");
+	assert_int_equal(jv_get(set, "sgio")->type, JV_BOOL);
+	assert_false(jv_get(set, "sgio")->boolean);
 	paths = jv_get(doc, "paths");
 	assert_int_equal(paths->type, JV_ARRAY);
 	p = paths->child;
@@ -1975,6 +1987,18 @@ static void test_set(void **state)
 	assert_false(ipc.set.has_probe_interval);
 	assert_false(ipc.set.has_audit_interval);
 	assert_int_equal(ipc.set.deadline, 4294967295u);
+	assert_false(ipc.set.has_sgio);
+
+	assert_int_equal(RUN("set", "mpatha", "--sgio", "off"),
+			 PRTOOL_EXIT_OK);
+	assert_true(ipc.set.has_sgio);
+	assert_false(ipc.set.sgio);
+	assert_false(ipc.set.has_deadline);
+	assert_int_equal(RUN("set", "-s", "on", "mpatha", "-d", "100"),
+			 PRTOOL_EXIT_OK);
+	assert_true(ipc.set.has_sgio);
+	assert_true(ipc.set.sgio);
+	assert_int_equal(ipc.set.deadline, 100);
 
 	ipc.ret = -ERANGE;
 	ipc.kernel_msg = "probe interval below 100 ms";
@@ -2002,6 +2026,14 @@ static void test_set_usage(void **state)
 		    RUN("set", "mpatha", "-d", "1", "-d", "2"));
 	usage_error("option '--deadline' needs a value",
 		    RUN("set", "mpatha", "--deadline"));
+	usage_error("invalid --sgio 'yes': on or off",
+		    RUN("set", "mpatha", "--sgio", "yes"));
+	usage_error("invalid --sgio 'ON': on or off",
+		    RUN("set", "mpatha", "--sgio=ON"));
+	usage_error("--sgio given twice",
+		    RUN("set", "mpatha", "-s", "on", "--sgio", "off"));
+	usage_error("option '--sgio' needs a value",
+		    RUN("set", "mpatha", "--sgio"));
 	usage_error("unexpected argument 'mpathb'",
 		    RUN("set", "mpatha", "mpathb", "-d", "1"));
 	assert_int_equal(ipc.opens, 0);

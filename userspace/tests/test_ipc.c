@@ -379,6 +379,7 @@ static struct nl_msg *reply_dev(uint32_t minor, uint64_t key,
 	nla_put_u32(m, DM_MPATH_PR_A_HOLDER_MINOR, 16);
 	nla_put_u32(m, DM_MPATH_PR_A_RES_TYPE, 3);
 	nla_put_u64(m, DM_MPATH_PR_A_OPS, 12);
+	nla_put_u8(m, DM_MPATH_PR_A_SGIO, 0);
 	for (i = 0; i < nr; i++) {
 		struct nlattr *n =
 			nla_nest_start(m, DM_MPATH_PR_A_PATH | NLA_F_NESTED);
@@ -775,6 +776,10 @@ static void test_get(void **state)
 	assert_int_equal(dev->holder_minor, 16);
 	assert_int_equal(dev->res_type, 3);
 	assert_int_equal(dev->ops, 12);
+	/* SGIO 0 is a value: reported, and off. */
+	assert_true(dev->has_sgio);
+	assert_false(dev->sgio);
+	assert_false(dev->has_deadline);
 	assert_int_equal(dev->nr_paths, 2);
 	assert_string_equal(dev->paths[0].name, "sdb");
 	assert_int_equal(dev->paths[0].state, DM_MPATH_PR_PATH_ACTIVE);
@@ -984,6 +989,7 @@ static void test_set_message(void **state)
 		.major = 253, .minor = 3,
 		.has_audit_interval = true, .audit_interval = 0,
 		.has_deadline = true, .deadline = 7000,
+		.has_sgio = true, .sgio = false,
 	};
 	struct ipc *ipc;
 
@@ -997,6 +1003,22 @@ static void test_set_message(void **state)
 	assert_null(tb[DM_MPATH_PR_A_PROBE_INTERVAL]);
 	assert_int_equal(nla_get_u32(tb[DM_MPATH_PR_A_AUDIT_INTERVAL]), 0);
 	assert_int_equal(nla_get_u32(tb[DM_MPATH_PR_A_DEADLINE]), 7000);
+	/* SGIO is a u8 (the kernel's policy wants exactly one byte). */
+	assert_int_equal(nla_len(tb[DM_MPATH_PR_A_SGIO]), 1);
+	assert_int_equal(nla_get_u8(tb[DM_MPATH_PR_A_SGIO]), 0);
+	set.sgio = true;
+	set.has_deadline = false;
+	queue_err(0, NULL, 0, false);
+	assert_int_equal(ipc_set(ipc, &set), 0);
+	sent_attrs(tb);
+	assert_null(tb[DM_MPATH_PR_A_DEADLINE]);
+	assert_int_equal(nla_get_u8(tb[DM_MPATH_PR_A_SGIO]), 1);
+	set.has_sgio = false;
+	queue_err(0, NULL, 0, false);
+	assert_int_equal(ipc_set(ipc, &set), 0);
+	sent_attrs(tb);
+	assert_null(tb[DM_MPATH_PR_A_SGIO]);
+	set.has_deadline = true;
 
 	queue_err(-ERANGE, "deadline above 60000 ms",
 		  DM_MPATH_PR_A_PROBE_INTERVAL, false);

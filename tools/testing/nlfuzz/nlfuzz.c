@@ -222,6 +222,11 @@ static void put_attr(struct msg *m, uint16_t type, const void *data, size_t n)
 	pad4(m);
 }
 
+static void put_u8(struct msg *m, uint16_t type, uint8_t v)
+{
+	put_attr(m, type, &v, sizeof(v));
+}
+
 static void put_u32(struct msg *m, uint16_t type, uint32_t v)
 {
 	put_attr(m, type, &v, sizeof(v));
@@ -533,6 +538,9 @@ static void gen_command(struct msg *m, uint16_t family)
 			put_u32(m, DM_MPATH_PR_A_AUDIT_INTERVAL, set_value(1000, 86400000));
 		if (pct(50))
 			put_u32(m, DM_MPATH_PR_A_DEADLINE, set_value(100, 300000));
+		if (pct(30))	/* 0 or 1; 2 and up are out of range */
+			put_u8(m, DM_MPATH_PR_A_SGIO,
+			       (uint8_t)(pct(90) ? below(2) : 2 + below(254)));
 		break;
 	default:
 		break;
@@ -600,7 +608,7 @@ struct verdict {
 	uint32_t paths[MAX_PATHS];
 };
 
-enum pol_type { P_NONE, P_U32, P_U64, P_NEST };
+enum pol_type { P_NONE, P_U8, P_U32, P_U64, P_NEST };
 
 struct pol {
 	enum pol_type type;
@@ -662,13 +670,14 @@ static const struct polset pol_path_state = {
 };
 
 static const struct polset pol_set = {
-	.maxtype = DM_MPATH_PR_A_DEADLINE,
+	.maxtype = DM_MPATH_PR_A_SGIO,
 	.p = {
 		[DM_MPATH_PR_A_DEV_MAJOR] = U32_MAJOR,
 		[DM_MPATH_PR_A_DEV_MINOR] = U32_ANY,
 		[DM_MPATH_PR_A_PROBE_INTERVAL] = U32_ANY,
 		[DM_MPATH_PR_A_AUDIT_INTERVAL] = U32_ANY,
 		[DM_MPATH_PR_A_DEADLINE] = U32_ANY,
+		[DM_MPATH_PR_A_SGIO] = { P_U8, 0, 1, NULL },
 	},
 };
 
@@ -743,6 +752,14 @@ static const char *validate(const uint8_t *p, size_t len, const struct polset *p
 		switch (pt->type) {
 		case P_NONE:
 			return "attribute not in the policy";
+		case P_U8:
+			if (alen != 1)
+				return "u8 of the wrong length";
+			if (nested)
+				return "NLA_F_NESTED on a u8";
+			if (p[NLA_HDRLEN] < pt->min || p[NLA_HDRLEN] > pt->max)
+				return "u8 out of the policy's range";
+			break;
 		case P_U32:
 			if (alen != 4)
 				return "u32 of the wrong length";
@@ -1069,7 +1086,7 @@ static void judge(const uint8_t *buf, size_t len, uint16_t family, struct verdic
 			{ DM_MPATH_PR_A_AUDIT_INTERVAL, true, 1000, 86400000 },
 			{ DM_MPATH_PR_A_DEADLINE, false, 100, 300000 },
 		};
-		bool any = false;
+		bool any = tb[DM_MPATH_PR_A_SGIO] != NULL;	/* policy: 0..1 */
 		unsigned int i;
 
 		for (i = 0; i < ARRAY_SIZE(s); i++) {

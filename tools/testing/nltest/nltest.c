@@ -87,6 +87,7 @@ static const char *const attr_names[] = {
 	[DM_MPATH_PR_A_OP] = "op",
 	[DM_MPATH_PR_A_RESULT] = "result",
 	[DM_MPATH_PR_A_LATENCY_US] = "latency_us",
+	[DM_MPATH_PR_A_SGIO] = "sgio",
 };
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))

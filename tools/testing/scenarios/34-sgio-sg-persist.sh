@@ -21,12 +21,18 @@
 #    (PREEMPT: tcm_loop does not complete a PREEMPT AND ABORT, see
 #    testing.md; the abort flag takes the same path through the module as
 #    the ioctl's, which 31-preempt-abort checks over iSCSI);
+#  - the map's SGIO setting off (`prtool set mpathA --sgio off`, issue 12,
+#    point 4): the map stays attached, prtool show/list --json report
+#    "sgio": false, and sg_persist's REGISTER goes to dm: the key reaches
+#    exactly one of A's 4 nexuses, as on a map that is not attached; the
+#    SET policy refuses SGIO 2 and SGIO as a u32 (nltest) and changes
+#    nothing; turned on again, sg_persist's REGISTER reaches all 4;
 #  - the contrast: detached (stock dm), sg_persist's REGISTER puts the key
 #    on exactly one of A's 4 nexuses.
 set -u
 . "$DMPR_LIB/tap.sh"
 . "$DMPR_LIB/san.sh"
-tap_plan 39
+tap_plan 56
 
 san_setup --paths-a 4 --paths-b 2 || tap_bail "SAN setup failed"
 mod_load
@@ -57,8 +63,35 @@ sg_keys() {
 		sort | tr '\n' ' '
 }
 
+# clear_ua H: take the UNIT ATTENTIONs off every path of H (a PR change
+# through another nexus leaves one on each); dm sends an SG_IO down one
+# path, and sg_persist would get the UNIT ATTENTION instead of the answer
+clear_ua() {
+	local i
+	for ((i = 1; i <= $(san_npaths "$1"); i++)); do
+		for _ in 1 2 3; do
+			sg_turs "/dev/$(san_path_name "$1" "$i")" >/dev/null 2>&1 && break
+		done
+	done
+}
+
+# sgio_setting MAP: "sgio" of MAP's settings in prtool show --json
+sgio_setting() { prtool show "$1" --json | jq -c .settings.sgio; }
+
+# nl NLTEST-ARGS...: run nltest; sets nl_errno (0, ERANGE, ...) and nl_msg
+# (the extack message)
+nl() {
+	local out
+	out=$(nltest "$@" 2>&1)
+	nl_errno='' nl_msg=''
+	[[ $out =~ errno=([A-Z0-9]+) ]] && nl_errno=${BASH_REMATCH[1]}
+	[[ $out =~ extack=\"([^\"]*)\" ]] && nl_msg=${BASH_REMATCH[1]}
+	diag "nltest $*: $out"
+}
+
 prtool attach mpathA && prtool attach mpathB
 ok $? "attach mpathA (4 paths) and mpathB (2 paths)"
+is "$(sgio_setting mpathA)" true "prtool show --json: the SGIO setting is on after attach"
 
 # ---- REGISTER, READ KEYS, READ RESERVATION ----------------------------------
 sgp --out --register --param-sark=$KA "$MA"
@@ -124,16 +157,48 @@ is "$rc:$(san_res_type)" "0:" "B releases by sg_persist: no reservation"
 sgp --out --register --param-rk=$KB "$MB"
 is "$rc:$(with_key B $KB)" "0:0" "B unregisters by sg_persist (service action key 0): no key on B's nexuses"
 
+# ---- the SGIO setting off: dm's one path, on the attached map ---------------
+# The preemption left UNIT ATTENTIONs on A's nexuses: off, dm sends each
+# SG_IO down the next path.
+clear_ua A
+prtool set mpathA --sgio off
+ok $? "prtool set mpathA --sgio off"
+is "$(sgio_setting mpathA)" false "prtool show --json: sgio false"
+is "$(prtool list --json | jq -c '.attachments[] | select(.map == "mpathA") | .settings.sgio')" \
+	false "prtool list --json: sgio false for mpathA"
+like "$(prtool show mpathA)" "sgio off" "prtool show: 'sgio off' in the settings"
+is "$(sgio_setting mpathB)" true "mpathB's setting is its own: still on"
+out=$(san_sg_persist --out --register --param-sark=0xa4 "$MA")
+rc=$?
+rc_note "sg_persist --register (sgio off)" "$rc"
+is "$rc" 0 "sgio off: sg_persist --register on the attached map returns 0"
+is "$(with_key A 0xa4)" 1 "sgio off: the key reached exactly 1 of A's 4 nexuses (dm, one path; LIO: $(san_keys A))"
+for ((i = 1; i <= 4; i++)); do
+	[ "$(san_key_of A "$i")" = 0xa4 ] && break
+done
+out=$(san_sg_persist --out --clear --param-rk=0xa4 "/dev/$(san_path_name A "$i")")
+is "$?:$(san_registrations | wc -l)" "0:0" "CLEAR on that nexus's path: no registration left"
+
+DA=$(san_map_devno A)
+nl set dev="$DA" u8:sgio=2
+is "$nl_errno" ERANGE "netlink SET with SGIO 2: refused with ERANGE by the policy"
+isnt "$nl_msg" "" "...with an extack message ('$nl_msg')"
+nl set dev="$DA" u32:sgio=1
+is "$nl_errno" EINVAL "netlink SET with SGIO as a u32: refused with EINVAL (a u8 has one byte)"
+is "$(sgio_setting mpathA)" false "neither changed the setting: sgio still false"
+
+prtool set mpathA --sgio on
+ok $? "prtool set mpathA --sgio on"
+is "$(sgio_setting mpathA)" true "prtool show --json: sgio true"
+sgp --out --register --param-sark=0xa5 "$MA"
+is "$rc:$(with_key A 0xa5)" "0:4" "sgio on again: sg_persist --register puts 0xa5 on all 4 of A's nexuses"
+sgp --out --register --param-rk=0xa5 "$MA"
+is "$rc:$(with_key A 0xa5)" "0:0" "...and its unregistration by sg_persist takes it off all 4"
+
 # ---- the contrast: stock dm ---------------------------------------------------
 prtool detach mpathA
 ok $? "detach mpathA: dm's own SG_IO handling"
-# The preemption left UNIT ATTENTIONs on A's nexuses; dm sends each SG_IO
-# down the next path, so take them off every path first.
-for ((i = 1; i <= 4; i++)); do
-	for _ in 1 2 3; do
-		sg_turs "/dev/$(san_path_name A "$i")" >/dev/null 2>&1 && break
-	done
-done
+clear_ua A
 out=$(san_sg_persist --out --register --param-sark=0xa3 "$MA")
 rc=$?
 is "$rc" 0 "stock dm: sg_persist --register on the map returns 0"
