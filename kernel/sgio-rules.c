@@ -264,23 +264,29 @@ void mpr_sgio_fill_sense(const struct mpr_sgio_sense *sense,
  * @room: how many @keys holds
  *
  * ADDITIONAL LENGTH counts every key the device reported, as a device
- * server's does when the allocation length cuts the list.
+ * server's does when the allocation length cuts the list; the cut may
+ * fall inside a key (SPC-4 4.2.5.6: the transfer ends at the allocation
+ * length).
  *
  * Return: the bytes written (the response, cut to @len).
  */
 size_t mpr_sgio_read_keys_resp(u8 *buf, size_t len, u32 generation,
 			       const u64 *keys, u32 num_keys, u32 room)
 {
-	u8 hdr[8];
-	size_t n = 0;
+	u8 hdr[8], key[8];
+	size_t n = 0, c;
 	u32 i;
 
 	put_unaligned_be32(generation, &hdr[0]);
 	put_unaligned_be32(num_keys * 8, &hdr[4]);
 	n = min(len, sizeof(hdr));
 	memcpy(buf, hdr, n);
-	for (i = 0; i < min(num_keys, room) && n + 8 <= len; i++, n += 8)
-		put_unaligned_be64(keys[i], &buf[n]);
+	/* A device server stops at the allocation length, in a key too. */
+	for (i = 0; i < min(num_keys, room) && n < len; i++, n += c) {
+		put_unaligned_be64(keys[i], key);
+		c = min(len - n, sizeof(key));
+		memcpy(&buf[n], key, c);
+	}
 	return n;
 }
 

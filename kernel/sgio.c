@@ -26,6 +26,7 @@
 #include <linux/jiffies.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <scsi/scsi_cmnd.h>
 #include <scsi/scsi_ioctl.h>
 #include <scsi/sg.h>
 
@@ -93,7 +94,7 @@ static int mpr_sgio_in(struct mpr_engine *eng, struct mpr_sgio *s, u8 *buf,
 							  rsv.key, rsv.type);
 		return r;
 	}
-	room = len > 8 ? (len - 8) / 8 : 0;
+	room = len > 8 ? DIV_ROUND_UP(len - 8, 8) : 0;
 	keys = kcalloc(max(room, 1U), sizeof(*keys), GFP_KERNEL);
 	if (!keys)
 		return -ENOMEM;
@@ -169,6 +170,32 @@ static int mpr_sgio_param(struct mpr_sgio *s, u8 param[MPR_PR_OUT_PLEN])
 	return 0;
 }
 
+/*
+ * What the block layer's sg_io() refuses in the header before it sends
+ * anything, in its order (dm would hand the header to it on a path): a
+ * transfer longer than the queue takes (EIO), data with no direction or
+ * one that does not exist, a CDB longer than a scsi_cmnd holds (EINVAL).
+ */
+static int mpr_sgio_hdr_err(struct block_device *bdev,
+			    const struct sg_io_hdr *hdr)
+{
+	if (hdr->dxfer_len > (queue_max_hw_sectors(bdev_get_queue(bdev)) << 9))
+		return -EIO;
+	if (hdr->dxfer_len) {
+		switch (hdr->dxfer_direction) {
+		case SG_DXFER_TO_DEV:
+		case SG_DXFER_TO_FROM_DEV:
+		case SG_DXFER_FROM_DEV:
+			break;
+		default:
+			return -EINVAL;
+		}
+	}
+	if (hdr->cmd_len > sizeof_field(struct scsi_cmnd, cmnd))
+		return -EINVAL;
+	return 0;
+}
+
 /* SG_IO: ours if it is a PR command; MPR_SGIO_FORWARD if not. */
 static int mpr_sgio(struct block_device *bdev, mpr_mode_t mode,
 		    void __user *argp)
@@ -179,17 +206,21 @@ static int mpr_sgio(struct block_device *bdev, mpr_mode_t mode,
 	struct mpr_sgio s = { 0 };
 	size_t len = 0;
 	u8 *buf = NULL;
-	int r;
+	int r, hdr_err;
 
 	if (get_sg_io_hdr(&s.hdr, argp))
 		return -EFAULT;
 	if (s.hdr.interface_id != 'S' || s.hdr.cmd_len < MPR_PR_CDB_LEN)
 		return MPR_SGIO_FORWARD;
+	/* sg_io() checks the header before it reads the CDB */
+	hdr_err = mpr_sgio_hdr_err(bdev, &s.hdr);
 	if (copy_from_user(cdb, s.hdr.cmdp, sizeof(cdb)))
-		return -EFAULT;
+		return hdr_err ?: -EFAULT;
 	v = mpr_sgio_decode_cdb(cdb, s.hdr.cmd_len, &s.req);
 	if (v == MPR_SGIO_PASS)
 		return MPR_SGIO_FORWARD;
+	if (hdr_err)
+		return hdr_err;
 	if (!mpr_scsi_cmd_allowed(cdb, mode))
 		return -EPERM;
 	/* Scatter lists are not taken apart here (see kernel.md). */

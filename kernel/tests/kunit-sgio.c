@@ -213,10 +213,20 @@ static void mpr_test_sgio_read_keys(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, get_unaligned_be64(&buf[24]), 0xcULL);
 	KUNIT_EXPECT_EQ(test, buf[32], 0xee);
 
-	/* cut by the allocation length: the length still counts them all */
+	/*
+	 * cut by the allocation length: the length still counts them all,
+	 * and the cut falls inside the second key, as LIO's does
+	 */
+	memset(buf, 0xee, sizeof(buf));
 	n = mpr_sgio_read_keys_resp(buf, 20, 7, keys, 3, 3);
-	KUNIT_EXPECT_EQ(test, n, (size_t)16);
+	KUNIT_EXPECT_EQ(test, n, (size_t)20);
 	KUNIT_EXPECT_EQ(test, get_unaligned_be32(&buf[4]), 24U);
+	KUNIT_EXPECT_EQ(test, get_unaligned_be64(&buf[8]), 0xaULL);
+	KUNIT_EXPECT_EQ(test, get_unaligned_be32(&buf[16]), 0U);
+	KUNIT_EXPECT_EQ(test, buf[20], 0xee);
+	/* half of the only key the room holds */
+	n = mpr_sgio_read_keys_resp(buf, 12, 7, keys, 3, 1);
+	KUNIT_EXPECT_EQ(test, n, (size_t)12);
 	/* more keys than the room the engine had */
 	n = mpr_sgio_read_keys_resp(buf, sizeof(buf), 7, keys, 9, 3);
 	KUNIT_EXPECT_EQ(test, n, (size_t)32);

@@ -230,6 +230,9 @@ step nltest gcc -std=c11 -O2 -Wall -Wextra -Werror -I"$DMPR_TOP/include/uapi" \
 # the netlink fuzzer of 49-netlink-fuzz (raw netlink, no libnl)
 step nlfuzz gcc -std=c11 -O2 -Wall -Wextra -Werror -I"$DMPR_TOP/include/uapi" \
 	-o "$DMPR_BUILD/nlfuzz" "$here/nlfuzz/nlfuzz.c"
+# the malformed SG_IO PR requests of 37-sgio-malformed
+step sgio-bad gcc -std=c11 -O2 -Wall -Wextra -Werror \
+	-o "$DMPR_BUILD/sgio-bad" "$here/sgio-bad/sgio-bad.c"
 # the skip check below fails a skip that skips.list does not allow
 step selftest-skips bash "$here/selftest/skips.sh"
 
@@ -247,7 +250,7 @@ vm() {
 		--module "$(dmpr_modbuild "$k")/dm-mpath-pr.ko" \
 		--bin "$DMPR_BUILD/userspace/prtool" --bin "$DMPR_BUILD/prbench" \
 		--bin "$DMPR_BUILD/prstress" --bin "$DMPR_BUILD/nltest" --bin "$DMPR_BUILD/prcall" \
-		--bin "$DMPR_BUILD/nlfuzz" "$@")
+		--bin "$DMPR_BUILD/nlfuzz" --bin "$DMPR_BUILD/sgio-bad" "$@")
 }
 
 # runs_on FILE ID: status 0 unless FILE's first 40 lines have a
