@@ -371,6 +371,8 @@ static void mpr_test_departed_path_unregistered(struct kunit *test)
 	mpr_engine_retain_paths(&env->eng, keep0, ARRAY_SIZE(keep0));
 	mpr_engine_probe_once(&env->eng);
 	KUNIT_EXPECT_EQ(test, env->tgt.key[1], 0ULL);
+	/* a fan-out worker drops its path reference after it reports */
+	fake_quiesce(test, env);
 	KUNIT_EXPECT_TRUE(test, env->released[1]);
 	KUNIT_ASSERT_TRUE(test, fake_last_ev(env, MPR_EV_PATH_UNREGISTERED, &fe));
 	KUNIT_EXPECT_EQ(test, fe.path_id, FAKE_ID(1));
@@ -380,6 +382,8 @@ static void mpr_test_departed_path_unregistered(struct kunit *test)
 	env->paths[2]->down = false;
 	KUNIT_EXPECT_FALSE(test, mpr_engine_probe_once(&env->eng));
 	KUNIT_EXPECT_EQ(test, env->tgt.key[2], 0ULL);
+	/* a fan-out worker drops its path reference after it reports */
+	fake_quiesce(test, env);
 	KUNIT_EXPECT_TRUE(test, env->released[2]);
 
 	/* The path that stays keeps the key; nothing else changed. */
@@ -411,6 +415,8 @@ static void mpr_test_departed_path_fenced(struct kunit *test)
 	mpr_engine_probe_once(&env->eng);
 	KUNIT_EXPECT_EQ(test, env->tgt.key[1], 0ULL);
 	KUNIT_EXPECT_EQ(test, env->tgt.key[0], 0ULL);
+	/* a fan-out worker drops its path reference after it reports */
+	fake_quiesce(test, env);
 	KUNIT_EXPECT_TRUE(test, env->released[1]);
 	KUNIT_EXPECT_EQ(test, env->eng.nr_departed, 0U);
 	fake_check_invariants(test, env);
@@ -447,6 +453,8 @@ static void mpr_test_departed_holder(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, env->tgt.holder, -1);
 	mpr_engine_probe_once(&env->eng);
 	KUNIT_EXPECT_EQ(test, env->eng.nr_departed, 0U);
+	/* a fan-out worker drops its path reference after it reports */
+	fake_quiesce(test, env);
 	KUNIT_EXPECT_TRUE(test, env->released[h]);
 	fake_check_invariants(test, env);
 }
