@@ -15,8 +15,10 @@
 # With the module (attached): the guest's key lands on all 4 of A's
 # nexuses, its reservation works, its writes succeed through each of the 4
 # paths alone (the other three failed), unregistered host B cannot write;
-# release and unregister clear A's nexuses; host B preempts the guest: its
-# key is gone from every nexus and its writes are refused.
+# release and unregister clear A's nexuses; a REGISTER with APTPL is
+# answered ILLEGAL REQUEST, as the module answers it; host B preempts the
+# guest: its key is gone from every nexus, its writes are refused and its
+# RESERVE is answered RESERVATION CONFLICT.
 # Stock dm (detached), in the same guest: dm sends each SG_IO down the path
 # its round-robin selector picks: the guest's REGISTER reaches one nexus
 # only, its RESERVE right after is refused (another path), and once it got
@@ -25,7 +27,7 @@ set -u
 . "$DMPR_LIB/tap.sh"
 . "$DMPR_LIB/san.sh"
 . "$DMPR_LIB/nested.sh"
-tap_plan 43
+tap_plan 44
 
 san_setup --paths-a 4 --paths-b 2 || tap_bail "SAN setup failed"
 mod_load
@@ -137,6 +139,10 @@ guest "sgp --out --release --param-rk=$KG --prout-type=5"
 is "$nrc:$(san_res_type)" "0:" "guest: RELEASE returns 0; LIO: no reservation"
 guest "sgp --out --register --param-rk=$KG"
 is "$nrc:$(with_key A $KG)" "0:0" "guest: unregister (service action key 0): no key on A's nexuses"
+
+guest "sgp --out --register --param-sark=0xa9 --param-aptpl"
+is "$nrc:$(reg_lines | wc -l)" "5:0" \
+	"guest: REGISTER with APTPL answered ILLEGAL REQUEST (exit 5), nothing registered"
 
 guest "sgp --out --register --param-sark=$KG && sgp --out --reserve --param-rk=$KG --prout-type=5"
 h=$(san_holder)
