@@ -886,6 +886,47 @@ san_keys() {
 	echo "${r[*]}"
 }
 
+# san_key_count H KEY: how many of host H's nexuses carry KEY in LIO (an
+# empty KEY: how many carry none)
+san_key_count() {
+	local i n c=0
+	n=$(san_npaths "$1") || return 1
+	for ((i = 1; i <= n; i++)); do
+		[ "$(san_key_of "$1" "$i")" = "$2" ] && c=$((c + 1))
+	done
+	echo "$c"
+}
+
+# san_path_with_key H KEY: the number of host H's first path whose nexus
+# carries KEY in LIO; fails if none does
+san_path_with_key() {
+	local i n
+	n=$(san_npaths "$1") || return 1
+	for ((i = 1; i <= n; i++)); do
+		[ "$(san_key_of "$1" "$i")" = "$2" ] && { echo "$i"; return 0; }
+	done
+	_san_err "no nexus of host $1 carries $2"
+}
+
+# san_parse_keys TEXT: the keys in sg_persist -i -k's output TEXT, sorted,
+# on one line
+san_parse_keys() {
+	grep -oE '^ *0x[0-9a-f]+' <<<"$1" | tr -d ' ' | sort | tr '\n' ' '
+}
+
+# san_clear_ua H: a TEST UNIT READY on each of host H's paths until it
+# passes (3 tries): a PR change through another nexus leaves one UNIT
+# ATTENTION on each, which the next command (of dm: on any path) would get
+san_clear_ua() {
+	local i n
+	n=$(san_npaths "$1") || return 1
+	for ((i = 1; i <= n; i++)); do
+		for _ in 1 2 3; do
+			sg_turs "/dev/$(san_path_name "$1" "$i")" >/dev/null 2>&1 && break
+		done
+	done
+}
+
 san_holder() {
 	local line _r
 	line=$(<"$SAN_LIO/pr/res_holder")

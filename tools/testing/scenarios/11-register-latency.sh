@@ -29,18 +29,10 @@ ok $? "attach the 8-path map A and the 1-path map B"
 
 prtool register /dev/mapper/mpathA --key 0x8888
 ok $? "register on 8 paths"
-n=0
-for i in $(seq 1 8); do
-	[ "$(san_key_of A "$i")" = 0x8888 ] && n=$((n + 1))
-done
-is "$n" 8 "LIO: all 8 nexuses registered"
+is "$(san_key_count A 0x8888)" 8 "LIO: all 8 nexuses registered"
 prtool unregister /dev/mapper/mpathA --key 0x8888
 ok $? "unregister on 8 paths"
-n=0
-for i in $(seq 1 8); do
-	[ -z "$(san_key_of A "$i")" ] && n=$((n + 1))
-done
-is "$n" 8 "LIO: no nexus of A registered after unregister"
+is "$(san_key_count A '')" 8 "LIO: no nexus of A registered after unregister"
 
 m1=$(lat mpathB 0x1111) && m8=$(lat mpathA 0x8888) && [ -n "$m1" ] && [ -n "$m8" ]
 ok $? "module: $ROUNDS rounds on each map"

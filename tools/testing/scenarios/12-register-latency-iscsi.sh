@@ -33,15 +33,6 @@ lat() {
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 ms() { awk -v a="$1" 'BEGIN { printf "%.1f", a / 1000 }'; }
 
-# registered KEY: how many of A's 8 nexuses carry KEY (empty KEY: none)
-registered() {
-	local n=0 i
-	for i in $(seq 1 8); do
-		[ "$(san_key_of A "$i")" = "$1" ] && n=$((n + 1))
-	done
-	echo "$n"
-}
-
 # the round trip of one SCSI command on a raw path (TEST UNIT READY, no
 # data): what every PR command pays at least; the best of 5 runs of 4
 # commands (sg_turs times them itself)
@@ -57,7 +48,7 @@ ok $? "attach the 8-path map A and the 1-path map B"
 
 prtool register /dev/mapper/mpathA --key 0x8888
 ok $? "register on 8 paths"
-is "$(registered 0x8888)" 8 "LIO: all 8 iSCSI nexuses of A carry the key"
+is "$(san_key_count A 0x8888)" 8 "LIO: all 8 iSCSI nexuses of A carry the key"
 is "$(san_registrations | sort -k2n | tr '\n' ' ')" \
 	"A 1 0x8888 A 2 0x8888 A 3 0x8888 A 4 0x8888 A 5 0x8888 A 6 0x8888 A 7 0x8888 A 8 0x8888 " \
 	"LIO: 8 registrations, one per initiator (I_T nexus)"
@@ -77,9 +68,9 @@ is "$(san_registrations)" "" "LIO: nothing left registered after the measurement
 # stock dm registers the paths one after the other, the module in parallel
 prtool register /dev/mapper/mpathA --key 0x5555
 ok $? "stock dm: register on 8 paths"
-is "$(registered 0x5555)" 8 "stock dm: LIO shows the key on all 8 nexuses"
+is "$(san_key_count A 0x5555)" 8 "stock dm: LIO shows the key on all 8 nexuses"
 prtool unregister /dev/mapper/mpathA --key 0x5555
-is "$(registered '')" 8 "stock dm: unregistered from all 8 nexuses"
+is "$(san_key_count A '')" 8 "stock dm: unregistered from all 8 nexuses"
 
 # the unit: one REGISTER on one path through stock dm (one round trip
 # plus the target's work); TEST UNIT READY shows the bare round trip

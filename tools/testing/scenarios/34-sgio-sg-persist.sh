@@ -47,33 +47,8 @@ sgp() {
 	rc_note "sg_persist $*" "$rc"
 }
 
-# with_key H KEY: how many nexuses of H carry KEY in LIO
-with_key() {
-	local k n=0
-	for k in $(san_keys "$1"); do
-		[ "$k" = "$2" ] && n=$((n + 1))
-	done
-	echo "$n"
-}
-
-
 # sg_keys: the keys sg_persist -i -k reports on MAP, sorted, one line
-sg_keys() {
-	sg_persist -n -i -k "$1" 2>&1 | grep -oE '^ *0x[0-9a-f]+' | tr -d ' ' |
-		sort | tr '\n' ' '
-}
-
-# clear_ua H: take the UNIT ATTENTIONs off every path of H (a PR change
-# through another nexus leaves one on each); dm sends an SG_IO down one
-# path, and sg_persist would get the UNIT ATTENTION instead of the answer
-clear_ua() {
-	local i
-	for ((i = 1; i <= $(san_npaths "$1"); i++)); do
-		for _ in 1 2 3; do
-			sg_turs "/dev/$(san_path_name "$1" "$i")" >/dev/null 2>&1 && break
-		done
-	done
-}
+sg_keys() { san_parse_keys "$(sg_persist -n -i -k "$1" 2>&1)"; }
 
 # sgio_setting MAP: "sgio" of MAP's settings in prtool show --json
 sgio_setting() { prtool show "$1" --json | jq -c .settings.sgio; }
@@ -96,9 +71,9 @@ is "$(sgio_setting mpathA)" true "prtool show --json: the SGIO setting is on aft
 # ---- REGISTER, READ KEYS, READ RESERVATION ----------------------------------
 sgp --out --register --param-sark=$KA "$MA"
 is "$rc" 0 "A: sg_persist --register on the map returns 0"
-is "$(with_key A $KA)" 4 "LIO: all 4 nexuses of A carry $KA (the module sent it down every path)"
+is "$(san_key_count A $KA)" 4 "LIO: all 4 nexuses of A carry $KA (the module sent it down every path)"
 sgp --out --register --param-sark=$KB "$MB"
-is "$rc:$(with_key B $KB)" "0:2" "B registers $KB by sg_persist: both of B's nexuses"
+is "$rc:$(san_key_count B $KB)" "0:2" "B registers $KB by sg_persist: both of B's nexuses"
 is "$(sg_keys "$MA")" "$(prtool read-keys "$MA" --json | jq -r '.keys[]' | sort | tr '\n' ' ')" \
 	"sg_persist -i -k on the map lists what prtool read-keys lists"
 is "$(sg_keys "$MA")" "$(san_registrations | awk '{ print $NF }' | sort | tr '\n' ' ')" \
@@ -121,7 +96,7 @@ is "$(prtool read-reservation "$MA" --json | jq -r '.reservation | "\(.key) \(.t
 	"$KA write-exclusive-reg-only" "prtool read-reservation agrees"
 is "$(san_writes "$MA" 8)" 0 "A: 8 writes through the map, every path in turn, all work"
 prtool unregister "$MB" --key $KB
-is "$?:$(with_key B $KB)" "0:0" "B unregisters (prtool): no key on B's nexuses"
+is "$?:$(san_key_count B $KB)" "0:0" "B unregisters (prtool): no key on B's nexuses"
 is "$(san_writes "$MB" 2)" 2 "unregistered B: both writes refused"
 sgp --out --register --param-sark=$KB "$MB"
 sgp --out --reserve --param-rk=$KB --prout-type=5 "$MB"
@@ -149,18 +124,18 @@ ok $? "...with the capabilities" || diag "$out"
 # ---- PREEMPT from B ---------------------------------------------------------
 sgp --out --preempt --param-rk=$KB --param-sark=$KA --prout-type=5 "$MB"
 is "$rc" 0 "B: sg_persist --preempt of $KA on its map returns 0"
-is "$(with_key A $KA)" 0 "LIO: $KA is on none of A's 4 nexuses"
+is "$(san_key_count A $KA)" 0 "LIO: $KA is on none of A's 4 nexuses"
 h=$(san_holder)
 is "${h%% *}:$(san_res_type)" "B:5" "LIO: B holds the WE_RO reservation"
 sgp --out --release --param-rk=$KB --prout-type=5 "$MB"
 is "$rc:$(san_res_type)" "0:" "B releases by sg_persist: no reservation"
 sgp --out --register --param-rk=$KB "$MB"
-is "$rc:$(with_key B $KB)" "0:0" "B unregisters by sg_persist (service action key 0): no key on B's nexuses"
+is "$rc:$(san_key_count B $KB)" "0:0" "B unregisters by sg_persist (service action key 0): no key on B's nexuses"
 
 # ---- the SGIO setting off: dm's one path, on the attached map ---------------
 # The preemption left UNIT ATTENTIONs on A's nexuses: off, dm sends each
 # SG_IO down the next path.
-clear_ua A
+san_clear_ua A
 prtool set mpathA --sgio off
 ok $? "prtool set mpathA --sgio off"
 is "$(sgio_setting mpathA)" false "prtool show --json: sgio false"
@@ -172,10 +147,8 @@ out=$(san_sg_persist --out --register --param-sark=0xa4 "$MA")
 rc=$?
 rc_note "sg_persist --register (sgio off)" "$rc"
 is "$rc" 0 "sgio off: sg_persist --register on the attached map returns 0"
-is "$(with_key A 0xa4)" 1 "sgio off: the key reached exactly 1 of A's 4 nexuses (dm, one path; LIO: $(san_keys A))"
-for ((i = 1; i <= 4; i++)); do
-	[ "$(san_key_of A "$i")" = 0xa4 ] && break
-done
+is "$(san_key_count A 0xa4)" 1 "sgio off: the key reached exactly 1 of A's 4 nexuses (dm, one path; LIO: $(san_keys A))"
+i=$(san_path_with_key A 0xa4)
 out=$(san_sg_persist --out --clear --param-rk=0xa4 "/dev/$(san_path_name A "$i")")
 is "$?:$(san_registrations | wc -l)" "0:0" "CLEAR on that nexus's path: no registration left"
 
@@ -191,22 +164,20 @@ prtool set mpathA --sgio on
 ok $? "prtool set mpathA --sgio on"
 is "$(sgio_setting mpathA)" true "prtool show --json: sgio true"
 sgp --out --register --param-sark=0xa5 "$MA"
-is "$rc:$(with_key A 0xa5)" "0:4" "sgio on again: sg_persist --register puts 0xa5 on all 4 of A's nexuses"
+is "$rc:$(san_key_count A 0xa5)" "0:4" "sgio on again: sg_persist --register puts 0xa5 on all 4 of A's nexuses"
 sgp --out --register --param-rk=0xa5 "$MA"
-is "$rc:$(with_key A 0xa5)" "0:0" "...and its unregistration by sg_persist takes it off all 4"
+is "$rc:$(san_key_count A 0xa5)" "0:0" "...and its unregistration by sg_persist takes it off all 4"
 
 # ---- the contrast: stock dm ---------------------------------------------------
 prtool detach mpathA
 ok $? "detach mpathA: dm's own SG_IO handling"
-clear_ua A
+san_clear_ua A
 out=$(san_sg_persist --out --register --param-sark=0xa3 "$MA")
 rc=$?
 is "$rc" 0 "stock dm: sg_persist --register on the map returns 0"
-is "$(with_key A 0xa3)" 1 "stock dm: the key reached exactly 1 of A's 4 nexuses (dm sent it down one path)"
+is "$(san_key_count A 0xa3)" 1 "stock dm: the key reached exactly 1 of A's 4 nexuses (dm sent it down one path)"
 # CLEAR through the nexus that has the key (dm would pick any path)
-for ((i = 1; i <= 4; i++)); do
-	[ "$(san_key_of A "$i")" = 0xa3 ] && break
-done
+i=$(san_path_with_key A 0xa3)
 out=$(san_sg_persist --out --clear --param-rk=0xa3 "/dev/$(san_path_name A "$i")")
 is "$?:$(san_registrations | wc -l)" "0:0" "stock dm: CLEAR on that nexus's path: no registration left"
 

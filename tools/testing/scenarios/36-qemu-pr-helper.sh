@@ -36,15 +36,6 @@ trap nested_stop EXIT
 MA=$(san_map A) MB=$(san_map B)
 KG=0xa1 KB=0xb1 KS=0xa2
 
-# with_key H KEY: how many nexuses of H carry KEY in LIO
-with_key() {
-	local k n=0
-	for k in $(san_keys "$1"); do
-		[ "$k" = "$2" ] && n=$((n + 1))
-	done
-	echo "$n"
-}
-
 # guest CMDLINE: run it in the nested guest ($nout, $nrc); a lost guest
 # ends the test
 guest() {
@@ -94,9 +85,6 @@ guest_writes_per_path() {
 # reg_lines: LIO's registrations, "H I KEY" per nexus, sorted
 reg_lines() { san_registrations | sort; }
 
-# keys in sg_persist -i -k output, sorted, one line
-keys_in() { grep -oE '^ *0x[0-9a-f]+' <<<"$1" | tr -d ' ' | sort | tr '\n' ' '; }
-
 prtool attach mpathA && prtool attach mpathB
 ok $? "attach mpathA (4 paths) and mpathB (2 paths)"
 
@@ -120,9 +108,9 @@ is "$nrc" 0 "guest: RESERVE Write Exclusive Registrants Only returns 0"
 h=$(san_holder)
 is "${h%% *}:$(san_res_type)" "A:5" "LIO: a nexus of A holds a WE_RO reservation"
 guest "sgp -i -k"
-is "$(keys_in "$nout")" "$(prtool read-keys "$MA" --json | jq -r '.keys[]' | sort | tr '\n' ' ')" \
+is "$(san_parse_keys "$nout")" "$(prtool read-keys "$MA" --json | jq -r '.keys[]' | sort | tr '\n' ' ')" \
 	"guest: READ KEYS lists what prtool read-keys lists on the host"
-is "$(keys_in "$nout")" "$(reg_lines | awk '{ print $NF }' | sort | tr '\n' ' ')" \
+is "$(san_parse_keys "$nout")" "$(reg_lines | awk '{ print $NF }' | sort | tr '\n' ' ')" \
 	"...and what LIO has registered (one key per nexus)"
 guest "sgp -i -r"
 grep -qE "Key=$KG" <<<"$nout" && grep -q 'Write Exclusive, registrants only' <<<"$nout"
@@ -138,7 +126,7 @@ is "$(san_writes "$MB" 2)" 2 "unregistered host B: both writes refused"
 guest "sgp --out --release --param-rk=$KG --prout-type=5"
 is "$nrc:$(san_res_type)" "0:" "guest: RELEASE returns 0; LIO: no reservation"
 guest "sgp --out --register --param-rk=$KG"
-is "$nrc:$(with_key A $KG)" "0:0" "guest: unregister (service action key 0): no key on A's nexuses"
+is "$nrc:$(san_key_count A $KG)" "0:0" "guest: unregister (service action key 0): no key on A's nexuses"
 
 guest "sgp --out --register --param-sark=0xa9 --param-aptpl"
 is "$nrc:$(reg_lines | wc -l)" "5:0" \
@@ -146,19 +134,19 @@ is "$nrc:$(reg_lines | wc -l)" "5:0" \
 
 guest "sgp --out --register --param-sark=$KG && sgp --out --reserve --param-rk=$KG --prout-type=5"
 h=$(san_holder)
-is "$nrc:$(with_key A $KG):${h%% *}:$(san_res_type)" "0:4:A:5" \
+is "$nrc:$(san_key_count A $KG):${h%% *}:$(san_res_type)" "0:4:A:5" \
 	"guest registers and reserves again: $KG on 4 nexuses, A holds WE_RO"
 
 # ---- host B fences the guest --------------------------------------------------
 prtool register "$MB" --key $KB
-is "$?:$(with_key B $KB)" "0:2" "host B registers $KB (prtool): both of B's nexuses"
+is "$?:$(san_key_count B $KB)" "0:2" "host B registers $KB (prtool): both of B's nexuses"
 prtool preempt "$MB" --key $KB --preempt-key $KG --type we-ro
 is "$?" 0 "host B preempts $KG (prtool preempt)"
-is "$(with_key A $KG)" 0 "LIO: $KG is on none of A's 4 nexuses"
+is "$(san_key_count A $KG)" 0 "LIO: $KG is on none of A's 4 nexuses"
 h=$(san_holder)
 is "${h%% *}:$(san_res_type)" "B:5" "LIO: B holds the WE_RO reservation"
 guest "sgp -i -k"
-is "$(keys_in "$nout")" "$(reg_lines | awk '{ print $NF }' | sort | tr '\n' ' ')" \
+is "$(san_parse_keys "$nout")" "$(reg_lines | awk '{ print $NF }' | sort | tr '\n' ' ')" \
 	"guest: READ KEYS shows only B's registrations, as LIO has them"
 guest "sgp -i -r"
 grep -qE "Key=$KB" <<<"$nout"
@@ -173,16 +161,12 @@ is "$?:$(reg_lines | wc -l):$(san_res_type)" "0:0:" "host B clears: no registrat
 # ---- the contrast: stock dm, same guest ---------------------------------------
 prtool detach mpathA
 ok $? "detach mpathA: dm's own SG_IO handling"
-# the PR changes left UNIT ATTENTIONs on A's nexuses: take them off every
-# path, so that the guest's commands meet none
-for ((i = 1; i <= 4; i++)); do
-	for _ in 1 2 3; do
-		sg_turs "/dev/$(san_path_name A "$i")" >/dev/null 2>&1 && break
-	done
-done
+# the PR changes left UNIT ATTENTIONs on A's nexuses, which the guest's
+# commands would meet
+san_clear_ua A
 guest "sgp --out --register --param-sark=$KS"
 is "$nrc" 0 "stock dm: guest's REGISTER $KS returns 0"
-is "$(with_key A $KS)" 1 "stock dm: $KS reached exactly 1 of A's 4 nexuses (dm sent it down one path)"
+is "$(san_key_count A $KS)" 1 "stock dm: $KS reached exactly 1 of A's 4 nexuses (dm sent it down one path)"
 # dm sends each SG_IO down the path its selector picks for it: with
 # round-robin the next one, so the RESERVE meets a nexus without the key
 guest "sgp --out --reserve --param-rk=$KS --prout-type=5"
@@ -199,9 +183,7 @@ is "$nrc:${h%% *}:$(san_res_type)" "0:A:5" "stock dm: the guest's RESERVE WE_RO 
 guest_writes_per_path
 is "$refused" 3 "stock dm: the guest's writes are refused on the 3 paths without its key"
 # clean up through the nexus that has the key
-for ((i = 1; i <= 4; i++)); do
-	[ "$(san_key_of A "$i")" = $KS ] && break
-done
+i=$(san_path_with_key A $KS)
 out=$(san_sg_persist --out --clear --param-rk=$KS "/dev/$(san_path_name A "$i")")
 is "$?:$(reg_lines | wc -l)" "0:0" "stock dm: CLEAR on that nexus's path: no registration left" || diag "$out"
 
