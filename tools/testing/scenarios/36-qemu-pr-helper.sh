@@ -93,7 +93,7 @@ ok $? "nested QEMU guest up: scsi-block on $(san_dm_dev A), pr-manager-helper to
 	diag "$(nested_report)"
 	tap_bail "no nested guest (diagnostics above)"
 }
-diag "nested guest booted in $NESTED_BOOT_SECONDS s"
+diag "nested guest booted in $NESTED_BOOT_SECONDS s ($NESTED_BOOTS boot(s): a nested kernel that crashes while booting is booted again, see lib/nested.sh)"
 guest "sgp -i -k"
 is "$nrc" 0 "guest: sg_persist -i -k answered"
 grep -q 'there are NO registered reservation keys' <<<"$nout"
