@@ -264,6 +264,82 @@ out:
 	return r;
 }
 
+/* The sense the legacy interface returns, at most (scsi_ioctl.c). */
+#define MPR_SEND_SENSE_LEN	16
+
+/*
+ * SCSI_IOCTL_SEND_COMMAND, the legacy interface (sg_scsi_ioctl()), which
+ * dm forwards to one path like SG_IO: @sic holds inlen, outlen, then the
+ * CDB (10 bytes for PR IN/OUT) and inlen bytes of data out. The device
+ * sees max(inlen, outlen) bytes of data, out if inlen is not 0. The
+ * return value is the SCSI status; outlen bytes of data come back for
+ * GOOD, else the sense (16 bytes at most, CHECK CONDITION only). What is
+ * not a PR command, or cannot be read, goes to dm, which answers as sd.
+ */
+static int mpr_scsi_send(struct block_device *bdev, mpr_mode_t mode,
+			 struct scsi_ioctl_command __user *sic)
+{
+	u8 cdb[MPR_PR_CDB_LEN], param[MPR_PR_OUT_PLEN] = { 0 };
+	unsigned int in_len, out_len, bytes;
+	u8 sense[MPR_SENSE_LEN];
+	enum mpr_sgio_verdict v;
+	struct mpr_sgio s = { 0 };
+	size_t len = 0;
+	u8 *buf;
+	int r;
+
+	if (!sic || get_user(in_len, &sic->inlen) ||
+	    get_user(out_len, &sic->outlen) ||
+	    copy_from_user(cdb, sic->data, sizeof(cdb)))
+		return MPR_SGIO_FORWARD;
+	v = mpr_sgio_decode_cdb(cdb, sizeof(cdb), &s.req);
+	if (v == MPR_SGIO_PASS)
+		return MPR_SGIO_FORWARD;
+	if (in_len > PAGE_SIZE || out_len > PAGE_SIZE)
+		return -EINVAL;
+	bytes = max(in_len, out_len);
+	buf = kzalloc(max(bytes, 1U), GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	r = -EFAULT;
+	if (in_len && copy_from_user(buf, sic->data + sizeof(cdb), in_len))
+		goto out;
+	r = -EPERM;
+	if (!mpr_scsi_cmd_allowed(cdb, mode))
+		goto out;
+
+	if (v == MPR_SGIO_RUN && !s.req.in) {
+		s.xfer = in_len ? min3(bytes, s.req.plen, (u32)MPR_PR_OUT_PLEN) : 0;
+		memcpy(param, buf, s.xfer);
+		v = mpr_sgio_decode_param(param, s.xfer, &s.req);
+	}
+	if (v == MPR_SGIO_CHECK) {
+		mpr_sgio_check(&s.req.sense, &s.st);
+	} else {
+		if (s.req.in)
+			len = min(s.req.alloc_len, bytes);
+		r = mpr_sgio_run(bdev, &s, buf, len);
+		if (r == MPR_SGIO_FORWARD)
+			goto out;
+		mpr_sgio_status(r, &s.st);
+		r = s.st.err;
+		if (r)
+			goto out;
+	}
+	r = s.st.status;
+	if (r == MPR_SAM_GOOD) {
+		if (copy_to_user(sic->data, buf, out_len))
+			r = -EFAULT;
+	} else if (r == MPR_SAM_CHECK_CONDITION) {
+		mpr_sgio_fill_sense(&s.st.sense, sense);
+		if (copy_to_user(sic->data, sense, MPR_SEND_SENSE_LEN))
+			r = -EFAULT;
+	}
+out:
+	kfree(buf);
+	return r;
+}
+
 /**
  * mpr_blk_ioctl() - the ioctl of an attached map's interposed operations
  * @bdev: the map
@@ -271,9 +347,9 @@ out:
  * @cmd: the ioctl
  * @arg: its argument
  *
- * Return: what the ioctl returns: the SG_IO of a PR command from here
- * (unless the map's SGIO setting is off), anything else from dm's own
- * ioctl.
+ * Return: what the ioctl returns: the SG_IO or SCSI_IOCTL_SEND_COMMAND
+ * of a PR command from here (unless the map's SGIO setting is off),
+ * anything else from dm's own ioctl.
  */
 int mpr_blk_ioctl(struct block_device *bdev, mpr_mode_t mode,
 		  unsigned int cmd, unsigned long arg)
@@ -281,8 +357,12 @@ int mpr_blk_ioctl(struct block_device *bdev, mpr_mode_t mode,
 	const struct block_device_operations *fops;
 	int r;
 
-	if (cmd == SG_IO && mpr_sgio_on(bdev->bd_disk)) {
-		r = mpr_sgio(bdev, mode, (void __user *)arg);
+	if ((cmd == SG_IO || cmd == SCSI_IOCTL_SEND_COMMAND) &&
+	    mpr_sgio_on(bdev->bd_disk)) {
+		if (cmd == SG_IO)
+			r = mpr_sgio(bdev, mode, (void __user *)arg);
+		else
+			r = mpr_scsi_send(bdev, mode, (void __user *)arg);
 		if (r != MPR_SGIO_FORWARD)
 			return r;
 	}

@@ -233,6 +233,9 @@ step nlfuzz gcc -std=c11 -O2 -Wall -Wextra -Werror -I"$DMPR_TOP/include/uapi" \
 # the malformed SG_IO PR requests of 37-sgio-malformed
 step sgio-bad gcc -std=c11 -O2 -Wall -Wextra -Werror \
 	-o "$DMPR_BUILD/sgio-bad" "$here/sgio-bad/sgio-bad.c"
+# a PR command by the legacy SCSI_IOCTL_SEND_COMMAND, for 34-sgio-sg-persist
+step scsi-send gcc -std=c11 -O2 -Wall -Wextra -Werror \
+	-o "$DMPR_BUILD/scsi-send" "$here/sgio-bad/scsi-send.c"
 # the skip check below fails a skip that skips.list does not allow
 step selftest-skips bash "$here/selftest/skips.sh"
 
@@ -250,7 +253,7 @@ vm() {
 		--module "$(dmpr_modbuild "$k")/dm-mpath-pr.ko" \
 		--bin "$DMPR_BUILD/userspace/prtool" --bin "$DMPR_BUILD/prbench" \
 		--bin "$DMPR_BUILD/prstress" --bin "$DMPR_BUILD/nltest" --bin "$DMPR_BUILD/prcall" \
-		--bin "$DMPR_BUILD/nlfuzz" --bin "$DMPR_BUILD/sgio-bad" "$@")
+		--bin "$DMPR_BUILD/nlfuzz" --bin "$DMPR_BUILD/sgio-bad" --bin "$DMPR_BUILD/scsi-send" "$@")
 }
 
 # runs_on FILE ID: status 0 unless FILE's first 40 lines have a

@@ -27,12 +27,16 @@
 #    exactly one of A's 4 nexuses, as on a map that is not attached; the
 #    SET policy refuses SGIO 2 and SGIO as a u32 (nltest) and changes
 #    nothing; turned on again, sg_persist's REGISTER reaches all 4;
+#  - the legacy SCSI_IOCTL_SEND_COMMAND (scsi-send): REGISTER and
+#    unregister on all 4 nexuses, RESERVE, READ KEYS as LIO has them, a
+#    registered B's RESERVE returned as RESERVATION CONFLICT (0x18); with
+#    SGIO off its REGISTER reaches one nexus;
 #  - the contrast: detached (stock dm), sg_persist's REGISTER puts the key
 #    on exactly one of A's 4 nexuses.
 set -u
 . "$DMPR_LIB/tap.sh"
 . "$DMPR_LIB/san.sh"
-tap_plan 56
+tap_plan 65
 
 san_setup --paths-a 4 --paths-b 2 || tap_bail "SAN setup failed"
 mod_load
@@ -132,6 +136,27 @@ is "$rc:$(san_res_type)" "0:" "B releases by sg_persist: no reservation"
 sgp --out --register --param-rk=$KB "$MB"
 is "$rc:$(san_key_count B $KB)" "0:0" "B unregisters by sg_persist (service action key 0): no key on B's nexuses"
 
+# ---- the legacy SCSI_IOCTL_SEND_COMMAND ---------------------------------------
+# dm forwards it to one path like SG_IO; the module takes PR commands from
+# it too (scsi-send: tools/testing/sgio-bad/scsi-send.c)
+out=$(scsi-send "$MA" register 0xa6)
+is "$out" "status 0x00" "SCSI_IOCTL_SEND_COMMAND REGISTER on the map: GOOD"
+is "$(san_key_count A 0xa6)" 4 "LIO: 0xa6 on all 4 of A's nexuses (the module took the legacy ioctl)"
+out=$(scsi-send "$MA" unregister 0xa6)
+is "$out:$(san_key_count A 0xa6)" "status 0x00:0" "legacy unregister on the map: 0xa6 off all 4 nexuses"
+out=$(scsi-send "$MA" register 0xa6)$(scsi-send "$MA" reserve 0xa6 5)
+h=$(san_holder)
+is "$out:${h%% *}:$(san_res_type)" "status 0x00status 0x00:A:5" \
+	"legacy REGISTER and RESERVE WE_RO on the map: A holds it"
+out=$(scsi-send "$MA" read-keys)
+is "$(san_parse_keys "$out")" "$(san_registrations | awk '{ print $NF }' | sort | tr '\n' ' ')" \
+	"legacy READ KEYS on the map lists what LIO has registered"
+prtool register "$MB" --key 0xb6
+out=$(scsi-send "$MB" reserve 0xb6 5)
+is "$out" "status 0x18" "legacy RESERVE by registered B while A holds: RESERVATION CONFLICT (0x18)"
+prtool clear "$MA" --key 0xa6
+is "$?:$(san_registrations | wc -l):$(san_res_type)" "0:0:" "prtool clear: nothing left"
+
 # ---- the SGIO setting off: dm's one path, on the attached map ---------------
 # The preemption left UNIT ATTENTIONs on A's nexuses: off, dm sends each
 # SG_IO down the next path.
@@ -150,6 +175,13 @@ is "$rc" 0 "sgio off: sg_persist --register on the attached map returns 0"
 is "$(san_key_count A 0xa4)" 1 "sgio off: the key reached exactly 1 of A's 4 nexuses (dm, one path; LIO: $(san_keys A))"
 i=$(san_path_with_key A 0xa4)
 out=$(san_sg_persist --out --clear --param-rk=0xa4 "/dev/$(san_path_name A "$i")")
+is "$?:$(san_registrations | wc -l)" "0:0" "CLEAR on that nexus's path: no registration left"
+san_clear_ua A
+out=$(scsi-send "$MA" register 0xa7)
+is "$out:$(san_key_count A 0xa7)" "status 0x00:1" \
+	"sgio off: the legacy REGISTER reaches 1 of A's 4 nexuses (dm, one path)"
+i=$(san_path_with_key A 0xa7)
+out=$(san_sg_persist --out --clear --param-rk=0xa7 "/dev/$(san_path_name A "$i")")
 is "$?:$(san_registrations | wc -l)" "0:0" "CLEAR on that nexus's path: no registration left"
 
 DA=$(san_map_devno A)
