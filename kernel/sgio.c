@@ -125,6 +125,21 @@ static int mpr_sgio_run(struct block_device *bdev, struct mpr_sgio *s,
 	return r;
 }
 
+/*
+ * Run @s through the engine and say how it ended in @s->st: 0 (the status
+ * is in @s->st), an errno for the ioctl, or MPR_SGIO_FORWARD.
+ */
+static int mpr_sgio_exec(struct block_device *bdev, struct mpr_sgio *s,
+			 u8 *buf, size_t len)
+{
+	int r = mpr_sgio_run(bdev, s, buf, len);
+
+	if (r == MPR_SGIO_FORWARD)
+		return r;
+	mpr_sgio_status(r, &s->st);
+	return s->st.err;
+}
+
 /* Fill in the caller's header from @s and copy it, with sense, back. */
 static int mpr_sgio_answer(struct mpr_sgio *s, void __user *argp,
 			   unsigned long start)
@@ -245,11 +260,7 @@ static int mpr_sgio(struct block_device *bdev, mpr_mode_t mode,
 		if (!buf)
 			return -ENOMEM;
 	}
-	r = mpr_sgio_run(bdev, &s, buf, len);
-	if (r == MPR_SGIO_FORWARD)
-		goto out;
-	mpr_sgio_status(r, &s.st);
-	r = s.st.err;
+	r = mpr_sgio_exec(bdev, &s, buf, len);
 	if (r)
 		goto out;
 	if (!s.req.in && s.st.status != MPR_SAM_GOOD)
@@ -318,11 +329,7 @@ static int mpr_scsi_send(struct block_device *bdev, mpr_mode_t mode,
 	} else {
 		if (s.req.in)
 			len = min(s.req.alloc_len, bytes);
-		r = mpr_sgio_run(bdev, &s, buf, len);
-		if (r == MPR_SGIO_FORWARD)
-			goto out;
-		mpr_sgio_status(r, &s.st);
-		r = s.st.err;
+		r = mpr_sgio_exec(bdev, &s, buf, len);
 		if (r)
 			goto out;
 	}
