@@ -249,7 +249,10 @@ _nested_boot() {
 _nested_qemu_stop() {
 	local i
 	[ -n "${NESTED_PID:-}" ] || return 0
-	[ -z "${NESTED_Q[1]:-}" ] || { printf '@@poweroff\n' >&"${NESTED_Q[1]}"; } 2>/dev/null
+	# (in a subshell: if QEMU is gone, the write's SIGPIPE ends only that)
+	if [ -n "${NESTED_Q[1]:-}" ] && kill -0 "$NESTED_PID" 2>/dev/null; then
+		(printf '@@poweroff\n' >&"${NESTED_Q[1]}") 2>/dev/null
+	fi
 	for ((i = 0; i < 300; i++)); do
 		kill -0 "$NESTED_PID" 2>/dev/null || break
 		sleep 0.1
